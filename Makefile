@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Everything else is set up on the way.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+PYTHON  ?= python3
+
+.PHONY: serve test lint system-deps node-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+node-deps:
+	test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4
+
+serve: $(STAMP)
+	$(VENV)/bin/trainer check
+	@echo "The web app comes with the trainee quiz issue; the content above is valid."
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: $(STAMP) system-deps node-deps lint
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) bench/load.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

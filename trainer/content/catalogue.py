@@ -1,0 +1,280 @@
+"""Load a content root once and look things up: modules, questions, curricula, workshops, hashes.
+
+A content root holds `modules/*.yaml` and `curriculum/*.yaml`. Loading reads every file, reports
+every problem of every file at once (ContentError), renders all author Markdown to sanitised HTML
+once, and computes a content hash for every module and question. The catalogue is immutable; a
+reload builds a new one, re-reading only files whose size or modification time changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from trainer.content.loader import Loaded, SourceMap, load_curriculum, load_module
+from trainer.content.markdown import render_inline, render_markdown
+from trainer.content.models import (
+    Curriculum,
+    Matching,
+    Module,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    Workshop,
+    content_hash,
+)
+from trainer.content.validate import validate_content
+from trainer.errors import ContentError, Issue
+
+MODULES_DIR = "modules"
+CURRICULUM_DIR = "curriculum"
+TestName = Literal["pre", "post"]
+
+_FileKey = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _FileCache:
+    """What was read from each file, keyed by (size, mtime) so a reload re-reads only changes."""
+
+    modules: Mapping[Path, tuple[_FileKey, Loaded[Module]]] = field(default_factory=dict)
+    curricula: Mapping[Path, tuple[_FileKey, Loaded[Curriculum]]] = field(default_factory=dict)
+    html: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """An immutable, validated view of one content root."""
+
+    root: Path
+    modules: Mapping[str, Module]
+    curricula: Mapping[str, Curriculum]
+    module_hashes: Mapping[str, str]
+    question_hashes: Mapping[tuple[str, str], str]
+    sources: Mapping[str, SourceMap]
+    files: Mapping[str, Path]
+    _html: Mapping[str, str]
+    _inline: Mapping[str, str]
+    _cache: _FileCache
+    reread: int = 0
+
+    def module(self, module_id: str) -> Module:
+        """Return the module with this id (KeyError when there is none)."""
+        return self.modules[module_id]
+
+    def question(self, module_id: str, question_id: str) -> Question:
+        """Return a question of a module (KeyError when there is none)."""
+        for question in self.modules[module_id].quiz.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def question_hash(self, module_id: str, question_id: str) -> str:
+        """Return the content hash of a question."""
+        return self.question_hashes[(module_id, question_id)]
+
+    def curriculum(self, curriculum_id: str) -> Curriculum:
+        """Return the curriculum with this id (KeyError when there is none)."""
+        return self.curricula[curriculum_id]
+
+    def workshops(self) -> Iterator[tuple[Curriculum, Workshop]]:
+        """Yield every workshop with its curriculum, in file order."""
+        for curriculum in self.curricula.values():
+            for workshop in curriculum.workshops:
+                yield curriculum, workshop
+
+    def workshop(self, workshop_id: str) -> tuple[Curriculum, Workshop]:
+        """Return a workshop and its curriculum (KeyError when there is none)."""
+        for curriculum, workshop in self.workshops():
+            if workshop.id == workshop_id:
+                return curriculum, workshop
+        raise KeyError(workshop_id)
+
+    def workshop_by_code(self, code: str) -> tuple[Curriculum, Workshop] | None:
+        """Return the workshop whose join code is `code` (case and spaces ignored), if any."""
+        wanted = "".join(code.split()).upper()
+        for curriculum, workshop in self.workshops():
+            if workshop.join_code and workshop.join_code == wanted:
+                return curriculum, workshop
+        return None
+
+    def curriculum_modules(self, curriculum: Curriculum, workshop: Workshop | None = None
+                           ) -> list[Module]:
+        """Return the modules of a curriculum in order, plus a workshop's extra modules."""
+        ids = list(curriculum.modules) + (list(workshop.extra_modules) if workshop else [])
+        return [self.modules[module_id] for module_id in ids]
+
+    def test_questions(self, curriculum: Curriculum, which: TestName
+                       ) -> list[tuple[Module, Question]]:
+        """Return the (module, question) pairs of a curriculum's pre-test or post-test."""
+        test = curriculum.pre_test if which == "pre" else curriculum.post_test
+        return [(self.modules[r.module], self.question(r.module, r.question))
+                for r in test.questions]
+
+    def html(self, markdown: str | None) -> str:
+        """Return the sanitised HTML of an author Markdown text (rendered once, at load)."""
+        if not markdown:
+            return ""
+        found = self._html.get(markdown)
+        return found if found is not None else render_markdown(markdown)
+
+    def inline_html(self, markdown: str | None) -> str:
+        """Return the sanitised inline HTML (no paragraph) of a short Markdown text."""
+        if not markdown:
+            return ""
+        found = self._inline.get(markdown)
+        return found if found is not None else render_inline(markdown)
+
+    def summary(self) -> str:
+        """Return a one-line summary: modules, questions by kind, curricula, workshops."""
+        kinds = Counter(q.kind for m in self.modules.values() for q in m.quiz.questions)
+        total = sum(kinds.values())
+        by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        workshops = sum(len(c.workshops) for c in self.curricula.values())
+        return (
+            f"{len(self.modules)} modules, {total} questions ({by_kind}), "
+            f"{len(self.curricula)} curricula, {workshops} workshops"
+        )
+
+
+def display_path(file: Path) -> str:
+    """Return the path to show an author: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(file)
+    return str(file) if relative.startswith("..") else relative
+
+
+def _key(file: Path) -> _FileKey:
+    stat = file.stat()
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catalogue:
+    """Load and validate every file under `root`, or raise ContentError listing every problem.
+
+    With `previous`, files whose size and modification time are unchanged are not read again.
+    """
+    root = Path(root)
+    issues: list[Issue] = []
+    if not (root / MODULES_DIR).is_dir():
+        raise ContentError([Issue(display_path(root), 1, 1, "",
+                                  f"no '{MODULES_DIR}/' folder here: is this a content root?")])
+    cache = previous._cache if previous is not None and previous.root == root else _FileCache()
+    reread = 0
+    modules: dict[Path, tuple[_FileKey, Loaded[Module]]] = {}
+    for file in sorted((root / MODULES_DIR).glob("*.yaml")):
+        key = _key(file)
+        cached = cache.modules.get(file)
+        if cached is not None and cached[0] == key:
+            modules[file] = cached
+            continue
+        reread += 1
+        try:
+            modules[file] = (key, load_module(file, display_path(file)))
+        except ContentError as exc:
+            issues.extend(exc.issues)
+    curricula: dict[Path, tuple[_FileKey, Loaded[Curriculum]]] = {}
+    for file in sorted((root / CURRICULUM_DIR).glob("*.yaml")):
+        key = _key(file)
+        cached_c = cache.curricula.get(file)
+        if cached_c is not None and cached_c[0] == key:
+            curricula[file] = cached_c
+            continue
+        reread += 1
+        try:
+            curricula[file] = (key, load_curriculum(file, display_path(file)))
+        except ContentError as exc:
+            issues.extend(exc.issues)
+    loaded_modules = [loaded for _, loaded in modules.values()]
+    loaded_curricula = [loaded for _, loaded in curricula.values()]
+    issues.extend(validate_content(loaded_modules, loaded_curricula))
+    if issues:
+        raise ContentError(issues)
+    return _build(root, loaded_modules, loaded_curricula,
+                  _FileCache(modules, curricula, cache.html), reread)
+
+
+def _build(root: Path, modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]],
+           cache: _FileCache, reread: int) -> Catalogue:
+    module_hashes: dict[str, str] = {}
+    question_hashes: dict[tuple[str, str], str] = {}
+    sources: dict[str, SourceMap] = {}
+    files: dict[str, Path] = {}
+    for loaded in modules:
+        module = loaded.model
+        module_hashes[module.id] = content_hash(module)
+        sources[module.id] = loaded.source
+        files[module.id] = loaded.file
+        for question in module.quiz.questions:
+            question_hashes[(module.id, question.id)] = content_hash(question)
+    for loaded_c in curricula:
+        sources[f"curriculum:{loaded_c.model.id}"] = loaded_c.source
+        files[f"curriculum:{loaded_c.model.id}"] = loaded_c.file
+    html = dict(cache.html)
+    for text in _markdown_texts(modules, curricula):
+        if text not in html:
+            html[text] = render_markdown(text)
+    inline = {text: render_inline(text) for text in _inline_texts(modules)}
+    return Catalogue(
+        root=root,
+        modules=MappingProxyType({m.model.id: m.model for m in modules}),
+        curricula=MappingProxyType({c.model.id: c.model for c in curricula}),
+        module_hashes=MappingProxyType(module_hashes),
+        question_hashes=MappingProxyType(question_hashes),
+        sources=MappingProxyType(sources),
+        files=MappingProxyType(files),
+        _html=MappingProxyType(html),
+        _inline=MappingProxyType(inline),
+        _cache=_FileCache(cache.modules, cache.curricula, html),
+        reread=reread,
+    )
+
+
+def _markdown_texts(modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]
+                    ) -> Iterator[str]:
+    """Yield every author Markdown text (block-level) of the content."""
+    for loaded in modules:
+        module = loaded.model
+        yield module.summary
+        for section in module.sections:
+            yield section.body
+            if section.facilitator_notes:
+                yield section.facilitator_notes
+        for question in module.quiz.questions:
+            yield question.prompt
+            if question.explanation:
+                yield question.explanation
+            if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+                yield from (o.feedback for o in question.options if o.feedback)
+            if isinstance(question, ShortAnswer | Numeric) and question.feedback:
+                yield question.feedback
+    for loaded_c in curricula:
+        if loaded_c.model.summary:
+            yield loaded_c.model.summary
+
+
+def _inline_texts(modules: list[Loaded[Module]]) -> Iterator[str]:
+    """Yield the short texts shown inline: option texts, match texts, objectives."""
+    for loaded in modules:
+        module = loaded.model
+        yield from (o.text for o in module.objectives)
+        for question in module.quiz.questions:
+            if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+                yield from (o.text for o in question.options)
+            elif isinstance(question, Matching):
+                yield from (p.prompt for p in question.pairs)
+                yield from (p.match for p in question.pairs)
+                yield from (d.text for d in question.distractors)
+            elif isinstance(question, Ordering):
+                yield from (item.text for item in question.items)

@@ -1,0 +1,201 @@
+"""Rules across fields and files that the models' shapes cannot express.
+
+Each rule returns located issues; nothing here raises for a content mistake. The catalogue runs every
+rule and reports all issues at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from trainer.content.loader import Loaded, Loc, SourceMap
+from trainer.content.models import (
+    Curriculum,
+    CurriculumTest,
+    Matching,
+    Module,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    SectionKind,
+    SingleChoice,
+    TrueFalse,
+)
+from trainer.errors import Issue
+
+
+def validate_content(
+    modules: Sequence[Loaded[Module]], curricula: Sequence[Loaded[Curriculum]]
+) -> list[Issue]:
+    """Return every cross-file problem of a content root (empty when the content is sound)."""
+    issues: list[Issue] = []
+    issues.extend(_unique_ids([(m.model.id, m.source, ("id",)) for m in modules], "module"))
+    issues.extend(_unique_ids([(c.model.id, c.source, ("id",)) for c in curricula], "curriculum"))
+    for loaded in modules:
+        issues.extend(check_module(loaded.model, loaded.source))
+    by_id = {m.model.id: m.model for m in modules}
+    workshop_ids: list[tuple[str, SourceMap, Loc]] = []
+    for loaded in curricula:
+        issues.extend(check_curriculum(loaded.model, loaded.source, by_id))
+        workshop_ids.extend(
+            (w.id, loaded.source, ("workshops", i, "id"))
+            for i, w in enumerate(loaded.model.workshops)
+        )
+    issues.extend(_unique_ids(workshop_ids, "workshop"))
+    codes = [
+        (w.join_code, c.source, ("workshops", i, "join_code"))
+        for c in curricula
+        for i, w in enumerate(c.model.workshops)
+        if w.join_code
+    ]
+    issues.extend(_unique_ids(codes, "join code"))
+    return issues
+
+
+def _unique_ids(
+    entries: Iterable[tuple[str, SourceMap, Loc]], what: str, label: str = "id"
+) -> Iterator[Issue]:
+    first: dict[str, tuple[SourceMap, Loc]] = {}
+    for value, source, loc in entries:
+        if value in first:
+            other, other_loc = first[value]
+            line, _ = other.locate(other_loc)
+            yield source.issue(loc, f"duplicate {what} {label} '{value}' (also at {other.path}:{line})")
+        else:
+            first[value] = (source, loc)
+
+
+def check_module(module: Module, source: SourceMap) -> Iterator[Issue]:
+    """Yield the problems inside one module."""
+    yield from _unique_ids(
+        ((o.id, source, ("objectives", i, "id")) for i, o in enumerate(module.objectives)),
+        "objective",
+    )
+    yield from _unique_ids(
+        ((s.id, source, ("sections", i, "id")) for i, s in enumerate(module.sections)), "section"
+    )
+    questions = module.quiz.questions
+    yield from _unique_ids(
+        ((q.id, source, ("quiz", "questions", i, "id")) for i, q in enumerate(questions)),
+        "question",
+    )
+    objectives = {o.id for o in module.objectives}
+    cases = {s.id for s in module.sections if s.kind is SectionKind.CASE_STUDY}
+    for index, question in enumerate(questions):
+        loc: Loc = ("quiz", "questions", index)
+        if question.objective is not None and question.objective not in objectives:
+            yield source.issue(
+                (*loc, "objective"),
+                f"'{question.objective}' is not an objective of this module "
+                f"(objectives: {', '.join(sorted(objectives))})",
+            )
+        if question.case is not None and question.case not in cases:
+            listed = ", ".join(sorted(cases)) or "none"
+            yield source.issue(
+                (*loc, "case"),
+                f"'{question.case}' is not a case-study section of this module "
+                f"(case studies: {listed})",
+            )
+        yield from _check_answer_key(question, source, loc)
+
+
+def _check_answer_key(question: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
+    if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+        yield from _unique_ids(
+            ((o.id, source, (*loc, "options", i, "id")) for i, o in enumerate(question.options)),
+            "option",
+        )
+        right = sum(1 for o in question.options if o.correct)
+        if isinstance(question, SingleChoice | TrueFalse) and right != 1:
+            kind = "single-choice" if isinstance(question, SingleChoice) else "true/false"
+            yield source.issue(
+                (*loc, "options"),
+                f"a {kind} question needs exactly one option with correct: true (found {right})",
+            )
+        if isinstance(question, MultipleChoice) and right < 1:
+            yield source.issue(
+                (*loc, "options"),
+                "a multiple-choice question needs at least one option with correct: true",
+            )
+    elif isinstance(question, Matching):
+        ids = [(p.id, source, (*loc, "pairs", i, "id")) for i, p in enumerate(question.pairs)]
+        ids += [
+            (d.id, source, (*loc, "distractors", i, "id"))
+            for i, d in enumerate(question.distractors)
+        ]
+        yield from _unique_ids(ids, "pair or distractor")
+        matches = [(p.match, source, (*loc, "pairs", i, "match")) for i, p in
+                   enumerate(question.pairs)]
+        matches += [
+            (d.text, source, (*loc, "distractors", i, "text"))
+            for i, d in enumerate(question.distractors)
+        ]
+        yield from _unique_ids(matches, "match", "text")
+    elif isinstance(question, Ordering):
+        yield from _unique_ids(
+            ((it.id, source, (*loc, "items", i, "id")) for i, it in enumerate(question.items)),
+            "item",
+        )
+    elif isinstance(question, Numeric):
+        yield from _check_numeric(question, source, loc)
+
+
+def _check_numeric(question: Numeric, source: SourceMap, loc: Loc) -> Iterator[Issue]:
+    if (question.answer is None) == (question.range is None):
+        yield source.issue(loc, "a numeric question needs either 'answer' or 'range' (not both)")
+    if question.tolerance < 0:
+        yield source.issue((*loc, "tolerance"), "tolerance must be 0 or more")
+    if question.range is not None and question.range.min > question.range.max:
+        yield source.issue((*loc, "range"), "range.min must not be greater than range.max")
+    if question.range is not None and question.tolerance:
+        yield source.issue((*loc, "tolerance"), "tolerance applies to 'answer', not to 'range'")
+
+
+def check_curriculum(
+    curriculum: Curriculum, source: SourceMap, modules: dict[str, Module]
+) -> Iterator[Issue]:
+    """Yield the problems of one curriculum, checked against the modules that exist."""
+    known = ", ".join(sorted(modules)) or "none"
+    for index, module_id in enumerate(curriculum.modules):
+        if module_id not in modules:
+            yield source.issue(("modules", index), f"no module '{module_id}' (modules: {known})")
+    yield from _unique_ids(
+        ((m, source, ("modules", i)) for i, m in enumerate(curriculum.modules)), "module"
+    )
+    for name in ("pre_test", "post_test"):
+        test: CurriculumTest = getattr(curriculum, name)
+        yield from _check_test(test, source, (name,), modules)
+    for index, workshop in enumerate(curriculum.workshops):
+        loc: Loc = ("workshops", index)
+        if workshop.end < workshop.start:
+            yield source.issue((*loc, "end"), "the workshop ends before it starts")
+        for extra_index, module_id in enumerate(workshop.extra_modules):
+            if module_id not in modules:
+                yield source.issue(
+                    (*loc, "extra_modules", extra_index), f"no module '{module_id}' (modules: {known})"
+                )
+            elif module_id in curriculum.modules:
+                yield source.issue(
+                    (*loc, "extra_modules", extra_index),
+                    f"'{module_id}' is already one of the curriculum's modules",
+                )
+
+
+def _check_test(
+    test: CurriculumTest, source: SourceMap, loc: Loc, modules: dict[str, Module]
+) -> Iterator[Issue]:
+    seen: dict[tuple[str, str], int] = {}
+    for index, ref in enumerate(test.questions):
+        ref_loc: Loc = (*loc, "questions", index)
+        module = modules.get(ref.module)
+        if module is None:
+            yield source.issue((*ref_loc, "module"), f"no module '{ref.module}'")
+            continue
+        if not any(q.id == ref.question for q in module.quiz.questions):
+            yield source.issue(
+                (*ref_loc, "question"), f"module '{ref.module}' has no question '{ref.question}'"
+            )
+        key = (ref.module, ref.question)
+        if key in seen:
+            yield source.issue(ref_loc, f"question listed twice (also at item {seen[key]})")
+        seen[key] = index
