@@ -1,0 +1,258 @@
+"""Grade one response to one question: `grade(question, response) -> Result`. Pure, never raises.
+
+Response shapes (`Response`), as a web form, the SCORM package or the offline site posts them:
+
+- single, true_false: the chosen option id (`str`), or None.
+- multiple: the list of chosen option ids.
+- short_answer, numeric: the typed text (`str`).
+- matching: `{pair_id: chosen_id}`; `chosen_id` is a pair id ("that pair's match") or a
+  distractor id. A missing pair, `""` or None means that pair was not answered.
+- ordering: the list of item ids in the learner's order.
+
+None, `""`, `[]` and `{}` (and text that is blank once normalised) are "unanswered" (0 points).
+A malformed response (a wrong type, a non-string id, an id the question does not have, or an id
+given twice in a multiple-choice or ordering list) is "wrong" with 0 points, whatever else it has.
+Ordering responses must list every item exactly once.
+
+Partial-credit rules (the authoring guide quotes these):
+
+- single choice, true/false: all or nothing (any option marked right earns full points).
+- multiple choice: with R right options, each right option chosen earns +1/R and each wrong option
+  chosen costs 1/R of the points; the total never goes below 0 (Moodle's rule). Choosing every
+  option therefore earns (R - W)/R, where W is the number of wrong options.
+- short answer: all or nothing. The answer is right when it equals an accepted answer after both
+  are normalised: Unicode NFKD, accents (combining marks) removed, case folded, runs of spaces
+  collapsed, spaces and punctuation trimmed at both ends (`normalise.normalise_text`).
+- numeric: all or nothing. Right when |x - answer| <= tolerance, or min <= x <= max for a range
+  (bounds included, with a relative slack of 1e-9 so that 0.4 is within 0.3 ± 0.1). Typed numbers
+  may use `.` or `,` as decimal separator, spaces or thin spaces between thousands, and a unit after
+  the number (`normalise.parse_number`); text that is not a number is wrong.
+- matching: points x (pairs matched right / pairs).
+- ordering: points x (items in their right position / items).
+
+Earned points are rounded half-up to 4 decimals (as JavaScript's `toFixed(4)` does, so the browser
+port gives identical results). Status: "correct" when all points are earned, "partial" when some,
+"wrong" when none, "unanswered" when nothing was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from trainer.content.models import (
+    ChoiceQuestion,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+)
+from trainer.quiz.normalise import normalise_text, parse_number
+
+__all__ = [
+    "NUMERIC_SLACK",
+    "Response",
+    "Result",
+    "RightAnswer",
+    "Status",
+    "grade",
+    "right_answer",
+]
+
+Response = str | list[str] | dict[str, str] | None
+"""A learner's response; see the module docstring for the shape each question kind takes."""
+
+Status = Literal["correct", "partial", "wrong", "unanswered"]
+
+RightAnswer = tuple[str, ...] | dict[str, str]
+"""What was right, for display: see `Result.right`."""
+
+NUMERIC_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Result:
+    """The grade of one response.
+
+    `right`: choice kinds, the right option ids (in option order); short_answer, the accepted
+    answers (as written); numeric, `(low, high)` bounds of the accepted values as text (equal when
+    one exact value is accepted); matching, `{pair_id: pair_id}` (each prompt takes its own match);
+    ordering, the item ids in the right order.
+
+    `chosen_correct`: which parts of the response were right. Choice kinds: for each (known) option
+    the learner chose, whether it is a right option. Short answer and numeric: `{"answer": bool}`.
+    Matching: for every pair id, whether the learner matched it right. Ordering: for every item id,
+    whether the learner put it in its right position. Empty for unanswered or malformed responses.
+    """
+
+    earned: float
+    max: float
+    status: Status
+    fraction: float
+    right: RightAnswer
+    chosen_correct: dict[str, bool] = field(default_factory=dict)
+
+
+def _round4(value: float) -> float:
+    """Round half-up on the exact binary value, as JavaScript's Number.prototype.toFixed does."""
+    return float(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+_Outcome = tuple[float, dict[str, bool]] | None
+"""(fraction of the points, per-part marks), or None when the response is blank."""
+_MALFORMED: _Outcome = (0.0, {})
+
+
+def _is_blank(response: object) -> bool:
+    return response is None or (isinstance(response, str | list | tuple | dict) and not response)
+
+
+def _string_list(response: object) -> list[str] | None:
+    """Return the response as a list of distinct strings, or None when it is not one."""
+    if not isinstance(response, list | tuple):
+        return None
+    items = list(response)
+    if not all(isinstance(item, str) for item in items) or len(set(items)) != len(items):
+        return None
+    return items
+
+
+def _grade_choice(question: ChoiceQuestion, response: object) -> _Outcome:
+    right_ids = [option.id for option in question.options if option.correct]
+    option_ids = {option.id for option in question.options}
+    if isinstance(question, MultipleChoice):
+        chosen = _string_list(response)
+        if chosen is None or not set(chosen) <= option_ids:
+            return _MALFORMED
+        marks = {option_id: option_id in right_ids for option_id in chosen}
+        right_count = sum(marks.values())
+        wrong_count = len(marks) - right_count
+        # No right option at all is refused by validation; grade it as never right, not a crash.
+        fraction = max(0.0, (right_count - wrong_count) / len(right_ids)) if right_ids else 0.0
+        return fraction, marks
+    if not isinstance(response, str) or response not in option_ids:
+        return _MALFORMED
+    is_right = response in right_ids
+    return (1.0 if is_right else 0.0), {response: is_right}
+
+
+def _grade_short_answer(question: ShortAnswer, response: object) -> _Outcome:
+    if not isinstance(response, str):
+        return _MALFORMED
+    typed = normalise_text(response)
+    if not typed:
+        return None
+    is_right = any(typed == normalise_text(answer) for answer in question.accepted)
+    return (1.0 if is_right else 0.0), {"answer": is_right}
+
+
+def _numeric_bounds(question: Numeric) -> list[tuple[float, float]]:
+    bounds: list[tuple[float, float]] = []
+    if question.answer is not None:
+        tolerance = abs(question.tolerance)
+        bounds.append((question.answer - tolerance, question.answer + tolerance))
+    if question.range is not None:
+        bounds.append((question.range.min, question.range.max))
+    return bounds
+
+
+def _within(value: float, low: float, high: float) -> bool:
+    # The slack keeps written bounds inclusive despite binary floats (0.3 + 0.1 > 0.4).
+    return (
+        low - NUMERIC_SLACK * max(1.0, abs(low))
+        <= value
+        <= high + NUMERIC_SLACK * max(1.0, abs(high))
+    )
+
+
+def _grade_numeric(question: Numeric, response: object) -> _Outcome:
+    if not isinstance(response, str):
+        return _MALFORMED
+    if not normalise_text(response):
+        return None
+    value = parse_number(response)
+    is_right = value is not None and any(
+        _within(value, low, high) for low, high in _numeric_bounds(question)
+    )
+    return (1.0 if is_right else 0.0), {"answer": is_right}
+
+
+def _grade_matching(question: Matching, response: object) -> _Outcome:
+    pair_ids = [pair.id for pair in question.pairs]
+    choice_ids = set(pair_ids) | {distractor.id for distractor in question.distractors}
+    if not isinstance(response, Mapping) or not set(response) <= set(pair_ids):
+        return _MALFORMED
+    given: dict[str, str] = {}
+    for pair_id, chosen in response.items():
+        if chosen is None or chosen == "":
+            continue
+        if not isinstance(chosen, str) or chosen not in choice_ids:
+            return _MALFORMED
+        given[pair_id] = chosen
+    if not given:
+        return None
+    marks = {pair_id: given.get(pair_id) == pair_id for pair_id in pair_ids}
+    return sum(marks.values()) / len(pair_ids), marks
+
+
+def _grade_ordering(question: Ordering, response: object) -> _Outcome:
+    right = [item.id for item in question.items]
+    order = _string_list(response)
+    if order is None or sorted(order) != sorted(right):
+        return _MALFORMED
+    marks = {item_id: placed == item_id for item_id, placed in zip(right, order, strict=True)}
+    return sum(marks.values()) / len(right), marks
+
+
+def _format_number(value: float) -> str:
+    return f"{value:.12g}"
+
+
+def right_answer(question: Question) -> RightAnswer:
+    """Return what is right for `question`, for display (see `Result.right`)."""
+    if isinstance(question, ShortAnswer):
+        return tuple(question.accepted)
+    if isinstance(question, Numeric):
+        bounds = _numeric_bounds(question)
+        return (_format_number(bounds[0][0]), _format_number(bounds[0][1])) if bounds else ()
+    if isinstance(question, Matching):
+        return {pair.id: pair.id for pair in question.pairs}
+    if isinstance(question, Ordering):
+        return tuple(item.id for item in question.items)
+    return tuple(option.id for option in question.options if option.correct)
+
+
+def _outcome(question: Question, response: object) -> _Outcome:
+    if isinstance(question, ShortAnswer):
+        return _grade_short_answer(question, response)
+    if isinstance(question, Numeric):
+        return _grade_numeric(question, response)
+    if isinstance(question, Matching):
+        return _grade_matching(question, response)
+    if isinstance(question, Ordering):
+        return _grade_ordering(question, response)
+    return _grade_choice(question, response)
+
+
+def grade(question: Question, response: object) -> Result:
+    """Grade `response` (a `Response`, or any garbage a form may post) to `question`."""
+    outcome = None if _is_blank(response) else _outcome(question, response)
+    status: Status
+    marks: dict[str, bool]
+    if outcome is None:
+        fraction, marks, status = 0.0, {}, "unanswered"
+    else:
+        fraction, marks = outcome
+        status = "correct" if fraction >= 1 else "partial" if fraction > 0 else "wrong"
+    return Result(
+        earned=_round4(question.points * fraction),
+        max=question.points,
+        status=status,
+        fraction=fraction,
+        right=right_answer(question),
+        chosen_correct=marks,
+    )
