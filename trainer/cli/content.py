@@ -1,4 +1,4 @@
-"""Commands for content authors: check, schema."""
+"""Commands for content authors: check (with --strict teaching-quality warnings), schema."""
 
 from __future__ import annotations
 
@@ -8,40 +8,54 @@ from pathlib import Path
 import click
 
 from trainer.content.catalogue import load_catalogue
-from trainer.content.schema import SCHEMA_FILES, json_schemas
+from trainer.content.lint import lint_catalogue
+from trainer.content.schema import json_schemas, write_schemas
 from trainer.errors import ContentError
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 @click.command()
 @click.argument(
     "root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
-def check(root: Path) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on teaching-quality warnings too (they are always listed).",
+)
+def check(root: Path, strict: bool) -> None:
     """Validate every module and curriculum under ROOT (default: here); list every problem."""
     try:
         catalogue = load_catalogue(root)
     except ContentError as exc:
         for issue in exc.issues:
             click.echo(str(issue))
-        count = len(exc.issues)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+        click.echo(f"{_plural(len(exc.issues), 'problem')} found.", err=True)
         raise SystemExit(1) from None
-    click.echo(f"OK: {catalogue.summary()}")
+    warnings = lint_catalogue(catalogue)
+    for issue in warnings:
+        click.echo(str(issue))
+    if warnings and strict:
+        click.echo(f"{_plural(len(warnings), 'warning')} found (--strict).", err=True)
+        raise SystemExit(1)
+    suffix = f"; {_plural(len(warnings), 'warning')}" if warnings or strict else ""
+    click.echo(f"OK: {catalogue.summary()}{suffix}")
 
 
 @click.command()
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Write module.schema.json and curriculum.schema.json into this folder.",
 )
 def schema(output: Path | None) -> None:
     """Print (or write) the JSON Schema of module and curriculum files, for editors."""
-    schemas = json_schemas()
     if output is None:
-        click.echo(json.dumps(schemas, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(json_schemas(), indent=2, ensure_ascii=False))
         return
-    output.mkdir(parents=True, exist_ok=True)
-    for name, body in schemas.items():
-        target = output / SCHEMA_FILES[name]
-        target.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for target in write_schemas(output):
         click.echo(f"wrote {target}")

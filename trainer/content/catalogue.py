@@ -107,18 +107,21 @@ class Catalogue:
                 return curriculum, workshop
         return None
 
-    def curriculum_modules(self, curriculum: Curriculum, workshop: Workshop | None = None
-                           ) -> list[Module]:
+    def curriculum_modules(
+        self, curriculum: Curriculum, workshop: Workshop | None = None
+    ) -> list[Module]:
         """Return the modules of a curriculum in order, plus a workshop's extra modules."""
         ids = list(curriculum.modules) + (list(workshop.extra_modules) if workshop else [])
         return [self.modules[module_id] for module_id in ids]
 
-    def test_questions(self, curriculum: Curriculum, which: TestName
-                       ) -> list[tuple[Module, Question]]:
+    def test_questions(
+        self, curriculum: Curriculum, which: TestName
+    ) -> list[tuple[Module, Question]]:
         """Return the (module, question) pairs of a curriculum's pre-test or post-test."""
         test = curriculum.pre_test if which == "pre" else curriculum.post_test
-        return [(self.modules[r.module], self.question(r.module, r.question))
-                for r in test.questions]
+        return [
+            (self.modules[r.module], self.question(r.module, r.question)) for r in test.questions
+        ]
 
     def html(self, markdown: str | None) -> str:
         """Return the sanitised HTML of an author Markdown text (rendered once, at load)."""
@@ -168,8 +171,17 @@ def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catal
     root = Path(root)
     issues: list[Issue] = []
     if not (root / MODULES_DIR).is_dir():
-        raise ContentError([Issue(display_path(root), 1, 1, "",
-                                  f"no '{MODULES_DIR}/' folder here: is this a content root?")])
+        raise ContentError(
+            [
+                Issue(
+                    display_path(root),
+                    1,
+                    1,
+                    "",
+                    f"no '{MODULES_DIR}/' folder here: is this a content root?",
+                )
+            ]
+        )
     cache = previous._cache if previous is not None and previous.root == root else _FileCache()
     reread = 0
     modules: dict[Path, tuple[_FileKey, Loaded[Module]]] = {}
@@ -200,13 +212,19 @@ def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catal
     loaded_curricula = [loaded for _, loaded in curricula.values()]
     issues.extend(validate_content(loaded_modules, loaded_curricula))
     if issues:
-        raise ContentError(issues)
-    return _build(root, loaded_modules, loaded_curricula,
-                  _FileCache(modules, curricula, cache.html), reread)
+        raise ContentError(sorted(issues, key=lambda i: (i.path, i.line, i.column)))
+    return _build(
+        root, loaded_modules, loaded_curricula, _FileCache(modules, curricula, cache.html), reread
+    )
 
 
-def _build(root: Path, modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]],
-           cache: _FileCache, reread: int) -> Catalogue:
+def _build(
+    root: Path,
+    modules: list[Loaded[Module]],
+    curricula: list[Loaded[Curriculum]],
+    cache: _FileCache,
+    reread: int,
+) -> Catalogue:
     module_hashes: dict[str, str] = {}
     question_hashes: dict[tuple[str, str], str] = {}
     sources: dict[str, SourceMap] = {}
@@ -225,7 +243,10 @@ def _build(root: Path, modules: list[Loaded[Module]], curricula: list[Loaded[Cur
     for text in _markdown_texts(modules, curricula):
         if text not in html:
             html[text] = render_markdown(text)
-    inline = {text: render_inline(text) for text in _inline_texts(modules)}
+    inline: dict[str, str] = {}
+    for text in _inline_texts(modules):
+        if text not in inline:
+            inline[text] = render_inline(text)
     return Catalogue(
         root=root,
         modules=MappingProxyType({m.model.id: m.model for m in modules}),
@@ -241,8 +262,9 @@ def _build(root: Path, modules: list[Loaded[Module]], curricula: list[Loaded[Cur
     )
 
 
-def _markdown_texts(modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]
-                    ) -> Iterator[str]:
+def _markdown_texts(
+    modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]
+) -> Iterator[str]:
     """Yield every author Markdown text (block-level) of the content."""
     for loaded in modules:
         module = loaded.model

@@ -99,7 +99,7 @@ class _Composer:
 
     def next_event(self) -> Any:
         self.count += 1
-        event = self.events.get_event()
+        event: Any = self.events.get_event()
         if self.count > MAX_EVENTS:
             self.fail(event.start_mark, f"too many YAML nodes (more than {MAX_EVENTS:,})")
             raise _Stop
@@ -112,7 +112,7 @@ class _Composer:
             if isinstance(event, yaml.StreamEndEvent):
                 self.fail(event.start_mark, "the file is empty")
                 raise _Stop
-            data = self.node((), 0)
+            data = self.node(self.next_event(), (), 0)
             self.next_event()  # DocumentEnd
             event = self.next_event()
             if not isinstance(event, yaml.StreamEndEvent):
@@ -121,19 +121,22 @@ class _Composer:
         finally:
             self.events.dispose()
 
-    def node(self, loc: Loc, depth: int) -> Any:
-        event = self.next_event()
+    def node(self, event: Any, loc: Loc, depth: int) -> Any:
         mark = event.start_mark
         self.positions[loc] = (mark.line + 1, mark.column + 1)
+        # Anchors and aliases stop the read at once: a billion-laughs file is refused on its first line.
         if isinstance(event, yaml.AliasEvent):
             self.fail(mark, f"aliases (*{event.anchor}) are not allowed: write the value out", loc)
-            return None
+            raise _Stop
         if event.anchor is not None:
             self.fail(mark, f"anchors (&{event.anchor}) are not allowed: write the value out", loc)
+            raise _Stop
         tag = event.tag
-        if tag is not None and not (tag == "!" or isinstance(event, yaml.CollectionStartEvent)
-                                    and event.implicit):
-            self.fail(mark, f"tags ({tag}) are not allowed: remove the tag", loc)
+        if tag is not None and not (
+            tag == "!" or isinstance(event, yaml.CollectionStartEvent) and event.implicit
+        ):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(mark, f"tags ({shown}) are not allowed: remove the tag", loc)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, loc)
         if depth >= MAX_DEPTH:
@@ -141,16 +144,17 @@ class _Composer:
             raise _Stop
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
-            while not isinstance(self.events.peek_event(), yaml.SequenceEndEvent):
-                items.append(self.node((*loc, len(items)), depth + 1))
-            self.next_event()
+            while not isinstance(event := self.next_event(), yaml.SequenceEndEvent):
+                items.append(self.node(event, (*loc, len(items)), depth + 1))
             return items
         return self.mapping(loc, depth)
 
     def scalar(self, event: Any, loc: Loc) -> str | None:
         value: str = event.value
         if len(value) > MAX_SCALAR_CHARS:
-            self.fail(event.start_mark, f"value is longer than {MAX_SCALAR_CHARS:,} characters", loc)
+            self.fail(
+                event.start_mark, f"value is longer than {MAX_SCALAR_CHARS:,} characters", loc
+            )
             return None
         if not event.style and value == "":
             return None
@@ -159,15 +163,13 @@ class _Composer:
     def mapping(self, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
-        while not isinstance(self.events.peek_event(), yaml.MappingEndEvent):
-            key_event = self.events.peek_event()
+        while not isinstance(key_event := self.next_event(), yaml.MappingEndEvent):
             mark = key_event.start_mark
             if not isinstance(key_event, yaml.ScalarEvent):
-                self.node((*loc, "?"), depth + 1)
+                self.node(key_event, (*loc, "?"), depth + 1)
                 self.fail(mark, "keys must be plain text", loc)
-                self.node((*loc, "?"), depth + 1)
+                self.node(self.next_event(), (*loc, "?"), depth + 1)
                 continue
-            self.next_event()
             key = key_event.value
             if key_event.anchor is not None or key_event.tag not in (None, "!"):
                 self.fail(mark, "keys must be plain text (no anchors or tags)", loc)
@@ -179,12 +181,12 @@ class _Composer:
                     f"duplicate key '{key}' (first defined at line {key_lines[key]})",
                     (*loc, key),
                 )
-                self.node((*loc, "?"), depth + 1)
+                self.node(self.next_event(), (*loc, "?"), depth + 1)
                 continue
             key_lines[key] = mark.line + 1
-            result[key] = self.node((*loc, key), depth + 1)
-            self.positions[(*loc, key)] = (mark.line + 1, mark.column + 1)
-        self.next_event()
+            value_loc = (*loc, key)
+            result[key] = self.node(self.next_event(), value_loc, depth + 1)
+            self.positions[value_loc] = (mark.line + 1, mark.column + 1)
         return result
 
 
@@ -203,8 +205,15 @@ def decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line, column = _line_col(raw[: exc.start].decode("utf-8", "replace"))
         raise ContentError(
-            [Issue(path, line, column, "", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): "
-                   "save the file as UTF-8")]
+            [
+                Issue(
+                    path,
+                    line,
+                    column,
+                    "",
+                    f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+                )
+            ]
         ) from None
     text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
@@ -321,7 +330,11 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap) -> Issue:
         message = "a value is required here"
     else:
         message = message[0].lower() + message[1:] if message else "invalid value"
-    if found and isinstance(value, str) and kind not in {"extra_forbidden"}:
+    if (
+        found
+        and isinstance(value, str)
+        and kind not in {"extra_forbidden", "list_type", "dict_type", "model_type"}
+    ):
         shown = value if len(value) <= 40 else value[:37] + "..."
         message += f"; got '{shown}'"
     line, column = source.locate(loc)
@@ -342,7 +355,12 @@ def _allowed_keys(parent: Loc, data: Any) -> list[str]:
     """Return field names to suggest for a misspelt key: known fields not already present."""
     node: Any = data
     for part in parent:
-        node = node[part] if isinstance(node, dict | list) else None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
     present = set(node) if isinstance(node, dict) else set()
     return sorted(_ALL_FIELDS - present)
 
@@ -364,7 +382,9 @@ def read_file(file: Path, display: str) -> tuple[Any, SourceMap]:
         with file.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ContentError([Issue(display, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+        raise ContentError(
+            [Issue(display, 1, 1, "", f"cannot read file: {exc.strerror}")]
+        ) from None
     return parse_yaml(decode(raw, display), display)
 
 

@@ -35,11 +35,10 @@ def validate_content(
         issues.extend(check_module(loaded.model, loaded.source))
     by_id = {m.model.id: m.model for m in modules}
     workshop_ids: list[tuple[str, SourceMap, Loc]] = []
-    for loaded in curricula:
-        issues.extend(check_curriculum(loaded.model, loaded.source, by_id))
+    for loaded_c in curricula:
+        issues.extend(check_curriculum(loaded_c.model, loaded_c.source, by_id))
         workshop_ids.extend(
-            (w.id, loaded.source, ("workshops", i, "id"))
-            for i, w in enumerate(loaded.model.workshops)
+            (w.id, loaded_c.source, ("workshops", i, "id")) for i, w in enumerate(loaded_c.model.workshops)
         )
     issues.extend(_unique_ids(workshop_ids, "workshop"))
     codes = [
@@ -48,7 +47,7 @@ def validate_content(
         for i, w in enumerate(c.model.workshops)
         if w.join_code
     ]
-    issues.extend(_unique_ids(codes, "join code"))
+    issues.extend(_unique_ids(codes, "join code", ""))
     return issues
 
 
@@ -60,7 +59,11 @@ def _unique_ids(
         if value in first:
             other, other_loc = first[value]
             line, _ = other.locate(other_loc)
-            yield source.issue(loc, f"duplicate {what} {label} '{value}' (also at {other.path}:{line})")
+            yield source.issue(
+                loc,
+                f"duplicate {what}{' ' + label if label else ''} '{value}' "
+                f"(also at {other.path}:{line})",
+            )
         else:
             first[value] = (source, loc)
 
@@ -124,8 +127,9 @@ def _check_answer_key(question: object, source: SourceMap, loc: Loc) -> Iterator
             for i, d in enumerate(question.distractors)
         ]
         yield from _unique_ids(ids, "pair or distractor")
-        matches = [(p.match, source, (*loc, "pairs", i, "match")) for i, p in
-                   enumerate(question.pairs)]
+        matches = [
+            (p.match, source, (*loc, "pairs", i, "match")) for i, p in enumerate(question.pairs)
+        ]
         matches += [
             (d.text, source, (*loc, "distractors", i, "text"))
             for i, d in enumerate(question.distractors)
@@ -172,7 +176,8 @@ def check_curriculum(
         for extra_index, module_id in enumerate(workshop.extra_modules):
             if module_id not in modules:
                 yield source.issue(
-                    (*loc, "extra_modules", extra_index), f"no module '{module_id}' (modules: {known})"
+                    (*loc, "extra_modules", extra_index),
+                    f"no module '{module_id}' (modules: {known})",
                 )
             elif module_id in curriculum.modules:
                 yield source.issue(
