@@ -209,3 +209,26 @@ def test_yaml_shaped_noise_loads_or_raises_content_error(parts: list[str]) -> No
     except ContentError as exc:
         problems = exc.issues
         assert problems
+
+
+PARSER_SPECIFIC = {"deep-nesting-flow-huge.yaml", "tab-indent.yaml"}  # libyaml words these itself
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - PARSER_SPECIFIC))
+def test_pure_python_fallback_refuses_the_same(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    import trainer.content.loader as loader
+
+    monkeypatch.setattr(loader, "_EventSource", yaml.SafeLoader)
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    target = modules / name
+    shutil.copyfile(BAD / name, target)
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(tmp_path)
+    assert [str(issue) for issue in caught.value.issues] == [
+        f"{target}:" + EXPECTED[name].format(path=target)
+    ]
