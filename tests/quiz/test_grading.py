@@ -129,9 +129,7 @@ def test_matching_marks_every_pair_and_right_mapping_is_identity() -> None:
 
 
 def test_numeric_right_answer_is_shown_as_bounds() -> None:
-    tolerance = question(
-        {"id": "q", "kind": "numeric", "prompt": "p", "answer": 0.3, "tolerance": 0.1}
-    )
+    tolerance = question({"id": "q", "kind": "numeric", "prompt": "p", "answer": 0.3, "tolerance": 0.1})
     exact = question({"id": "q", "kind": "numeric", "prompt": "p", "answer": 2016})
     ranged = question({"id": "q", "kind": "numeric", "prompt": "p", "range": {"min": 5, "max": 9}})
     assert right_answer(tolerance) == ("0.2", "0.4")
@@ -185,8 +183,9 @@ def test_parse_number(typed: str, expected: float | None) -> None:
 
 _garbage = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=4), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=4), children, max_size=5)
+    ),
     max_leaves=12,
 )
 _KINDS = {vector["question"]["kind"]: vector["question"] for vector in VECTORS}
