@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from trainer.cli.content import schema as schema_command
+from trainer.content.catalogue import load_catalogue
+from trainer.content.scaffold import curriculum_skeleton, module_skeleton
 from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -148,3 +150,12 @@ def test_editor_view_follows_yaml_1_2() -> None:
     data = editor_view('a: "true"\nb: true\nc: NO\nd: 010\ne: 2016-03-12\nf: 1.5\ng:\n')
     assert data == {"a": "true", "b": True, "c": "NO", "d": 10, "e": "2016-03-12", "f": 1.5,
                     "g": None}
+
+
+def test_skeletons_validate_against_the_written_schema(tmp_path: Path) -> None:
+    module_text = module_skeleton("new-module", "A new module: 'quoted' & #1")
+    assert _errors("module", module_text) == []
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "new-module.yaml").write_text(module_text, encoding="utf-8")
+    module = load_catalogue(tmp_path).module("new-module")
+    assert _errors("curriculum", curriculum_skeleton("new-programme", "", [module])) == []

@@ -9,7 +9,7 @@ import click
 
 from trainer.content.catalogue import load_catalogue
 from trainer.content.lint import lint_catalogue
-from trainer.content.schema import json_schemas, write_schemas
+from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
 from trainer.errors import ContentError
 
 
@@ -57,5 +57,8 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(json.dumps(json_schemas(), indent=2, ensure_ascii=False))
         return
-    for target in write_schemas(output):
+    output.mkdir(parents=True, exist_ok=True)
+    for name, body in json_schemas().items():
+        target = output / SCHEMA_FILES[name]
+        target.write_text(schema_text(body), encoding="utf-8")
         click.echo(f"wrote {target}")

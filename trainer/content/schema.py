@@ -13,7 +13,6 @@ right option) are checked by `trainer check`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,14 +42,3 @@ def json_schemas() -> dict[str, dict[str, Any]]:
 def schema_text(schema: dict[str, Any]) -> str:
     """Return a schema as the text written to disk (stable, so the committed copy can be diffed)."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    """Write module.schema.json and curriculum.schema.json into `folder`; return the paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name, schema in json_schemas().items():
-        target = folder / SCHEMA_FILES[name]
-        target.write_text(schema_text(schema), encoding="utf-8")
-        written.append(target)
-    return written

@@ -1,0 +1,101 @@
+"""Commands for curriculum authors: `new module`, `new curriculum` (skeletons), `preview`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, load_catalogue
+from trainer.content.scaffold import check_new_id, curriculum_skeleton, module_skeleton
+from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
+from trainer.errors import ContentError, TrainerError
+
+_ROOT_OPTION = click.option(
+    "--root", default=".", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The content root (it holds modules/ and curriculum/).",
+)
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Create `target` with `text`, refusing to overwrite an existing file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise TrainerError(
+            f"{target} already exists: choose another id, or edit that file"
+        ) from None
+    click.echo(f"wrote {target}")
+
+
+def _ensure_schemas(root: Path) -> None:
+    """Write schema/ into the root when missing, so the skeleton's $schema line resolves."""
+    folder = root / "schema"
+    for name, body in json_schemas().items():
+        target = folder / SCHEMA_FILES[name]
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(schema_text(body), encoding="utf-8")
+            click.echo(f"wrote {target} (for editor autocompletion)")
+
+
+def _fail(exc: TrainerError) -> None:
+    if isinstance(exc, ContentError):
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        click.echo("fix the problems above first (see `trainer check`).", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    raise SystemExit(1)
+
+
+@click.group()
+def new() -> None:
+    """Create a new module or curriculum file from a commented skeleton."""
+
+
+@new.command("module")
+@click.argument("module_id", metavar="ID")
+@click.option("--title", required=True, help="The module title.")
+@click.option("--language", default="en", show_default=True, help="Two-letter language code.")
+@_ROOT_OPTION
+def new_module(module_id: str, title: str, language: str, root: Path) -> None:
+    """Write modules/ID.yaml: a valid skeleton with one question of each kind."""
+    try:
+        text = module_skeleton(module_id, title, language)
+        _write_new(root / MODULES_DIR / f"{module_id}.yaml", text)
+    except TrainerError as exc:
+        _fail(exc)
+    _ensure_schemas(root)
+    click.echo("next: edit it, then run `trainer check --strict` and `trainer preview`")
+
+
+@new.command("curriculum")
+@click.argument("curriculum_id", metavar="ID")
+@click.option("--title", default="", help="The curriculum title (default: the id).")
+@click.option(
+    "--module", "module_ids", multiple=True, metavar="MODULE_ID",
+    help="A module to include, in order (repeat it; default: every module found).",
+)
+@_ROOT_OPTION
+def new_curriculum(curriculum_id: str, title: str, module_ids: tuple[str, ...],
+                   root: Path) -> None:
+    """Write curriculum/ID.yaml over existing modules, with a pre-test, post-test and workshop."""
+    try:
+        check_new_id("curriculum", curriculum_id)
+        catalogue = load_catalogue(root)
+        unknown = [m for m in module_ids if m not in catalogue.modules]
+        if unknown:
+            known = ", ".join(sorted(catalogue.modules)) or "none"
+            raise TrainerError(f"no module {', '.join(repr(m) for m in unknown)} "
+                               f"(modules: {known})")
+        chosen = [catalogue.modules[m] for m in module_ids or sorted(catalogue.modules)]
+        text = curriculum_skeleton(curriculum_id, title, chosen)
+        _write_new(root / CURRICULUM_DIR / f"{curriculum_id}.yaml", text)
+    except TrainerError as exc:
+        _fail(exc)
+    _ensure_schemas(root)
+    click.echo("next: fill in the audience, author and workshops, then run `trainer check --strict`")
