@@ -61,6 +61,7 @@ __all__ = [
     "Status",
     "grade",
     "right_answer",
+    "round_half_up",
 ]
 
 Response = str | list[str] | dict[str, str] | None
@@ -97,9 +98,9 @@ class Result:
     chosen_correct: dict[str, bool] = field(default_factory=dict)
 
 
-def _round4(value: float) -> float:
-    """Round half-up on the exact binary value, as JavaScript's Number.prototype.toFixed does."""
-    return float(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+def round_half_up(value: float, decimals: int) -> float:
+    """Round half-up on the exact binary value, as JavaScript's `Number.prototype.toFixed` does."""
+    return float(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 _Outcome = tuple[float, dict[str, bool]] | None
@@ -162,11 +163,7 @@ def _numeric_bounds(question: Numeric) -> list[tuple[float, float]]:
 
 def _within(value: float, low: float, high: float) -> bool:
     # The slack keeps written bounds inclusive despite binary floats (0.3 + 0.1 > 0.4).
-    return (
-        low - NUMERIC_SLACK * max(1.0, abs(low))
-        <= value
-        <= high + NUMERIC_SLACK * max(1.0, abs(high))
-    )
+    return low - NUMERIC_SLACK * max(1.0, abs(low)) <= value <= high + NUMERIC_SLACK * max(1.0, abs(high))
 
 
 def _grade_numeric(question: Numeric, response: object) -> _Outcome:
@@ -175,9 +172,7 @@ def _grade_numeric(question: Numeric, response: object) -> _Outcome:
     if not normalise_text(response):
         return None
     value = parse_number(response)
-    is_right = value is not None and any(
-        _within(value, low, high) for low, high in _numeric_bounds(question)
-    )
+    is_right = value is not None and any(_within(value, low, high) for low, high in _numeric_bounds(question))
     return (1.0 if is_right else 0.0), {"answer": is_right}
 
 
@@ -249,7 +244,7 @@ def grade(question: Question, response: object) -> Result:
         fraction, marks = outcome
         status = "correct" if fraction >= 1 else "partial" if fraction > 0 else "wrong"
     return Result(
-        earned=_round4(question.points * fraction),
+        earned=round_half_up(question.points * fraction, 4),
         max=question.points,
         status=status,
         fraction=fraction,
