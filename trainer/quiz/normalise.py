@@ -14,9 +14,7 @@ import unicodedata
 __all__ = ["normalise_text", "parse_number"]
 
 # Spelled out rather than `\s` because Python's and JavaScript's ideas of whitespace differ.
-_WHITESPACE = (
-    "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
+_WHITESPACE = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _WHITESPACE_RUN = re.compile(f"[{_WHITESPACE}]+")
 _NUMBER = re.compile(
     r"(?P<sign>[+\-\u2212]?)"
