@@ -90,10 +90,7 @@ def test_strikethrough_is_del() -> None:
 
 def test_links_get_rel_noopener_and_keep_title() -> None:
     html = render_markdown('[UNODC](https://www.unodc.org "UN Office") and [mail](mailto:a@b.org)')
-    assert (
-        '<a href="https://www.unodc.org" title="UN Office" rel="noopener noreferrer">UNODC</a>'
-        in html
-    )
+    assert '<a href="https://www.unodc.org" title="UN Office" rel="noopener noreferrer">UNODC</a>' in html
     assert '<a href="mailto:a@b.org" rel="noopener noreferrer">mail</a>' in html
 
 

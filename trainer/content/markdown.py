@@ -40,9 +40,7 @@ URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 _DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style"})
 _HEADING_SHIFT = 2
 
-_parser = MarkdownIt("js-default", {"linkify": False, "html": False}).enable(
-    ["table", "strikethrough"]
-)
+_parser = MarkdownIt("js-default", {"linkify": False, "html": False}).enable(["table", "strikethrough"])
 
 
 def _keep_relative_url(url: str) -> str | None:
