@@ -82,9 +82,7 @@ class Section(ContentModel):
         description="The section's id, unique in the module; a question names a case in `case`.",
         examples=["why-central-authorities", "case-delayed-request"],
     )
-    title: Text = Field(
-        description="The section heading.", examples=["Why central authorities matter"]
-    )
+    title: Text = Field(description="The section heading.", examples=["Why central authorities matter"])
     kind: SectionKind = Field(
         default=SectionKind.TEXT,
         description="`text` (default) or `case-study` (set apart; questions may refer to it).",
@@ -250,17 +248,13 @@ class NumericRange(ContentModel):
 class Numeric(QuestionBase):
     """A number: right when within `answer ± tolerance`, or inside `range`."""
 
-    kind: Literal["numeric"] = Field(
-        description="Numeric: the learner types a number.", examples=["numeric"]
-    )
+    kind: Literal["numeric"] = Field(description="Numeric: the learner types a number.", examples=["numeric"])
     answer: float | None = Field(
         default=None,
         description="The right value (give `answer` or `range`, not both).",
         examples=[2016],
     )
-    tolerance: float = Field(
-        default=0.0, description="Accepted distance from `answer`.", examples=[0, 0.5]
-    )
+    tolerance: float = Field(default=0.0, description="Accepted distance from `answer`.", examples=[0, 0.5])
     range: NumericRange | None = Field(
         default=None,
         description="Accepted values, inclusive (instead of `answer`).",
@@ -290,12 +284,8 @@ class MatchPair(ContentModel):
 class Distractor(ContentModel):
     """An extra wrong match offered in a matching question."""
 
-    id: Slug = Field(
-        description="The distractor's id, unique in the question.", examples=["non-inquiry"]
-    )
-    text: Text = Field(
-        description="A match that fits no item.", examples=["Refuse any request made by fax"]
-    )
+    id: Slug = Field(description="The distractor's id, unique in the question.", examples=["non-inquiry"])
+    text: Text = Field(description="A match that fits no item.", examples=["Refuse any request made by fax"])
 
 
 class Matching(QuestionBase):
@@ -380,9 +370,7 @@ class Quiz(ContentModel):
         description="Percentage of points needed to pass (0-100).",
         examples=[70],
     )
-    shuffle: bool = Field(
-        default=False, description="Shuffle options per attempt.", examples=[False]
-    )
+    shuffle: bool = Field(default=False, description="Shuffle options per attempt.", examples=[False])
     questions: list[Question] = Field(
         min_length=1,
         description=(
@@ -490,17 +478,13 @@ class TestQuestionRef(ContentModel):
     """A question of a module, used in a pre-test or post-test."""
 
     module: Slug = Field(description="The id of a module.", examples=["mandate-2322"])
-    question: Slug = Field(
-        description="The id of a question of that module.", examples=["q-adoption"]
-    )
+    question: Slug = Field(description="The id of a question of that module.", examples=["q-adoption"])
 
 
 class CurriculumTest(ContentModel):
     """A pre-test or post-test drawn from module questions."""
 
-    title: Text = Field(
-        description="The test's title.", examples=["Pre-test: what do you know already?"]
-    )
+    title: Text = Field(description="The test's title.", examples=["Pre-test: what do you know already?"])
     pass_mark: float = Field(
         default=70,
         ge=0,
@@ -521,11 +505,11 @@ class Workshop(ContentModel):
     id: Slug = Field(
         description="The workshop's id, unique across curricula.", examples=["sahel-maghreb-2016"]
     )
-    title: Text = Field(
-        description="The edition's title.", examples=["Sahel-Maghreb regional workshop"]
-    )
+    title: Text = Field(description="The edition's title.", examples=["Sahel-Maghreb regional workshop"])
     region: Text = Field(description="The region it serves.", examples=["Sahel-Maghreb"])
-    city: Text = Field(description="Where it is held.", examples=["Valletta"])
+    city: Text | None = Field(
+        default=None, description="Where it is held (leave out if not known).", examples=["Valletta"]
+    )
     country: Text | None = Field(default=None, description="The host country.", examples=["Malta"])
     start: WorkshopDate = Field(
         description="First day: YYYY-MM-DD, or YYYY-MM when only the month is known.",
