@@ -1,0 +1,305 @@
+"""The pages shared by the SCORM package and the offline site: one HTML page per module, its quiz
+data script, and the shared CSS and JavaScript.
+
+A module page holds the reading and the quiz form, rendered here with Jinja from the sanitised HTML
+the catalogue made at load (nothing here renders Markdown). The quiz data script holds each question
+as its model (answer keys included: a package has no server, so grading happens in the browser with
+`js/grading.js`, the port of `trainer.quiz.grading`). Pages carry a Content-Security-Policy and no
+inline script, so they run under the same rules as the web app.
+
+Every file name is made here from positions (`m01/index.html`, `m01/img-1.png`), never from author
+strings. Images in author Markdown are copied into the package when they are project assets; any
+other image (remote, outside the assets folder, an unknown type) is replaced by its alt text, since a
+package must work with no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from trainer import __version__
+from trainer.content.catalogue import Catalogue
+from trainer.content.models import Matching, Module, Numeric, Ordering, Question, ShortAnswer
+
+Mode = Literal["scorm", "site"]
+
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = _HERE / "templates" / "package"
+STATIC = _HERE / "static" / "package"
+SCRIPTS = _HERE / "js"
+SHARED = "shared"
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+_IMAGE_TYPES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif", ".webp": ".webp"}
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
+
+UI_TEXT: dict[str, str] = {
+    "skip": "Skip to content",
+    "all_modules": "All modules",
+    "module": "Module",
+    "minutes": "{} minutes",
+    "objectives": "What you will be able to do",
+    "contents": "Contents",
+    "quiz": "Quiz",
+    "case_study": "Case study",
+    "quiz_intro": "{count} questions. You pass with {mark}% of the points. "
+                  "You see the right answers and explanations after you submit.",
+    "needs_js": "The quiz needs JavaScript, which is turned off in this browser.",
+    "question_n": "Question {} of {}",
+    "points": "{} pt",
+    "read_case": "Read the case study first: {}",
+    "choose_all": "Choose all that apply.",
+    "your_answer": "Your answer",
+    "type_answer": "Type your answer",
+    "choose": "Choose…",
+    "order_hint": "Put the items in the right order with the arrow buttons.",
+    "move_up": "Move up: {}",
+    "move_down": "Move down: {}",
+    "right_answer": "Right answer:",
+    "why": "Why:",
+    "submit": "Submit answers",
+    "your_result": "Your result",
+    "retry": "Try again",
+    "sources": "Sources",
+    "modules": "Modules",
+    "questions": "{} questions",
+    "site_intro": "This site works with no internet. Your answers and results stay in this "
+                  "browser on this device until you export them for your trainer.",
+    "export_title": "Send your results to your trainer",
+    "export_intro": "Type your name, then save the results file and give it to your trainer "
+                    "(for example on a USB stick or by e-mail).",
+    "your_name": "Your name",
+    "export_button": "Save my results file",
+}
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """One file of a package or site: its member name (made by the program) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _Choice:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    index: int
+    text: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class _QuestionView:
+    question: Question
+    points: str
+    choices: Sequence[_Choice]
+    start_order: Sequence[_Item]
+    answer_text: str
+    case_anchor: str
+    case_title: str
+
+
+def module_folder(position: int) -> str:
+    """Return the folder name of the module at 0-based `position` (`m01`, `m02` ...)."""
+    return f"m{position + 1:02d}"
+
+
+def _stable_order(salt: str, keys: Sequence[str]) -> list[int]:
+    """Return a deterministic scramble of range(len(keys)), never the identity when avoidable."""
+    order = sorted(range(len(keys)),
+                   key=lambda i: hashlib.sha256(f"{salt}\0{keys[i]}".encode()).hexdigest())
+    if len(order) > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def _number(value: float) -> str:
+    return f"{value:.12g}"
+
+
+def _answer_text(question: Question) -> str:
+    """Return the right answer as plain text, for kinds whose form cannot show it by marking."""
+    if isinstance(question, ShortAnswer):
+        return question.accepted[0]
+    if isinstance(question, Numeric):
+        unit = f" {question.unit}" if question.unit else ""
+        if question.answer is not None:
+            tolerance = f" ± {_number(question.tolerance)}" if question.tolerance else ""
+            return f"{_number(question.answer)}{tolerance}{unit}"
+        if question.range is not None:
+            return f"{_number(question.range.min)} – {_number(question.range.max)}{unit}"
+        return ""
+    if isinstance(question, Matching):
+        return "; ".join(f"{pair.prompt} → {pair.match}" for pair in question.pairs)
+    if isinstance(question, Ordering):
+        return " → ".join(item.text for item in question.items)
+    return ""
+
+
+def _question_view(module: Module, question: Question, inline: Callable[[str], str]
+                   ) -> _QuestionView:
+    choices: list[_Choice] = []
+    start: list[_Item] = []
+    if isinstance(question, Matching):
+        texts = [pair.match for pair in question.pairs] + [d.text for d in question.distractors]
+        ids = [pair.id for pair in question.pairs] + [d.id for d in question.distractors]
+        choices = [_Choice(i, texts[i]) for i in _stable_order(question.id, ids)]
+    if isinstance(question, Ordering):
+        ids = [item.id for item in question.items]
+        start = [_Item(i, question.items[i].text, question.items[i].text)
+                 for i in _stable_order(question.id, ids)]
+    anchor, title = "", ""
+    for position, section in enumerate(module.sections, start=1):
+        if question.case is not None and section.id == question.case:
+            anchor, title = f"s{position}", section.title
+    return _QuestionView(question, _number(question.points), choices, start,
+                         _answer_text(question), anchor, title)
+
+
+class _Images:
+    """Copies project asset images into the package and drops every other image to its alt text."""
+
+    def __init__(self, assets: Path, folder: str) -> None:
+        self.assets = assets.resolve()
+        self.folder = folder
+        self.files: list[PackageFile] = []
+        self._names: dict[Path, str] = {}
+
+    def rewrite(self, fragment: str) -> str:
+        return _IMG.sub(self._replace, fragment)
+
+    def _replace(self, match: re.Match[str]) -> str:
+        attrs = {name: html.unescape(value) for name, value in _ATTR.findall(match.group(0))}
+        name = self._copy(attrs.get("src", ""))
+        alt = html.escape(attrs.get("alt", ""))
+        if name is None:
+            return f'<span class="img-alt">{alt}</span>' if alt else ""
+        return f'<img src="{name}" alt="{alt}">'
+
+    def _copy(self, src: str) -> str | None:
+        if not src or ":" in src or src.startswith(("/", "\\")):
+            return None
+        relative = src.removeprefix("./").removeprefix("assets/")
+        try:
+            target = (self.assets / relative).resolve()
+        except (OSError, ValueError):
+            return None
+        suffix = _IMAGE_TYPES.get(target.suffix.lower())
+        if (suffix is None or not target.is_relative_to(self.assets) or not target.is_file()
+                or target.stat().st_size > MAX_IMAGE_BYTES):
+            return None
+        if target not in self._names:
+            name = f"img-{len(self._names) + 1}{suffix}"
+            self._names[target] = name
+            self.files.append(PackageFile(f"{self.folder}/{name}", target.read_bytes()))
+        return self._names[target]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def quiz_data(catalogue: Catalogue, module: Module) -> dict[str, Any]:
+    """Return what the player needs to grade and report a module's quiz (answer keys included)."""
+    return {
+        "module": module.id,
+        "module_hash": catalogue.module_hashes[module.id],
+        "title": module.title,
+        "pass_mark": module.quiz.pass_mark,
+        "shuffle": module.quiz.shuffle,
+        "questions": [
+            {
+                "hash": catalogue.question_hash(module.id, question.id),
+                "question": question.model_dump(mode="json"),
+            }
+            for question in module.quiz.questions
+        ],
+    }
+
+
+def data_script(variable: str, payload: object) -> bytes:
+    """Return a script that assigns JSON to a window property (no inline script in the pages)."""
+    text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    # ensure_ascii already escapes U+2028/2029; `<` is escaped so the text never reads as markup.
+    text = text.replace("<", "\\u003c")
+    return f"window.{variable} = {text};\n".encode("ascii")
+
+
+def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode,
+                 footer: str) -> list[PackageFile]:
+    """Return the page, quiz data and images of one module, under its generated folder."""
+    folder = module_folder(position)
+    images = _Images(catalogue.root / "modules" / "assets", folder)
+
+    def block(markdown: str | None) -> Markup:
+        return Markup(images.rewrite(catalogue.html(markdown)))  # noqa: S704 - sanitised at load
+
+    def inline(markdown: str | None) -> Markup:
+        return Markup(images.rewrite(catalogue.inline_html(markdown)))  # noqa: S704
+
+    scripts = ["../shared/grading.js", "quiz-data.js"]
+    if mode == "scorm":
+        scripts.append("../shared/scorm_api.js")
+    else:
+        scripts += ["../shared/site-data.js", "../shared/site_store.js"]
+    scripts.append("../shared/player.js")
+    page = _environment().get_template("module.html").render(
+        lang=module.language, up="../", mode=mode, scripts=scripts, t=UI_TEXT, module=module,
+        questions=[_question_view(module, q, inline) for q in module.quiz.questions],
+        pass_mark=_number(module.quiz.pass_mark), html=block, inline=inline, footer=footer,
+    )
+    return [
+        PackageFile(f"{folder}/index.html", page.encode("utf-8")),
+        PackageFile(f"{folder}/quiz-data.js", data_script("TrainerQuizData", quiz_data(catalogue, module))),
+        *images.files,
+    ]
+
+
+def shared_files(mode: Mode) -> list[PackageFile]:
+    """Return the CSS and JavaScript every page of a package (or of the site) loads."""
+    names = ["grading.js", "player.js"]
+    names += ["scorm_api.js"] if mode == "scorm" else ["site_store.js", "site_index.js"]
+    files = [PackageFile(f"{SHARED}/package.css", (STATIC / "package.css").read_bytes())]
+    files += [PackageFile(f"{SHARED}/{name}", (SCRIPTS / name).read_bytes()) for name in names]
+    return files
+
+
+def render_page(template: str, **context: Any) -> bytes:
+    """Render another package template (the site's index page) with the UI text."""
+    return _environment().get_template(template).render(t=UI_TEXT, **context).encode("utf-8")
+
+
+def generator_note() -> str:
+    """Return the footer line that says what made the package."""
+    return f"Made with trainer {__version__}."
+
+
+def iter_names(files: Sequence[PackageFile]) -> Iterator[str]:
+    """Yield the member names of `files`, refusing duplicates (a program error, never content)."""
+    seen: set[str] = set()
+    for file in files:
+        if file.name in seen:
+            raise ValueError(f"duplicate package member {file.name}")
+        seen.add(file.name)
+        yield file.name

@@ -1,0 +1,94 @@
+"""The offline static site of a curriculum: open `index.html` from a USB stick, no server, no network.
+
+`build_site(catalogue, curriculum, workshop)` returns the site's files: `index.html` (the modules and
+the results export), one folder per module (the same page as the SCORM package, reporting to the
+browser's localStorage instead of an LMS) and `shared/` (CSS, the grader, the player, the site
+data). Results are exported by the participant as a JSON file (docs/results-file.md) that the
+trainer imports. As in a SCORM package, the answer keys are in the files: the site is for practice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from markupsafe import Markup
+
+from trainer.content.catalogue import Catalogue
+from trainer.content.models import Curriculum, Workshop
+from trainer.errors import ExportError
+from trainer.export.package_pages import (
+    SHARED,
+    PackageFile,
+    data_script,
+    generator_note,
+    iter_names,
+    module_files,
+    module_folder,
+    render_page,
+    shared_files,
+)
+
+__all__ = ["build_site", "site_zip", "write_site"]
+
+_ZIP_TIME = (2016, 12, 12, 0, 0, 0)
+
+
+def _workshop_line(curriculum: Curriculum, workshop: Workshop | None) -> str:
+    if workshop is None:
+        return curriculum.audience
+    return f"{workshop.title} · {workshop.city}"
+
+
+def build_site(catalogue: Catalogue, curriculum: Curriculum,
+               workshop: Workshop | None = None) -> list[PackageFile]:
+    """Return every file of the offline site of `curriculum` (plus a workshop's extra modules)."""
+    modules = catalogue.curriculum_modules(curriculum, workshop)
+    footer = generator_note()
+    files: list[PackageFile] = []
+    for position, module in enumerate(modules):
+        files.extend(module_files(catalogue, module, position, "site", footer))
+    site_data = {
+        "curriculum": curriculum.id,
+        "workshop": workshop.id if workshop else None,
+        "modules": [
+            {"id": m.id, "hash": catalogue.module_hashes[m.id], "folder": module_folder(i)}
+            for i, m in enumerate(modules)
+        ],
+    }
+    files.append(PackageFile(f"{SHARED}/site-data.js", data_script("TrainerSiteData", site_data)))
+    files.extend(shared_files("site"))
+    index = render_page(
+        "index.html", lang=curriculum.language, up="", mode="site", curriculum=curriculum,
+        summary=Markup(catalogue.html(curriculum.summary)),  # noqa: S704 - sanitised at load
+        workshop_line=_workshop_line(curriculum, workshop), footer=footer,
+        modules=[{"module": m, "folder": module_folder(i)} for i, m in enumerate(modules)],
+        scripts=[f"{SHARED}/site-data.js", f"{SHARED}/site_store.js", f"{SHARED}/site_index.js"],
+    )
+    files.insert(0, PackageFile("index.html", index))
+    list(iter_names(files))
+    return files
+
+
+def write_site(files: Sequence[PackageFile], target: Path) -> None:
+    """Write the site into `target` (created; refused when it holds anything already)."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} exists and is not an empty folder; choose a new one")
+    for file in files:
+        path = target / file.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.data)
+
+
+def site_zip(files: Sequence[PackageFile]) -> bytes:
+    """Return the site as a zip (a participant unzips it and opens index.html)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            info = zipfile.ZipInfo(file.name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, file.data)
+    return buffer.getvalue()
