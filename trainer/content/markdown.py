@@ -43,21 +43,21 @@ _HEADING_SHIFT = 2
 _parser = MarkdownIt("js-default", {"linkify": False, "html": False}).enable(["table", "strikethrough"])
 
 
-def _keep_relative_url(url: str) -> str | None:
-    """Keep a relative URL (`assets/map.png`, `#notes`) but drop protocol-relative ones.
+def _is_protocol_relative(url: str) -> bool:
+    """Tell whether `url` is `//host/x` (or `\\\\host\\x`, which browsers treat alike).
 
-    `//host/x` (or `\\\\host\\x`, which browsers treat alike) would fetch from another host; in the
-    offline static site opened from disk it becomes `file://host/x`, a network share on Windows.
+    Such a URL fetches from another host; in the offline static site opened from disk it becomes
+    `file://host/x`, a network share on Windows. Relative paths (`assets/map.png`) are fine.
     """
-    stripped = url.lstrip()
-    if stripped[:2].replace("\\", "/") == "//":
-        return None
-    return url
+    return url.strip()[:2].replace("\\", "/") == "//"
 
 
 def _adjust(tokens: Sequence[Token]) -> None:
-    """Demote headings, turn `<s>` into `<del>` and table `style` into `align`, in place."""
+    """Demote headings, use `<del>`, table `align` not `style`; drop protocol-relative URLs."""
     for token in tokens:
+        for name in ("href", "src"):
+            if _is_protocol_relative(str(token.attrs.get(name, ""))):
+                del token.attrs[name]
         if token.type in ("th_open", "td_open"):
             # markdown-it writes `style="text-align:center"`; styles are never allowed through.
             style = str(token.attrs.pop("style", ""))
@@ -80,7 +80,6 @@ def _sanitise(html: str) -> str:
         clean_content_tags=set(_DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
-        url_relative=_keep_relative_url,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
