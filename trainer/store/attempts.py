@@ -1,0 +1,208 @@
+"""Participants and attempts: join, start, find, submit (single-shot), list.
+
+Functions take plain ids, hashes and JSON-able values, never content objects. Every write is one
+transaction run through Database.write, which may run it again after a dropped connection, so each
+is idempotent: submitting an attempt twice records it once, starting a pre-test twice returns the
+first.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from trainer.store.database import Database
+from trainer.store.models import Attempt, AttemptKind, Participant, Response, utcnow
+
+
+def new_public_id() -> str:
+    """Return a fresh random public id (about 128 bits, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedQuestion:
+    """A question an attempt is built from: where it lives and its content hash."""
+
+    module_id: str
+    question_id: str
+    question_hash: str
+
+    def as_json(self) -> dict[str, str]:
+        """Return the JSON form stored in Attempt.questions."""
+        return {"module": self.module_id, "question": self.question_id,
+                "hash": self.question_hash}
+
+
+@dataclass(frozen=True, slots=True)
+class GradedResponse:
+    """One graded answer, ready to store."""
+
+    module_id: str
+    question_id: str
+    question_hash: str
+    response: Any
+    earned: float
+    max_points: float
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptScore:
+    """The score of a whole attempt."""
+
+    earned: float
+    max_points: float
+    percent: float
+    passed: bool
+
+
+def planned_questions(attempt: Attempt) -> list[PlannedQuestion]:
+    """Return the questions an attempt was built from, in the order shown."""
+    return [PlannedQuestion(q["module"], q["question"], q["hash"]) for q in attempt.questions]
+
+
+def create_participant(database: Database, workshop_id: str, display_name: str) -> Participant:
+    """Create a participant of a workshop and return it."""
+    participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
+                              display_name=display_name, created_at=utcnow())
+
+    def work(session: Session) -> Participant:
+        existing = session.scalar(
+            select(Participant).where(Participant.public_id == participant.public_id))
+        if existing is not None:  # a retry after the first run committed
+            return existing
+        session.add(participant)
+        session.flush()
+        return participant
+
+    return database.write(work)
+
+
+def get_participant(database: Database, public_id: str) -> Participant | None:
+    """Return the participant with this public id, if any."""
+    with database.read() as session:
+        return session.scalar(select(Participant).where(Participant.public_id == public_id))
+
+
+def participant_attempts(database: Database, participant_id: int) -> list[Attempt]:
+    """Return every attempt of a participant, oldest first (responses not loaded)."""
+    with database.read() as session:
+        return list(session.scalars(
+            select(Attempt).where(Attempt.participant_id == participant_id).order_by(Attempt.id)))
+
+
+def find_attempt(database: Database, participant_id: int, public_id: str) -> Attempt | None:
+    """Return a participant's attempt with its responses; None for anyone else's."""
+    with database.read() as session:
+        return session.scalar(
+            select(Attempt)
+            .where(Attempt.public_id == public_id, Attempt.participant_id == participant_id)
+            .options(selectinload(Attempt.responses)))
+
+
+def _open_module_attempt(session: Session, participant_id: int, module_id: str,
+                         module_hash: str) -> Attempt | None:
+    return session.scalar(
+        select(Attempt)
+        .where(Attempt.participant_id == participant_id, Attempt.module_id == module_id,
+               Attempt.module_hash == module_hash, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.id.desc()).limit(1))
+
+
+def _test_attempt(session: Session, participant_id: int, kind: AttemptKind) -> Attempt | None:
+    return session.scalar(select(Attempt).where(Attempt.participant_id == participant_id,
+                                                Attempt.kind == kind.value))
+
+
+def start_attempt(
+    database: Database,
+    *,
+    participant_id: int,
+    kind: AttemptKind,
+    curriculum_id: str,
+    module_id: str | None,
+    module_hash: str | None,
+    questions: Sequence[PlannedQuestion],
+    tokens: dict[str, dict[str, str]],
+    seed: int,
+    pass_mark: float,
+) -> Attempt:
+    """Start an attempt, or return the one already open.
+
+    A module attempt not yet submitted on the same module version is reused (a double click on
+    "Start" or a second tab makes one attempt); a participant has at most one pre-test and one
+    post-test, ever.
+    """
+    def work(session: Session) -> Attempt:
+        if kind is AttemptKind.MODULE:
+            if module_id is None or module_hash is None:
+                raise ValueError("a module attempt needs a module id and hash")
+            existing = _open_module_attempt(session, participant_id, module_id, module_hash)
+        else:
+            existing = _test_attempt(session, participant_id, kind)
+        if existing is not None:
+            return existing
+        attempt = Attempt(
+            public_id=new_public_id(), participant_id=participant_id, kind=kind.value,
+            curriculum_id=curriculum_id, module_id=module_id, module_hash=module_hash,
+            questions=[q.as_json() for q in questions], tokens=tokens, seed=seed,
+            pass_mark=pass_mark, started_at=utcnow(),
+        )
+        session.add(attempt)
+        session.flush()
+        return attempt
+
+    try:
+        return database.write(work)
+    except IntegrityError:
+        # Another request started this participant's pre/post test at the same moment.
+        with database.read() as session:
+            found = _test_attempt(session, participant_id, kind)
+        if found is None:
+            raise
+        return found
+
+
+def submit_attempt(database: Database, attempt_id: int, responses: Sequence[GradedResponse],
+                   score: AttemptScore) -> bool:
+    """Record an attempt's responses and score once; return False when it was already submitted.
+
+    The attempt row is claimed with a conditional UPDATE (submitted_at IS NULL) in the same
+    transaction as the responses, so of two concurrent submissions exactly one writes anything.
+    """
+    def work(session: Session) -> bool:
+        claimed = session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=utcnow(), earned=score.earned, max_points=score.max_points,
+                    percent=score.percent, passed=score.passed)
+            .execution_options(synchronize_session=False))
+        if getattr(claimed, "rowcount", 0) != 1:
+            return False
+        session.add_all(
+            Response(attempt_id=attempt_id, position=position, module_id=r.module_id,
+                     question_id=r.question_id, question_hash=r.question_hash,
+                     response=r.response, earned=r.earned, max_points=r.max_points,
+                     status=r.status)
+            for position, r in enumerate(responses))
+        return True
+
+    return database.write(work)
+
+
+def discard_open_attempt(database: Database, attempt_id: int) -> bool:
+    """Delete an attempt that was never submitted (its content changed); return whether it was."""
+    def work(session: Session) -> bool:
+        result = session.execute(
+            delete(Attempt).where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
+            .execution_options(synchronize_session=False))
+        return getattr(result, "rowcount", 0) == 1
+
+    return database.write(work)

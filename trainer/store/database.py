@@ -1,0 +1,150 @@
+"""The engine and sessions: SQLite (default) or PostgreSQL, from a database URL.
+
+SQLite connections get WAL, synchronous=FULL, foreign keys and a busy timeout on every connect, and
+write transactions start with BEGIN IMMEDIATE, so that several workers queue for the write lock
+instead of failing with "database is locked" when a read transaction tries to upgrade. The pool
+keeps connections open per process: closing the last connection to a WAL database checkpoints it,
+which costs milliseconds per request. PostgreSQL gets `pool_pre_ping`, and a write unit of work is
+retried when its connection drops, so callers must make their writes idempotent (they are).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from trainer.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_RETRIES = 3
+_IMMEDIATE = "trainer_begin_immediate"
+
+
+def database_url_for(instance_path: Path | str) -> str:
+    """Return the default database URL: a SQLite file in the instance folder."""
+    return f"sqlite:///{Path(instance_path).resolve() / 'trainer.sqlite3'}"
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: str | URL, **engine_options: Any) -> Engine:
+    """Create an engine for `url` with the project's connection settings."""
+    parsed = make_url(url)
+    if _is_sqlite(parsed):
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        options: dict[str, Any] = {"pool_size": 8, "max_overflow": 16, "pool_timeout": 30}
+        if not database or database == ":memory:":
+            options = {}
+        options.update(engine_options)
+        engine = create_engine(parsed, **options)
+        _configure_sqlite(engine)
+        return engine
+    options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    options.update(engine_options)
+    return create_engine(parsed, **options)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so that BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """An engine with read and write sessions; one per process (create it after a fork)."""
+
+    def __init__(self, url: str | URL, **engine_options: Any) -> None:
+        self.url = make_url(url)
+        self.engine = make_engine(self.url, **engine_options)
+        self.is_sqlite = _is_sqlite(self.url)
+        writer = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Open a session for reading; nothing it does is committed.
+
+        Closing the session ends its transaction and detaches what it loaded, still readable.
+        """
+        with self._read() as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one write transaction and commit; retry it when the connection drops.
+
+        `work` must be safe to run again (it may have committed before the connection was lost).
+        """
+        for attempt in range(1, WRITE_RETRIES + 1):
+            try:
+                with self._write() as session, session.begin():
+                    return work(session)
+            except OperationalError as exc:
+                retryable = exc.connection_invalidated or self._is_transient(exc)
+                if not retryable or attempt == WRITE_RETRIES:
+                    raise StoreError(f"the database refused a write: {exc.orig}") from exc
+                logger.warning("write failed (%s); retrying (%d/%d)", exc.orig, attempt,
+                               WRITE_RETRIES)
+                time.sleep(0.05 * attempt)
+            except DBAPIError as exc:
+                if exc.connection_invalidated and attempt < WRITE_RETRIES:
+                    logger.warning("connection lost during a write; retrying")
+                    continue
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _is_transient(self, exc: OperationalError) -> bool:
+        """Return whether a failed write may succeed if run again."""
+        message = str(exc.orig).lower()
+        if self.is_sqlite:
+            return "database is locked" in message or "database is busy" in message
+        # PostgreSQL: serialization failure, deadlock, or the server going away.
+        code = getattr(exc.orig, "sqlstate", None)
+        return code in {"40001", "40P01", "57P01", "08006", "08003", "08000"} or (
+            "server closed the connection" in message or "connection" in message
+        )
+
+    def ping(self) -> bool:
+        """Return whether the database answers a trivial query."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError:
+            logger.exception("database ping failed")
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close every pooled connection (at shutdown, or in a child after a fork)."""
+        self.engine.dispose()

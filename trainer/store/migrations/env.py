@@ -1,0 +1,42 @@
+"""Alembic environment: migrate the database whose URL (or connection) trainer.store.migrate passes."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from trainer.store.database import make_engine
+from trainer.store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run the migrations on the connection given, or on a new engine for the URL given."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    try:
+        with engine.connect() as new_connection:
+            _run(new_connection)
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (SQL script) migrations are not supported; run `trainer db upgrade`")
+run_migrations_online()

@@ -1,0 +1,159 @@
+"""Tables: participant, attempt, response (SQLAlchemy 2 declarative models).
+
+The store keeps ids and content hashes, never content: a workshop, curriculum, module or question is
+referred to by the id it has in the YAML, and an attempt records the hashes of what it was built
+from, so editing the YAML later never changes a stored grade. Unique constraints make a double
+submission impossible: one response per question of an attempt, one pre-test and one post-test per
+participant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so Alembic migrations can alter them on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64  # content ids are slugs of at most 64 characters
+HASH_LENGTH = 64  # SHA-256 hex
+PUBLIC_ID_LENGTH = 32
+DISPLAY_NAME_LENGTH = 80
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class AttemptKind(StrEnum):
+    """What an attempt is of: a module's quiz, or a curriculum's pre-test or post-test."""
+
+    MODULE = "module"
+    PRE = "pre"
+    POST = "post"
+
+
+class Base(DeclarativeBase):
+    """Base of every table; constraint names follow NAMING_CONVENTION."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Participant(Base):
+    """A trainee in one workshop: no password, known by a random public id kept in their session."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(PUBLIC_ID_LENGTH), unique=True)
+    workshop_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempts: Mapped[list[Attempt]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Attempt.id",
+    )
+
+
+class Attempt(Base):
+    """One sitting of a module quiz or a pre/post test, with what it was built from and its score.
+
+    `questions` lists the questions in the order shown: [{"module", "question", "hash"}].
+    `tokens` maps "module/question" to {choice id: per-attempt token}; the page posts tokens, never
+    option ids. The score columns stay NULL until the attempt is submitted.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        CheckConstraint("kind IN ('module', 'pre', 'post')", name="kind"),
+        CheckConstraint("(kind = 'module') = (module_id IS NOT NULL)", name="module_id"),
+        # At most one pre-test and one post-test per participant, even under concurrent starts.
+        Index(
+            "uq_attempt_participant_test", "participant_id", "kind", unique=True,
+            sqlite_where=text("kind != 'module'"), postgresql_where=text("kind != 'module'"),
+        ),
+        Index("ix_attempt_participant_module", "participant_id", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(PUBLIC_ID_LENGTH), unique=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    curriculum_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    module_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    module_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
+    questions: Mapped[list[Any]] = mapped_column(JSON)
+    tokens: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[int] = mapped_column(Integer)
+    pass_mark: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    earned: Mapped[float | None] = mapped_column(Float)
+    max_points: Mapped[float | None] = mapped_column(Float)
+    percent: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    participant: Mapped[Participant] = relationship(back_populates="attempts")
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Response.position",
+    )
+
+    @property
+    def submitted(self) -> bool:
+        """Return whether the attempt has been submitted (and scored)."""
+        return self.submitted_at is not None
+
+
+class Response(Base):
+    """A learner's answer to one question of an attempt, as ids (never tokens), and its grade."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "module_id", "question_id",
+                         name="uq_response_attempt_question"),
+        UniqueConstraint("attempt_id", "position", name="uq_response_attempt_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), index=True)
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    earned: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")

@@ -1,0 +1,84 @@
+"""The app factory: `create_app(config=None)` built from small `register_*` steps.
+
+There is no module-level app. The catalogue is loaded once, here; the database engine is created
+here too, so create the app after a fork (gunicorn without preload), never before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_datetime, format_decimal
+
+from trainer.content.catalogue import load_catalogue
+from trainer.store.database import Database, database_url_for
+from trainer.web import errors, i18n, learn, security, state
+from trainer.web.config import load_config
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the web app; `config` overrides every other setting (tests pass their own).
+
+    `INSTANCE_PATH` in `config` (or the TRAINER_INSTANCE_PATH environment variable) moves the
+    instance folder, which holds the SQLite database, the secret key and an optional config.py.
+    Raises ContentError when the content does not load, ConfigError when a setting is missing.
+    """
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("TRAINER_INSTANCE_PATH")
+    app = Flask(
+        "trainer.web",
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+    )
+    register_config(app, config)
+    i18n.register_i18n(app)
+    security.register_security(app)
+    register_catalogue(app)
+    register_store(app)
+    register_templates(app)
+    register_blueprints(app)
+    errors.register_errors(app)
+    return app
+
+
+def register_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Load the configuration (defaults → instance config.py → environment → overrides)."""
+    load_config(app, overrides)
+    # Jinja: strip the whitespace block tags leave behind (smaller pages).
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def register_catalogue(app: Flask) -> None:
+    """Load and validate the content once; every request reads this immutable catalogue."""
+    root = Path(app.config["TRAINER_CONTENT_ROOT"])
+    catalogue = load_catalogue(root)
+    app.extensions[state.CATALOGUE] = catalogue
+    logger.info("content loaded from %s: %s", root, catalogue.summary())
+
+
+def register_store(app: Flask) -> None:
+    """Create the database engine (a pool kept open for this process)."""
+    url = app.config.get("DATABASE_URL") or database_url_for(app.instance_path)
+    app.config["DATABASE_URL"] = url
+    app.extensions[state.DATABASE] = Database(url)
+
+
+def register_templates(app: Flask) -> None:
+    """Give every template the catalogue and locale-aware number and date formatting."""
+    app.jinja_env.filters["number"] = format_decimal
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        return {"catalogue": state.catalogue(app), "format_datetime": format_datetime}
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per audience."""
+    app.register_blueprint(learn.bp)

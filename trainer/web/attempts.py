@@ -1,0 +1,255 @@
+"""Quiz attempts on the web side: plan one, present it as a form, grade the form, review the result.
+
+Planning picks the questions and gives every choice a random per-attempt token; presenting puts
+the choices in the attempt's seeded order (matching and ordering choices are always shuffled,
+since their authored order is the answer); grading turns posted tokens back into ids and calls
+trainer.quiz. Nothing presented before submission carries correctness, feedback or explanations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from trainer.content.catalogue import Catalogue
+from trainer.content.models import (
+    Curriculum,
+    Matching,
+    Module,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    Section,
+    SectionKind,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    Workshop,
+)
+from trainer.quiz.grading import Response, Result, grade
+from trainer.quiz.scoring import score_attempt
+from trainer.quiz.shuffle import choice_ids, option_order
+from trainer.store.attempts import AttemptScore, GradedResponse, PlannedQuestion, planned_questions
+from trainer.store.models import Attempt
+from trainer.web.forms import Choice, FieldSpec, QuestionFields, QuizForm
+
+SEED_LIMIT = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a new attempt is built from."""
+
+    questions: list[PlannedQuestion]
+    tokens: dict[str, dict[str, str]]
+    seed: int
+    pass_mark: float
+
+
+def question_key(module_id: str, question_id: str) -> str:
+    """Return the key of a question in an attempt's token map."""
+    return f"{module_id}/{question_id}"
+
+
+def _plan(catalogue: Catalogue, pairs: Iterable[tuple[Module, Question]], pass_mark: float
+          ) -> Plan:
+    questions: list[PlannedQuestion] = []
+    tokens: dict[str, dict[str, str]] = {}
+    used: set[str] = set()
+    for module, question in pairs:
+        questions.append(PlannedQuestion(module.id, question.id,
+                                         catalogue.question_hash(module.id, question.id)))
+        mapping: dict[str, str] = {}
+        for choice_id in choice_ids(question):
+            token = secrets.token_hex(4)
+            while token in used:  # pragma: no cover - 1 in 4 billion
+                token = secrets.token_hex(4)
+            used.add(token)
+            mapping[choice_id] = token
+        tokens[question_key(module.id, question.id)] = mapping
+    return Plan(questions, tokens, secrets.randbelow(SEED_LIMIT), pass_mark)
+
+
+def plan_module(catalogue: Catalogue, module: Module) -> Plan:
+    """Plan an attempt at a module's quiz."""
+    return _plan(catalogue, ((module, q) for q in module.quiz.questions), module.quiz.pass_mark)
+
+
+def plan_test(catalogue: Catalogue, curriculum: Curriculum, which: str) -> Plan:
+    """Plan an attempt at a curriculum's pre-test ("pre") or post-test ("post")."""
+    test = curriculum.pre_test if which == "pre" else curriculum.post_test
+    return _plan(catalogue, catalogue.test_questions(curriculum, "pre" if which == "pre" else
+                                                     "post"), test.pass_mark)
+
+
+@dataclass(frozen=True)
+class PresentedQuestion:
+    """A question as this attempt shows it."""
+
+    number: int
+    module: Module
+    question: Question
+    planned: PlannedQuestion
+    prompt: Markup
+    case: Section | None
+    case_body: Markup
+    order: tuple[str, ...]
+    fields: QuestionFields
+
+
+@dataclass(frozen=True)
+class PresentedAttempt:
+    """Every question of an attempt, in order, with the attempt's pass mark."""
+
+    questions: tuple[PresentedQuestion, ...]
+    pass_mark: float
+
+    @property
+    def total_points(self) -> float:
+        """Return the points the attempt is out of."""
+        return sum(q.question.points for q in self.questions)
+
+
+def _choice_label(catalogue: Catalogue, question: Question, choice_id: str) -> Markup:
+    if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+        text = next(o.text for o in question.options if o.id == choice_id)
+    elif isinstance(question, Matching):
+        text = next((p.match for p in question.pairs if p.id == choice_id), None) or next(
+            d.text for d in question.distractors if d.id == choice_id)
+    elif isinstance(question, Ordering):
+        text = next(i.text for i in question.items if i.id == choice_id)
+    else:  # pragma: no cover - typed answers have no choices
+        raise KeyError(choice_id)
+    return Markup(catalogue.inline_html(text))  # noqa: S704 - sanitised when the content loaded
+
+
+def _fields(catalogue: Catalogue, number: int, question: Question, order: list[str],
+            tokens: dict[str, str]) -> QuestionFields:
+    name = f"q{number}"
+    prompt = Markup(catalogue.html(question.prompt))  # noqa: S704 - sanitised at load
+    choices = tuple(Choice(tokens[c], _choice_label(catalogue, question, c)) for c in order)
+    if isinstance(question, Matching):
+        return QuestionFields(question.kind, tuple(
+            FieldSpec(f"{name}-{index}", Markup(catalogue.inline_html(pair.prompt)),  # noqa: S704
+                      choices)
+            for index, pair in enumerate(question.pairs, start=1)))
+    if isinstance(question, Ordering):
+        return QuestionFields(question.kind, tuple(
+            FieldSpec(f"{name}-{index}", Markup.escape(_("Position %(number)d", number=index)),
+                      choices)
+            for index in range(1, len(question.items) + 1)))
+    return QuestionFields(question.kind, (FieldSpec(name, prompt, choices),))
+
+
+def _case(module: Module, question: Question) -> Section | None:
+    if question.case is None:
+        return None
+    return next((s for s in module.sections
+                 if s.id == question.case and s.kind == SectionKind.CASE_STUDY), None)
+
+
+def present(catalogue: Catalogue, attempt: Attempt) -> PresentedAttempt | None:
+    """Return the attempt's questions as shown, or None when the content changed since it began."""
+    presented: list[PresentedQuestion] = []
+    for number, planned in enumerate(planned_questions(attempt), start=1):
+        try:
+            module = catalogue.module(planned.module_id)
+            question = catalogue.question(planned.module_id, planned.question_id)
+        except KeyError:
+            return None
+        if catalogue.question_hash(module.id, question.id) != planned.question_hash:
+            return None
+        tokens = attempt.tokens.get(question_key(module.id, question.id), {})
+        if set(tokens) != set(choice_ids(question)):
+            return None
+        order = _order(module, question, str(attempt.seed))
+        case = _case(module, question)
+        presented.append(PresentedQuestion(
+            number=number, module=module, question=question, planned=planned,
+            prompt=Markup(catalogue.html(question.prompt)),  # noqa: S704 - sanitised at load
+            case=case, case_body=Markup(catalogue.html(case.body if case else None)),  # noqa: S704
+            order=tuple(order), fields=_fields(catalogue, number, question, order, tokens)))
+    return PresentedAttempt(tuple(presented), attempt.pass_mark)
+
+
+def _order(module: Module, question: Question, seed: str) -> list[str]:
+    # Matching and ordering choices in authored order would give the answer away.
+    if module.quiz.shuffle or isinstance(question, Matching | Ordering):
+        return option_order(question, seed)
+    return choice_ids(question)
+
+
+def _response(presented: PresentedQuestion, form: QuizForm, tokens: dict[str, str]) -> Response:
+    by_token = {token: choice_id for choice_id, token in tokens.items()}
+    question = presented.question
+    specs = presented.fields.fields
+    if isinstance(question, MultipleChoice):
+        data = form[specs[0].name].data or []
+        return [by_token[t] for t in data if t in by_token]
+    if isinstance(question, SingleChoice | TrueFalse):
+        return by_token.get(form[specs[0].name].data or "")
+    if isinstance(question, ShortAnswer | Numeric):
+        text = form[specs[0].name].data
+        return text if text else None
+    chosen = [by_token.get(form[spec.name].data or "") for spec in specs]
+    if isinstance(question, Matching):
+        return {pair.id: c for pair, c in zip(question.pairs, chosen, strict=True) if c}
+    answered = [c for c in chosen if c]
+    return answered if answered else None
+
+
+def grade_form(presented: PresentedAttempt, form: QuizForm, tokens: dict[str, dict[str, str]]
+               ) -> tuple[list[GradedResponse], AttemptScore]:
+    """Grade a validated quiz form: every response as ids, and the attempt's score."""
+    graded: list[GradedResponse] = []
+    results: list[Result] = []
+    for item in presented.questions:
+        key = question_key(item.module.id, item.question.id)
+        response = _response(item, form, tokens[key])
+        result = grade(item.question, response)
+        results.append(result)
+        graded.append(GradedResponse(item.module.id, item.question.id, item.planned.question_hash,
+                                     response, result.earned, result.max, result.status))
+    score = score_attempt(results, presented.pass_mark)
+    return graded, AttemptScore(score.earned, score.max, score.percent, score.passed)
+
+
+def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt) -> str:
+    """Return what an attempt is of, for headings: a module title or a test title."""
+    if attempt.module_id:
+        found = catalogue.modules.get(attempt.module_id)
+        return found.title if found else attempt.module_id
+    return curriculum.pre_test.title if attempt.kind == "pre" else curriculum.post_test.title
+
+
+def _as_date(value: str) -> tuple[date, bool]:
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1), len(parts) == 3
+
+
+def format_dates(start: str, end: str) -> str:
+    """Return a workshop's dates for people: "16–18 May 2017", or "March 2016"."""
+    first, first_day = _as_date(start)
+    last, last_day = _as_date(end)
+    if not (first_day and last_day):
+        shown = format_date(first, "MMMM y")
+        return shown if start[:7] == end[:7] else f"{shown} – {format_date(last, 'MMMM y')}"
+    if first == last:
+        return str(format_date(first, "d MMMM y"))
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{format_date(last, 'd MMMM y')}"
+    return f"{format_date(first, 'd MMMM')} – {format_date(last, 'd MMMM y')}"
+
+
+def workshop_label(curriculum: Curriculum, workshop: Workshop) -> str:
+    """Return how a workshop is listed on the start page."""
+    del curriculum
+    place = workshop.city or workshop.country or workshop.region
+    return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end)}"
