@@ -99,3 +99,26 @@ def new_curriculum(curriculum_id: str, title: str, module_ids: tuple[str, ...],
         _fail(exc)
     _ensure_schemas(root)
     click.echo("next: fill in the audience, author and workshops, then run `trainer check --strict`")
+
+
+PREVIEW_HOST = "127.0.0.1"
+
+
+@click.command()
+@click.argument(
+    "root", required=False, default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option("--port", default=5001, show_default=True, type=click.IntRange(1, 65535))
+def preview(root: Path, port: int) -> None:
+    """Serve ROOT's content for its authors (answers, notes), reloading when a file is saved.
+
+    Listens on 127.0.0.1 only: the pages show answer keys.
+    """
+    from trainer.web.author import create_preview_app  # noqa: PLC0415 - Flask only when previewing
+
+    if not (root / MODULES_DIR).is_dir():
+        click.echo(f"error: no '{MODULES_DIR}/' folder in {root}: is this a content root?", err=True)
+        raise SystemExit(1)
+    app = create_preview_app(root)
+    click.echo(f"Previewing {root.resolve()} at http://{PREVIEW_HOST}:{port}/author/ (Ctrl+C stops)")
+    app.run(host=PREVIEW_HOST, port=port, debug=False, use_reloader=False, threaded=True)

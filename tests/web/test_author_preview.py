@@ -1,0 +1,215 @@
+"""The author preview (`trainer preview`): the author's view, live versions, errors in the page."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from trainer.cli.author import new, preview
+from trainer.content.scaffold import module_skeleton
+from trainer.web.author import PREVIEW, PreviewState, create_preview_app
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+
+
+def _save(file: Path, text: str) -> None:
+    """Write `text` and move the modification time on, as a later save by an editor would."""
+    before = file.stat().st_mtime_ns if file.exists() else 0
+    file.write_text(text, encoding="utf-8")
+    later = max(file.stat().st_mtime_ns, before + 1_000_000_000)
+    os.utime(file, ns=(later, later))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "modules").mkdir()
+    for module_id in ("alpha", "beta", "gamma"):
+        _save(tmp_path / "modules" / f"{module_id}.yaml",
+              module_skeleton(module_id, f"Module {module_id}"))
+    return tmp_path
+
+
+@pytest.fixture
+def app(root: Path) -> Flask:
+    return create_preview_app(root, {"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def _version(client: FlaskClient) -> Any:
+    response = client.get("/author/version")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_index_lists_modules_and_says_there_are_no_warnings(client: FlaskClient) -> None:
+    page = client.get("/author/").get_data(as_text=True)
+    for module_id in ("alpha", "beta", "gamma"):
+        assert f'href="/author/module/{module_id}"' in page
+    assert "Teaching-quality warnings (0)" in page
+    assert client.get("/").status_code == 200
+
+
+def test_module_page_is_the_authors_view(client: FlaskClient) -> None:
+    response = client.get("/author/module/alpha")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Facilitator notes" in page
+    assert "How to run the discussion, what answers to expect" in page
+    # The right option is marked, in words as well as colour, and wrong ones show their feedback.
+    assert re.search(r'option--right">\s*<span class="mark">✓ right</span>\s*<code>a</code> '
+                     r"The central authority designated", page)
+    assert "The police may execute the request later" in page
+    assert 'Accepted: <span class="accepted">dual criminality</span>' in page
+    assert "Answer: 18 days" in page
+    assert "<td>Requesting State</td><td>The State that asks for assistance</td>" in page
+    assert re.search(r"Right order:</p>\s*<ol class=\"order\">\s*<li>Receive and register", page)
+    assert "Explanation:" in page
+
+
+def test_pages_carry_the_security_headers_and_no_inline_script(client: FlaskClient) -> None:
+    response = client.get("/author/module/alpha")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    scripts = re.findall(r"<script[^>]*>", response.get_data(as_text=True))
+    assert scripts == ['<script src="/author/static/preview.js" defer>']
+    assert 'style="' not in response.get_data(as_text=True)
+    js = client.get("/author/static/preview.js")
+    assert js.status_code == 200
+    assert b"/author/version" not in js.data  # the URL comes from the page, not hard-coded
+    js.close()
+
+
+def test_version_moves_only_when_a_file_changes(root: Path, client: FlaskClient) -> None:
+    first = _version(client)
+    assert first == {"version": 1, "ok": True}
+    assert _version(client) == first
+    page = client.get("/author/").get_data(as_text=True)
+    assert 'data-version="1"' in page
+    file = root / "modules" / "beta.yaml"
+    _save(file, file.read_text(encoding="utf-8").replace('"Module beta"', '"Beta, revised"'))
+    assert _version(client) == {"version": 2, "ok": True}
+    page = client.get("/author/").get_data(as_text=True)
+    assert "Beta, revised" in page
+    assert 'data-version="2"' in page
+
+
+def test_a_reload_rereads_only_the_changed_file(root: Path, app: Flask) -> None:
+    state: PreviewState = app.extensions[PREVIEW]
+    assert state.current().reread == 3
+    file = root / "modules" / "gamma.yaml"
+    _save(file, file.read_text(encoding="utf-8").replace("duration_minutes: 60", "duration_minutes: 45"))
+    snapshot = state.current()
+    assert snapshot.reread == 1
+    assert snapshot.catalogue is not None
+    assert snapshot.catalogue.module("gamma").duration_minutes == 45
+
+
+def test_a_new_or_deleted_file_is_seen(root: Path, client: FlaskClient) -> None:
+    _version(client)
+    _save(root / "modules" / "delta.yaml", module_skeleton("delta", "Delta"))
+    assert _version(client)["version"] == 2
+    assert client.get("/author/module/delta").status_code == 200
+    (root / "modules" / "delta.yaml").unlink()
+    assert _version(client)["version"] == 3
+    assert client.get("/author/module/delta").status_code == 404
+
+
+def test_a_file_with_errors_shows_the_located_errors_then_comes_back(
+        root: Path, client: FlaskClient) -> None:
+    file = root / "modules" / "alpha.yaml"
+    good = file.read_text(encoding="utf-8")
+    assert _version(client) == {"version": 1, "ok": True}
+    _save(file, good.replace("duration_minutes: 60", "duration_minutes: sixty"))
+    assert _version(client) == {"version": 2, "ok": False}
+    for url in ("/author/", "/author/module/alpha", "/author/module/beta"):
+        page = client.get(url).get_data(as_text=True)
+        assert "1 problem in the content" in page
+        assert re.search(r"alpha\.yaml:\d+:1: duration_minutes: input should be a valid integer, "
+                         r"unable to parse string as an integer; got &#39;sixty&#39;", page)
+    _save(file, good)
+    assert _version(client) == {"version": 3, "ok": True}
+    assert "Module alpha" in client.get("/author/module/alpha").get_data(as_text=True)
+
+
+def test_preview_starts_on_broken_content(root: Path) -> None:
+    _save(root / "modules" / "alpha.yaml", "id: [unclosed\n")
+    client = create_preview_app(root, {"TESTING": True}).test_client()
+    page = client.get("/author/").get_data(as_text=True)
+    assert "alpha.yaml:2:1: YAML syntax error" in page
+
+
+def test_module_page_lists_its_warnings(root: Path, client: FlaskClient) -> None:
+    file = root / "modules" / "beta.yaml"
+    _save(file, file.read_text(encoding="utf-8").replace(
+        "          feedback: The police may execute the request later, but they do not receive it.\n",
+        ""))
+    page = client.get("/author/module/beta").get_data(as_text=True)
+    assert "1 teaching-quality warning" in page
+    assert "wrong option &#39;b&#39; has no feedback: say why it is wrong" in page
+    assert "teaching-quality warning" not in client.get("/author/module/alpha").get_data(as_text=True)
+    assert "Teaching-quality warnings (1)" in client.get("/author/").get_data(as_text=True)
+
+
+def test_unknown_module_or_curriculum_is_404(client: FlaskClient) -> None:
+    assert client.get("/author/module/nope").status_code == 404
+    assert client.get("/author/curriculum/nope").status_code == 404
+
+
+def test_curriculum_page(root: Path, client: FlaskClient) -> None:
+    assert CliRunner().invoke(new, ["curriculum", "prog", "--root", str(root)]).exit_code == 0
+    page = client.get("/author/curriculum/prog").get_data(as_text=True)
+    assert "Pre-test: what do you know already?" in page
+    assert 'href="/author/module/alpha#question-q-single"' in page
+    assert "prog-pilot" in page
+
+
+def test_images_come_from_modules_assets_only(root: Path, tmp_path_factory: pytest.TempPathFactory,
+                                              client: FlaskClient) -> None:
+    assets = root / "modules" / "assets"
+    assets.mkdir()
+    (assets / "map.png").write_bytes(PNG)
+    (assets / "notes.txt").write_text("secret", encoding="utf-8")
+    outside = tmp_path_factory.mktemp("outside") / "other.png"
+    outside.write_bytes(PNG)
+    (assets / "link.png").symlink_to(outside)
+    response = client.get("/author/module/assets/map.png")
+    assert response.status_code == 200
+    assert response.data == PNG
+    response.close()
+    assert client.get("/author/module/assets/notes.txt").status_code == 404
+    assert client.get("/author/module/assets/link.png").status_code == 404
+    assert client.get("/author/module/assets/../alpha.png").status_code == 404
+    assert client.get("/author/module/assets/%2e%2e/%2e%2e/x.png").status_code == 404
+
+
+def test_preview_command_listens_on_localhost_only(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(self: Flask, **options: Any) -> None:
+        seen.update(options)
+
+    monkeypatch.setattr(Flask, "run", fake_run)
+    result = CliRunner().invoke(preview, [str(root), "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert seen["host"] == "127.0.0.1"
+    assert seen["port"] == 5123
+    assert "at http://127.0.0.1:5123/author/" in result.output
+    assert CliRunner().invoke(preview, [str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
+
+
+def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
+    result = CliRunner().invoke(preview, [str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no 'modules/' folder" in result.output
