@@ -15,7 +15,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -99,7 +106,7 @@ def _token_validator(tokens: Sequence[str]) -> Any:
 
 def _make_field(kind: str, spec: FieldSpec) -> Field:
     tokens = [choice.token for choice in spec.choices]
-    pairs = [(choice.token, choice.label) for choice in spec.choices]
+    pairs = [SelectChoice(choice.token, choice.label) for choice in spec.choices]
     checks = [_token_validator(tokens)]
     if kind in ("single", "true_false"):
         return RadioField(spec.label, choices=pairs, validate_choice=False, validators=checks)
@@ -107,7 +114,7 @@ def _make_field(kind: str, spec: FieldSpec) -> Field:
         return MultiCheckboxField(spec.label, choices=pairs, validate_choice=False,
                                   validators=checks)
     if kind in ("matching", "ordering"):
-        blank = ("", str(_l("Choose…")))
+        blank = SelectChoice("", str(_l("Choose…")))
         return SelectField(spec.label, choices=[blank, *pairs], validate_choice=False,
                            validators=checks)
     return StringField(spec.label, filters=[lambda v: v.strip() if isinstance(v, str) else v],

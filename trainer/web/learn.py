@@ -28,6 +28,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
 
 from trainer.content.models import Curriculum, Module, Workshop
 from trainer.store.attempts import (
@@ -92,12 +93,12 @@ def csrf_expired(error: CSRFError) -> PageResult:
 
 def _join_form(formdata: object = None) -> JoinForm:
     form = JoinForm(formdata=formdata) if formdata is not None else JoinForm()
-    choices = [("", _("Choose your workshop…"))]
+    choices = [SelectChoice("", _("Choose your workshop…"))]
     for curriculum, workshop in catalogue().workshops():
-        choices.append((workshop.id, quiz.workshop_label(curriculum, workshop)))
+        choices.append(SelectChoice(workshop.id, quiz.workshop_label(curriculum, workshop)))
     form.workshop.choices = choices
     if len(choices) == 2 and not form.workshop.data:
-        form.workshop.data = choices[1][0]
+        form.workshop.data = choices[1].value
     return form
 
 
