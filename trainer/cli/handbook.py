@@ -1,0 +1,85 @@
+"""The `trainer handbook` command: export a workshop's PDF handbook (participant or facilitator)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from trainer.content.catalogue import Catalogue, load_catalogue
+from trainer.content.models import Curriculum, Workshop
+from trainer.errors import ContentError, ExportError
+from trainer.export.handbook import Edition, Paper, handbook_filename, render_handbook
+
+_STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
+           "write": "writing PDF"}
+
+
+def _find_curriculum(catalogue: Catalogue, file: Path) -> Curriculum:
+    """Return the curriculum loaded from `file` (the catalogue knows every file it read)."""
+    wanted = file.resolve()
+    for key, path in catalogue.files.items():
+        if key.startswith("curriculum:") and path.resolve() == wanted:
+            return catalogue.curriculum(key.removeprefix("curriculum:"))
+    raise click.BadParameter(f"{file} is not a curriculum file of its content root",
+                             param_hint="CURRICULUM")
+
+
+def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
+    if workshop_id is None:
+        return curriculum.workshops[0]
+    for workshop in curriculum.workshops:
+        if workshop.id == workshop_id:
+            return workshop
+    known = ", ".join(w.id for w in curriculum.workshops)
+    raise click.BadParameter(f"no workshop '{workshop_id}' in {curriculum.id} (workshops: {known})",
+                             param_hint="--workshop")
+
+
+@click.command()
+@click.argument("curriculum_file", metavar="CURRICULUM",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workshop", "workshop_id", metavar="ID",
+              help="Workshop id (default: the curriculum's first workshop).")
+@click.option("--edition", type=click.Choice([e.value for e in Edition]),
+              default=Edition.PARTICIPANT.value, show_default=True,
+              help="The facilitator edition holds the answers: never hand it to participants.")
+@click.option("--paper", type=click.Choice([p.value for p in Paper]), default=Paper.A4.value,
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF file to write (default: <curriculum>-<workshop>-<edition>.pdf).")
+def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper: str,
+             output: Path | None) -> None:
+    """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml)."""
+    started = time.perf_counter()
+    root = curriculum_file.resolve().parent.parent
+    with click.progressbar(length=len(_STAGES), label="Handbook", file=click.get_text_stream("stderr"),
+                           item_show_func=lambda stage: _STAGES.get(stage or "", ""),
+                           show_eta=False) as bar:
+        def advance(stage: str) -> None:
+            bar.update(1, stage)
+
+        advance("load")
+        try:
+            catalogue = load_catalogue(root)
+        except ContentError as exc:
+            for issue in exc.issues:
+                click.echo(str(issue), err=True)
+            raise click.ClickException(f"{len(exc.issues)} content problem(s): fix them first "
+                                       "(see `trainer check`).") from None
+        curriculum = _find_curriculum(catalogue, curriculum_file)
+        workshop = _find_workshop(curriculum, workshop_id)
+        try:
+            rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
+                                       on_stage=advance)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from None
+    target = output or Path(handbook_filename(curriculum, workshop, edition))
+    partial = target.with_name(f".{target.name}.partial")
+    # Write then rename, so an interrupted export never leaves a truncated PDF behind.
+    partial.write_bytes(rendered.pdf)
+    os.replace(partial, target)
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {target} ({rendered.pages} pages, {edition} edition, {elapsed:.1f} s)")

@@ -1,0 +1,17 @@
+"""Exports: the same content as printed handbooks (and, later, e-learning packages).
+
+`handbook.py` turns a catalogue's curriculum and workshop into print HTML (Jinja templates in
+`templates/handbook/`, print CSS in `static/`); `pdf.py` turns HTML into PDF bytes. The trainer
+dashboard (results reports, certificates) renders through the same `pdf.render_pdf`.
+
+Rules of this layer:
+- It may import `trainer.errors`, `trainer.content` and `trainer.quiz`, Jinja2 and Babel.
+- It must not import Flask, WTForms, SQLAlchemy, `trainer.store`, `trainer.web` or `trainer.cli`:
+  the web app and the CLI call into it, never the other way round.
+- WeasyPrint is imported by `pdf.py` only, and every fetch goes through its deny-by-default URL
+  fetcher (SECURITY.md 9-10): only the project's own assets, no network, no file outside them.
+- Author text reaches the HTML only as the sanitised HTML the catalogue rendered at load
+  (`Catalogue.html` / `Catalogue.inline_html`); nothing here renders Markdown.
+"""
+
+from __future__ import annotations
