@@ -1,0 +1,181 @@
+"""The `trainer export` (scorm, site, gift, moodle-xml) and `trainer import` (gift) commands.
+
+TARGET is a module id (looked up in --root, default here) or a curriculum file
+(`curriculum/<id>.yaml`, whose content root is the folder above `curriculum/`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from trainer.content.catalogue import Catalogue, load_catalogue
+from trainer.content.models import Curriculum, Module, Workshop, is_slug
+from trainer.errors import ContentError, TrainerError
+from trainer.export.gift import modules_gift
+from trainer.export.gift_import import gift_to_module, module_yaml
+from trainer.export.moodle_xml import modules_moodle_xml
+from trainer.export.scorm import build_scorm
+from trainer.export.site import build_site, site_zip, write_site
+
+_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                     show_default=True, help="Content root for a module id.")
+_MAX_GIFT_BYTES = 1024 * 1024
+
+
+def _fail(exc: TrainerError) -> NoReturn:
+    if isinstance(exc, ContentError):
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    raise SystemExit(1)
+
+
+def _target(target: str, root: Path) -> tuple[Catalogue, list[Module], str, str, Curriculum | None]:
+    """Return (catalogue, modules, title, identifier, curriculum or None) of a TARGET."""
+    path = Path(target)
+    if target.endswith((".yaml", ".yml")):
+        if not path.is_file():
+            raise click.BadParameter(f"no file {target}", param_hint="TARGET")
+        catalogue = load_catalogue(path.resolve().parent.parent)
+        for key, file in catalogue.files.items():
+            if key.startswith("curriculum:") and file.resolve() == path.resolve():
+                curriculum = catalogue.curriculum(key.removeprefix("curriculum:"))
+                modules = catalogue.curriculum_modules(curriculum)
+                return catalogue, modules, curriculum.title, curriculum.id, curriculum
+        raise click.BadParameter(f"{target} is not a curriculum file of its content root",
+                                 param_hint="TARGET")
+    catalogue = load_catalogue(root)
+    if target not in catalogue.modules:
+        known = ", ".join(sorted(catalogue.modules))
+        raise click.BadParameter(f"no module '{target}' (modules: {known})", param_hint="TARGET")
+    module = catalogue.module(target)
+    return catalogue, [module], module.title, module.id, None
+
+
+@click.group("export")
+def export() -> None:
+    """Export e-learning packages and question banks."""
+
+
+@export.command("scorm")
+@click.argument("target")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Zip file to write.")
+@_ROOT
+def export_scorm(target: str, output: Path, root: Path) -> None:
+    """Write a SCORM 1.2 package of a module or of a curriculum (one SCO per module).
+
+    The answer keys are inside the package (it has no server): use it for practice; proctored
+    tests belong in the web app.
+    """
+    try:
+        catalogue, modules, title, identifier, _ = _target(target, root)
+        output.write_bytes(build_scorm(catalogue, modules, title, identifier))
+    except TrainerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output} ({len(modules)} SCO{'s' if len(modules) != 1 else ''})")
+
+
+@export.command("site")
+@click.argument("curriculum_file", metavar="CURRICULUM",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder to create (or zip file with --zip).")
+@click.option("--zip", "as_zip", is_flag=True, help="Write one zip file instead of a folder.")
+@click.option("--workshop", "workshop_id", metavar="ID",
+              help="Workshop edition: adds its extra modules and its id to results files.")
+def export_site(curriculum_file: Path, output: Path, as_zip: bool, workshop_id: str | None) -> None:
+    """Write the offline static site of CURRICULUM: open index.html, no server, no network."""
+    try:
+        catalogue, _, _, _, curriculum = _target(str(curriculum_file), Path("."))
+        assert curriculum is not None  # a curriculum file gives a curriculum  # noqa: S101
+        workshop: Workshop | None = None
+        if workshop_id is not None:
+            found = [w for w in curriculum.workshops if w.id == workshop_id]
+            if not found:
+                known = ", ".join(w.id for w in curriculum.workshops)
+                raise click.BadParameter(f"no workshop '{workshop_id}' (workshops: {known})",
+                                         param_hint="--workshop")
+            workshop = found[0]
+        files = build_site(catalogue, curriculum, workshop)
+        if as_zip:
+            output.write_bytes(site_zip(files))
+        else:
+            write_site(files, output)
+    except TrainerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output} ({len(files)} files); open index.html in a browser")
+
+
+@export.command("gift")
+@click.argument("target")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_ROOT
+def export_gift(target: str, output: Path, root: Path) -> None:
+    """Write a Moodle GIFT question bank (ordering questions need Moodle XML)."""
+    try:
+        _, modules, _, _, _ = _target(target, root)
+        bank = modules_gift(modules)
+        output.write_text(bank.text, encoding="utf-8")
+    except TrainerError as exc:
+        _fail(exc)
+    for module_id, question_id in bank.skipped:
+        click.echo(f"skipped {module_id}/{question_id}: GIFT cannot express ordering "
+                   "questions; use `trainer export moodle-xml`", err=True)
+    click.echo(f"wrote {output}")
+
+
+@export.command("moodle-xml")
+@click.argument("target")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_ROOT
+def export_moodle_xml(target: str, output: Path, root: Path) -> None:
+    """Write a Moodle XML question bank (every question kind; one category per module)."""
+    try:
+        catalogue, modules, _, _, _ = _target(target, root)
+        output.write_bytes(modules_moodle_xml(catalogue, modules))
+    except TrainerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output}")
+
+
+@click.group("import")
+def import_() -> None:
+    """Import question banks as module files."""
+
+
+@import_.command("gift")
+@click.argument("gift_file", metavar="FILE",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Module file to write: modules/<id>.yaml (the id is the file name).")
+@click.option("--title", help="The module's title (default: made from the id).")
+@click.option("--force", is_flag=True, help="Overwrite an existing module file.")
+def import_gift(gift_file: Path, output: Path, title: str | None, force: bool) -> None:
+    """Turn a GIFT question bank into a module file to complete (reading, objectives)."""
+    module_id = output.name.removesuffix(".yaml").removesuffix(".yml")
+    if not is_slug(module_id):
+        raise click.BadParameter(f"'{module_id}' is not a module id: use lower-case letters, "
+                                 "digits and hyphens", param_hint="--output")
+    if output.exists() and not force:
+        raise click.BadParameter(f"{output} exists (use --force to overwrite)",
+                                 param_hint="--output")
+    if gift_file.stat().st_size > _MAX_GIFT_BYTES:
+        raise click.BadParameter(f"{gift_file} is larger than 1 MiB", param_hint="FILE")
+    try:
+        text = gift_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{gift_file} is not UTF-8 text", param_hint="FILE") from None
+    try:
+        module = gift_to_module(text, module_id, str(gift_file), title)
+    except TrainerError as exc:
+        _fail(exc)
+    name = gift_file.name.replace("\n", " ")
+    header = f"# Imported from {name} by `trainer import gift`: complete the reading.\n"
+    output.write_text(header + module_yaml(module), encoding="utf-8")
+    click.echo(f"wrote {output} ({len(module.quiz.questions)} questions); "
+               "run `trainer check` and write its objectives and reading")
