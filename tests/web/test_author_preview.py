@@ -151,8 +151,10 @@ def test_preview_starts_on_broken_content(root: Path) -> None:
 
 
 def test_module_page_lists_its_warnings(root: Path, client: FlaskClient) -> None:
+    assert "Teaching-quality warnings (0)" in client.get("/author/").get_data(as_text=True)
     file = root / "modules" / "beta.yaml"
-    _save(file, file.read_text(encoding="utf-8").replace(
+    good = file.read_text(encoding="utf-8")
+    _save(file, good.replace(
         "          feedback: The police may execute the request later, but they do not receive it.\n",
         ""))
     page = client.get("/author/module/beta").get_data(as_text=True)
@@ -160,6 +162,8 @@ def test_module_page_lists_its_warnings(root: Path, client: FlaskClient) -> None
     assert "wrong option &#39;b&#39; has no feedback: say why it is wrong" in page
     assert "teaching-quality warning" not in client.get("/author/module/alpha").get_data(as_text=True)
     assert "Teaching-quality warnings (1)" in client.get("/author/").get_data(as_text=True)
+    _save(file, good)
+    assert "Teaching-quality warnings (0)" in client.get("/author/").get_data(as_text=True)
 
 
 def test_unknown_module_or_curriculum_is_404(client: FlaskClient) -> None:

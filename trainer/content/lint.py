@@ -57,6 +57,8 @@ def _warn(source: SourceMap, loc: Loc, message: str) -> Issue:
 
 def _fold(text: str) -> str:
     """Return text compared loosely: case-folded, accents stripped, spaces collapsed."""
+    if text.isascii():  # most option texts: no accents to strip, skip the Unicode work
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.split())

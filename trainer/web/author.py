@@ -26,7 +26,8 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, load_catalogue
-from trainer.content.lint import lint_catalogue
+from trainer.content.lint import lint_module
+from trainer.content.loader import SourceMap
 from trainer.errors import ContentError, Issue
 from trainer.web import security
 
@@ -62,6 +63,9 @@ class PreviewState:
         self._fingerprint: Fingerprint | None = None
         self._last_good: Catalogue | None = None
         self._snapshot = Snapshot(0, None, (), (), 0)
+        # Warnings per module, kept while the module's file is unchanged: the catalogue reuses
+        # the SourceMap object of an unchanged file, so identity says "not re-read".
+        self._warnings: dict[str, tuple[SourceMap, list[Issue]]] = {}
 
     def fingerprint(self) -> Fingerprint:
         """Return name, size and modification time of every content file."""
@@ -92,8 +96,21 @@ class PreviewState:
             return Snapshot(version, None, exc.issues, (), 0)
         self._last_good = catalogue
         logger.info("preview: version %d, %d files re-read", version, catalogue.reread)
-        return Snapshot(version, catalogue, (), tuple(lint_catalogue(catalogue)),
-                        catalogue.reread)
+        return Snapshot(version, catalogue, (), self._lint(catalogue), catalogue.reread)
+
+    def _lint(self, catalogue: Catalogue) -> tuple[Issue, ...]:
+        """Return the warnings of every module, linting only the modules that were re-read."""
+        fresh: dict[str, tuple[SourceMap, list[Issue]]] = {}
+        for module_id, module in catalogue.modules.items():
+            source = catalogue.sources[module_id]
+            cached = self._warnings.get(module_id)
+            if cached is not None and cached[0] is source:
+                fresh[module_id] = cached
+            else:
+                fresh[module_id] = (source, lint_module(module, source))
+        self._warnings = fresh
+        found = [issue for _, issues in fresh.values() for issue in issues]
+        return tuple(sorted(found, key=lambda i: (i.path, i.line, i.column)))
 
 
 def preview_state() -> PreviewState:
