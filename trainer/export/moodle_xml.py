@@ -42,7 +42,7 @@ def _fraction(value: float) -> str:
 
 def _text(parent: ET.Element, tag: str, html: str, *, fmt: str = "html") -> ET.Element:
     element = ET.SubElement(parent, tag, {"format": fmt})
-    ET.SubElement(element, "text").text = html
+    ET.SubElement(element, "text").text = html.strip()
     return element
 
 
