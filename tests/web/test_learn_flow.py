@@ -96,7 +96,8 @@ def test_module_page_shows_reading_and_sets_case_studies_apart(join: Join) -> No
     assert "READING-MARKER" in html
     case = re.search(r'<section class="panel section case-study"[^>]*>(.*?)</section>', html,
                      re.S)
-    assert case and "CASE-STUDY-MARKER" in case.group(1)
+    assert case
+    assert "CASE-STUDY-MARKER" in case.group(1)
     assert not re.search(r"CANARY-[A-Z-]+", html)  # no feedback, explanations or notes
     assert "Take the pre-test first" in html
 
@@ -180,7 +181,8 @@ def test_wrong_and_partial_answers_are_graded_and_explained(
     assert "CANARY-FEEDBACK-SHORT" in html
     assert "Not answered" in html
     assert html.count("status--partial") == 2
-    assert "Meaning extra" in html and "no answer" in html
+    assert "Meaning extra" in html
+    assert "no answer" in html
 
 
 def test_double_submit_replay_and_second_tab_record_one_result(
@@ -261,7 +263,8 @@ def test_pre_test_is_taken_once_and_post_test_opens_after_the_modules(
     assert locked.headers["Location"] == "/programme"
     pre_url = client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
     page = parse_quiz(client.get(pre_url).get_data(as_text=True))
-    assert "PROMPT-SINGLE" in page.html and "PROMPT-ONLY" in page.html
+    assert "PROMPT-SINGLE" in page.html
+    assert "PROMPT-ONLY" in page.html
     post_answers(client, pre_url, page, {"q1": page.choice("q1", "Option alpha")})
     assert client.post("/tests/pre/start", data={"csrf_token": token}
                        ).headers["Location"] == pre_url

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
 from sqlalchemy import Connection
 
+import trainer.store
 from trainer.store.database import make_engine
 from trainer.store.models import Base
+
+# Tables may be declared in any module of trainer.store (models.py, accounts.py ...): import them
+# all so that the metadata compared and migrated is the whole schema.
+for _module in pkgutil.iter_modules(trainer.store.__path__):
+    if _module.name != "migrations":
+        importlib.import_module(f"trainer.store.{_module.name}")
 
 config = context.config
 target_metadata = Base.metadata
