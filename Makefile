@@ -20,7 +20,8 @@ node-deps:
 
 serve: $(STAMP)
 	$(VENV)/bin/trainer check
-	@echo "The web app comes with the trainee quiz issue; the content above is valid."
+	$(VENV)/bin/trainer db upgrade
+	$(VENV)/bin/trainer serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

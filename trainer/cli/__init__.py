@@ -8,7 +8,12 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
+from trainer.cli.author import new, preview
 from trainer.cli.content import check, schema
+from trainer.cli.export import export, import_
+from trainer.cli.handbook import handbook
+from trainer.cli.translations import translations
+from trainer.cli.web import db, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,8 +22,8 @@ def cli() -> None:
     """Turn workshop content written in YAML into quizzes, handbooks and e-learning packages."""
 
 
-cli.add_command(check)
-cli.add_command(schema)
+for command in (check, schema, new, preview, serve, db, handbook, export, import_, translations):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -43,12 +43,23 @@ _FileKey = tuple[int, int]
 
 
 @dataclass(frozen=True)
+class _ModuleEntry:
+    """A module file as read: its (size, mtime) key, the loaded model and its content hashes."""
+
+    key: _FileKey
+    loaded: Loaded[Module]
+    module_hash: str
+    question_hashes: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class _FileCache:
     """What was read from each file, keyed by (size, mtime) so a reload re-reads only changes."""
 
-    modules: Mapping[Path, tuple[_FileKey, Loaded[Module]]] = field(default_factory=dict)
+    modules: Mapping[Path, _ModuleEntry] = field(default_factory=dict)
     curricula: Mapping[Path, tuple[_FileKey, Loaded[Curriculum]]] = field(default_factory=dict)
     html: Mapping[str, str] = field(default_factory=dict)
+    inline: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,21 +118,15 @@ class Catalogue:
                 return curriculum, workshop
         return None
 
-    def curriculum_modules(
-        self, curriculum: Curriculum, workshop: Workshop | None = None
-    ) -> list[Module]:
+    def curriculum_modules(self, curriculum: Curriculum, workshop: Workshop | None = None) -> list[Module]:
         """Return the modules of a curriculum in order, plus a workshop's extra modules."""
         ids = list(curriculum.modules) + (list(workshop.extra_modules) if workshop else [])
         return [self.modules[module_id] for module_id in ids]
 
-    def test_questions(
-        self, curriculum: Curriculum, which: TestName
-    ) -> list[tuple[Module, Question]]:
+    def test_questions(self, curriculum: Curriculum, which: TestName) -> list[tuple[Module, Question]]:
         """Return the (module, question) pairs of a curriculum's pre-test or post-test."""
         test = curriculum.pre_test if which == "pre" else curriculum.post_test
-        return [
-            (self.modules[r.module], self.question(r.module, r.question)) for r in test.questions
-        ]
+        return [(self.modules[r.module], self.question(r.module, r.question)) for r in test.questions]
 
     def html(self, markdown: str | None) -> str:
         """Return the sanitised HTML of an author Markdown text (rendered once, at load)."""
@@ -184,18 +189,21 @@ def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catal
         )
     cache = previous._cache if previous is not None and previous.root == root else _FileCache()
     reread = 0
-    modules: dict[Path, tuple[_FileKey, Loaded[Module]]] = {}
+    modules: dict[Path, _ModuleEntry] = {}
     for file in sorted((root / MODULES_DIR).glob("*.yaml")):
         key = _key(file)
         cached = cache.modules.get(file)
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached.key == key:
             modules[file] = cached
             continue
         reread += 1
         try:
-            modules[file] = (key, load_module(file, display_path(file)))
+            loaded = load_module(file, display_path(file))
         except ContentError as exc:
             issues.extend(exc.issues)
+            continue
+        questions = {q.id: content_hash(q) for q in loaded.model.quiz.questions}
+        modules[file] = _ModuleEntry(key, loaded, content_hash(loaded.model), questions)
     curricula: dict[Path, tuple[_FileKey, Loaded[Curriculum]]] = {}
     for file in sorted((root / CURRICULUM_DIR).glob("*.yaml")):
         key = _key(file)
@@ -208,20 +216,17 @@ def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catal
             curricula[file] = (key, load_curriculum(file, display_path(file)))
         except ContentError as exc:
             issues.extend(exc.issues)
-    loaded_modules = [loaded for _, loaded in modules.values()]
     loaded_curricula = [loaded for _, loaded in curricula.values()]
-    issues.extend(validate_content(loaded_modules, loaded_curricula))
+    issues.extend(validate_content([e.loaded for e in modules.values()], loaded_curricula))
     if issues:
         raise ContentError(sorted(issues, key=lambda i: (i.path, i.line, i.column)))
-    return _build(
-        root, loaded_modules, loaded_curricula, _FileCache(modules, curricula, cache.html), reread
-    )
+    return _build(root, list(modules.values()), curricula, cache, reread)
 
 
 def _build(
     root: Path,
-    modules: list[Loaded[Module]],
-    curricula: list[Loaded[Curriculum]],
+    entries: list[_ModuleEntry],
+    curricula_files: dict[Path, tuple[_FileKey, Loaded[Curriculum]]],
     cache: _FileCache,
     reread: int,
 ) -> Catalogue:
@@ -229,24 +234,27 @@ def _build(
     question_hashes: dict[tuple[str, str], str] = {}
     sources: dict[str, SourceMap] = {}
     files: dict[str, Path] = {}
-    for loaded in modules:
-        module = loaded.model
-        module_hashes[module.id] = content_hash(module)
-        sources[module.id] = loaded.source
-        files[module.id] = loaded.file
-        for question in module.quiz.questions:
-            question_hashes[(module.id, question.id)] = content_hash(question)
+    for entry in entries:
+        module_id = entry.loaded.model.id
+        module_hashes[module_id] = entry.module_hash
+        sources[module_id] = entry.loaded.source
+        files[module_id] = entry.loaded.file
+        for question_id, digest in entry.question_hashes.items():
+            question_hashes[(module_id, question_id)] = digest
+    modules = [entry.loaded for entry in entries]
+    curricula = [loaded for _, loaded in curricula_files.values()]
     for loaded_c in curricula:
         sources[f"curriculum:{loaded_c.model.id}"] = loaded_c.source
         files[f"curriculum:{loaded_c.model.id}"] = loaded_c.file
-    html = dict(cache.html)
+    # Reuse earlier renders; keep only the texts the content has now, so a preview's cache stays small.
+    html: dict[str, str] = {}
     for text in _markdown_texts(modules, curricula):
         if text not in html:
-            html[text] = render_markdown(text)
+            html[text] = cache.html.get(text) or render_markdown(text)
     inline: dict[str, str] = {}
     for text in _inline_texts(modules):
         if text not in inline:
-            inline[text] = render_inline(text)
+            inline[text] = cache.inline.get(text) or render_inline(text)
     return Catalogue(
         root=root,
         modules=MappingProxyType({m.model.id: m.model for m in modules}),
@@ -257,14 +265,12 @@ def _build(
         files=MappingProxyType(files),
         _html=MappingProxyType(html),
         _inline=MappingProxyType(inline),
-        _cache=_FileCache(cache.modules, cache.curricula, html),
+        _cache=_FileCache({e.loaded.file: e for e in entries}, curricula_files, html, inline),
         reread=reread,
     )
 
 
-def _markdown_texts(
-    modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]
-) -> Iterator[str]:
+def _markdown_texts(modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]) -> Iterator[str]:
     """Yield every author Markdown text (block-level) of the content."""
     for loaded in modules:
         module = loaded.model
