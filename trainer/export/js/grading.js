@@ -40,6 +40,34 @@
     "\u1c88": "\ua64b"
   };
 
+  // Spelling variants, as _SPELLING_FOLD in normalise.py (after NFKD and mark removal): French
+  // typographic apostrophes and hyphens, oe/ae ligatures; Arabic alef variants -> alef, taa marbuta
+  // -> haa, alef maqsura and Farsi yeh -> yaa; tatweel and direction marks removed; Arabic-Indic
+  // and Eastern Arabic-Indic digits -> 0-9.
+  var SPELLING_FOLD = {
+    "\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u0153": "oe", "\u0152": "oe",
+    "\u00e6": "ae", "\u00c6": "ae",
+    "\u0671": "\u0627", "\u0672": "\u0627", "\u0673": "\u0627", "\u0629": "\u0647",
+    "\u0649": "\u064a", "\u06cc": "\u064a", "\u0640": "", "\u061c": "", "\u200e": "",
+    "\u200f": "", "\u202a": "", "\u202b": "", "\u202c": "", "\u202d": "", "\u202e": "",
+    "\u2066": "", "\u2067": "", "\u2068": "", "\u2069": ""
+  };
+  for (var digit = 0; digit < 10; digit += 1) {
+    SPELLING_FOLD[String.fromCharCode(0x0660 + digit)] = String(digit);
+    SPELLING_FOLD[String.fromCharCode(0x06f0 + digit)] = String(digit);
+  }
+  var SPELLING = /[\u2019\u02bc\u2010\u2011\u0153\u0152\u00e6\u00c6\u0671-\u0673\u0629\u0649\u06cc\u0640\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0660-\u0669\u06f0-\u06f9]/g;
+  // In numbers also: the Arabic decimal separator is a decimal point, the thousands separator a space.
+  var NUMBER_FOLD = /[\u2019\u02bc\u2010\u2011\u0153\u0152\u00e6\u00c6\u0671-\u0673\u0629\u0649\u06cc\u0640\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0660-\u0669\u06f0-\u06f9\u066b\u066c]/g;
+  var NUMBER_SEPARATORS = { "\u066b": ".", "\u066c": " " };
+
+  function foldSpelling(text, pattern) {
+    return text.replace(pattern, function (c) {
+      return Object.prototype.hasOwnProperty.call(NUMBER_SEPARATORS, c) ? NUMBER_SEPARATORS[c] :
+        SPELLING_FOLD[c];
+    });
+  }
+
   // Cherokee case-folds to its capital letters (they were encoded first).
   function isCherokee(codePoint) {
     return (codePoint >= 0x13a0 && codePoint <= 0x13fd) ||
@@ -63,12 +91,13 @@
   }
 
   function normaliseText(text) {
-    var bare = text.normalize("NFKD").replace(MARKS, "");
+    var bare = foldSpelling(text.normalize("NFKD").replace(MARKS, ""), SPELLING);
     return fold(bare).replace(WS_RUN, " ").replace(ENDS, "");
   }
 
   function parseNumber(text) {
-    var trimmed = text.normalize("NFKD").replace(WS_RUN, " ").replace(/^ +| +$/g, "");
+    var arabic = foldSpelling(text.normalize("NFKD"), NUMBER_FOLD);
+    var trimmed = arabic.replace(WS_RUN, " ").replace(/^ +| +$/g, "");
     var match = NUMBER.exec(trimmed);
     if (match === null) {
       return null;
