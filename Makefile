@@ -16,7 +16,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 node-deps:
-	test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4
+	test -f node_modules/axe-core/axe.min.js -a -d node_modules/scorm-again -a -d node_modules/gift-pegjs || npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4 scorm-again@3 gift-pegjs@1
 
 serve: $(STAMP)
 	$(VENV)/bin/trainer check

@@ -14,6 +14,7 @@ need libpango-1.0-0
 need libpangoft2-1.0-0
 need postgresql
 need nodejs
+need qpdf
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
