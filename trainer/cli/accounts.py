@@ -1,0 +1,144 @@
+"""Commands for trainers: `trainer create-trainer USERNAME` and `trainer verify CODE`.
+
+Both read the same configuration as the web app (DATABASE_URL, TRAINER_INSTANCE_PATH, the
+instance folder's config.py) without loading any content. `announce_first_trainer(app)` is what
+`trainer serve` calls after migrating: on the very first start it creates the account `trainer`
+with a generated password and prints that password, once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from flask import Flask
+
+from trainer.errors import StoreError, TrainerError
+
+if TYPE_CHECKING:
+    from trainer.store.database import Database
+
+
+def _bare_app() -> Flask:
+    """Return an app holding only the configuration (no content, no blueprints), or exit 1."""
+    from trainer.web.config import load_config  # noqa: PLC0415 - Flask only when this runs
+
+    instance_path = os.environ.get("TRAINER_INSTANCE_PATH")
+    app = Flask("trainer.web", instance_path=str(Path(instance_path).resolve()) if instance_path
+                else None, instance_relative_config=True)
+    try:
+        load_config(app, None)
+    except TrainerError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    return app
+
+
+def _database(app: Flask) -> Database:
+    from trainer.store.database import Database, database_url_for  # noqa: PLC0415
+    from trainer.store.migrate import upgrade  # noqa: PLC0415
+
+    url = app.config.get("DATABASE_URL") or database_url_for(app.instance_path)
+    try:
+        upgrade(url)
+    except (StoreError, OSError) as exc:
+        click.echo(f"Error: the database could not be opened: {exc}", err=True)
+        raise SystemExit(1) from None
+    return Database(url)
+
+
+def _read_password(from_stdin: bool, generate: bool) -> tuple[str, bool]:
+    """Return the new password and whether it was generated."""
+    from trainer.store.accounts import generate_password  # noqa: PLC0415
+
+    if generate:
+        return generate_password(), True
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n"), False
+    password: str = click.prompt("Password (leave empty to generate one)", hide_input=True,
+                                 default="", show_default=False)
+    if not password:
+        return generate_password(), True
+    click.prompt("Repeat the password", hide_input=True, value_proc=_same_as(password))
+    return password, False
+
+
+def _same_as(password: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value != password:
+            raise click.UsageError("the two passwords differ; run the command again")
+        return value
+    return check
+
+
+@click.command("create-trainer")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (one line), for scripts.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it once.")
+def create_trainer_command(username: str, password_stdin: bool, generate: bool) -> None:
+    """Create a trainer account that can log in to the dashboard at /trainer/login.
+
+    Asks for the password twice (at least 12 characters), or generates one when you leave it
+    empty or pass --generate, and prints the generated one once: note it down.
+    """
+    from trainer.store.accounts import AccountError, create_trainer  # noqa: PLC0415
+
+    if password_stdin and generate:
+        raise click.UsageError("use either --password-stdin or --generate, not both")
+    password, generated = _read_password(password_stdin, generate)
+    database = _database(_bare_app())
+    try:
+        trainer = create_trainer(database, username, password)
+    except AccountError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        database.dispose()
+    click.echo(f"Trainer account {trainer.username!r} created.")
+    if generated:
+        click.echo(f"Its password (shown only this once): {password}")
+
+
+@click.command("verify")
+@click.argument("code")
+def verify_command(code: str) -> None:
+    """Check a certificate's verification code against this installation's results (offline).
+
+    Exit status 0 when the certificate is valid, 1 when it is not.
+    """
+    from trainer.web.dashboard_certificates import check_code  # noqa: PLC0415
+
+    app = _bare_app()
+    database = _database(app)
+    try:
+        verified = check_code(app, database, code)
+    finally:
+        database.dispose()
+    if not verified.valid:
+        click.echo(f"Code {code.strip()}: {verified.message}")
+        raise SystemExit(1)
+    click.echo(f"Code {code.strip()}: VALID. Certificate of {verified.name}, workshop "
+               f"{verified.workshop_id}, issued {verified.issued}.")
+
+
+def announce_first_trainer(app: Flask) -> None:
+    """Create the first trainer account when none exists and print its password once."""
+    from trainer.store.accounts import ensure_first_trainer  # noqa: PLC0415
+    from trainer.web.state import database  # noqa: PLC0415
+
+    created = ensure_first_trainer(database(app))
+    if created is None:
+        return
+    click.echo("")
+    click.echo("No trainer account existed, so one was created for the dashboard (/trainer/login):")
+    click.echo(f"  username: {created.username}")
+    click.echo(f"  password: {created.password}")
+    click.echo("This password is shown only this once: note it down now. Add more trainers with "
+               "`trainer create-trainer NAME`.")
+    click.echo("")

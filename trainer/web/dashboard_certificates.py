@@ -1,0 +1,139 @@
+"""Certificates: who gets one, what it says, its verification code, and checking a code.
+
+A participant gets a certificate once they passed the post-test; it is dated the day of that
+post-test, so downloading it again gives the same certificate and the same code. The code's key
+is TRAINER_CERTIFICATE_KEY from the configuration, or else the instance folder's
+`certificate_key`, generated at the first certificate. Keep that file (and back it up): without it
+no certificate issued here can be checked. Several app servers must share the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from trainer.content.catalogue import Catalogue
+from trainer.content.models import Curriculum, Workshop
+from trainer.export.certificate import CertificateData
+from trainer.export.handbook import format_dates
+from trainer.quiz.verification import (
+    CertificateFields,
+    VerificationCodeError,
+    decode_code,
+    make_code,
+    verify_code,
+)
+from trainer.store.database import Database
+from trainer.store.models import Attempt, AttemptKind, Participant
+from trainer.store.results import find_participant_by_id
+
+logger = logging.getLogger(__name__)
+
+KEY_FILE = "certificate_key"
+
+
+class NoCertificateKey(LookupError):  # noqa: N818 - a state, not a failure of the caller
+    """No key exists yet: this installation never issued a certificate."""
+
+
+def certificate_key(app: Flask, *, create: bool = True) -> bytes:
+    """Return the key of verification codes, generating the instance file when allowed."""
+    configured = app.config.get("TRAINER_CERTIFICATE_KEY")
+    if configured:
+        return str(configured).encode("utf-8")
+    path = Path(app.instance_path) / KEY_FILE
+    if not path.exists():
+        if not create:
+            raise NoCertificateKey(str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)  # exactly one of several starting workers wins
+            logger.info("generated the certificate key in %s", path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="ascii").strip().encode("ascii")
+
+
+def passed_post_test(participant: Participant) -> Attempt | None:
+    """Return the participant's passed post-test attempt, if any."""
+    for attempt in participant.attempts:
+        if attempt.kind == AttemptKind.POST.value and attempt.submitted and attempt.passed:
+            return attempt
+    return None
+
+
+def certificate_fields(participant: Participant, post: Attempt) -> CertificateFields:
+    """Return the fields a participant's certificate code covers."""
+    assert post.submitted_at is not None  # noqa: S101 - passed_post_test returns submitted ones
+    return CertificateFields(participant.id, participant.public_id, participant.display_name,
+                             participant.workshop_id, post.submitted_at.date().isoformat())
+
+
+def _completed_modules(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
+                       participant: Participant) -> list[str]:
+    passed = {a.module_id for a in participant.attempts
+              if a.kind == AttemptKind.MODULE.value and a.submitted and a.passed}
+    return [m.title for m in catalogue.curriculum_modules(curriculum, workshop) if m.id in passed]
+
+
+def certificate_data(app: Flask, catalogue: Catalogue, curriculum: Curriculum,
+                     workshop: Workshop, participant: Participant) -> CertificateData | None:
+    """Return what a participant's certificate says, or None when they have not earned one."""
+    post = passed_post_test(participant)
+    if post is None:
+        return None
+    fields = certificate_fields(participant, post)
+    assert post.submitted_at is not None  # noqa: S101 - checked by passed_post_test
+    place = ", ".join(p for p in (workshop.city, workshop.country) if p) or workshop.region
+    return CertificateData(
+        name=participant.display_name, curriculum_title=curriculum.title,
+        workshop_title=workshop.title, place=place,
+        dates=format_dates(workshop.start, workshop.end, "en"),
+        modules=_completed_modules(catalogue, curriculum, workshop, participant),
+        issued=f"{post.submitted_at.day} {post.submitted_at:%B %Y}",
+        code=make_code(certificate_key(app), fields), issuer=curriculum.author,
+    )
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The outcome of checking a code: valid or not, and what the certificate says."""
+
+    valid: bool
+    message: str
+    name: str | None = None
+    workshop_id: str | None = None
+    issued: str | None = None
+
+
+def check_code(app: Flask, database: Database, code: str) -> Verified:
+    """Check a verification code against the key and the stored results (no network)."""
+    try:
+        participant_id = decode_code(code)
+    except VerificationCodeError as exc:
+        return Verified(False, str(exc))
+    try:
+        key = certificate_key(app, create=False)
+    except NoCertificateKey:
+        return Verified(False, "no certificate has been issued by this installation "
+                               "(there is no certificate key)")
+    participant = find_participant_by_id(database, participant_id)
+    post = passed_post_test(participant) if participant else None
+    if participant is None or post is None:
+        return Verified(False, "NOT VALID: no certificate matches this code")
+    fields = certificate_fields(participant, post)
+    if not verify_code(key, code, fields):
+        return Verified(False, "NOT VALID: no certificate matches this code")
+    return Verified(True, "VALID", participant.display_name, participant.workshop_id,
+                    fields.issued)

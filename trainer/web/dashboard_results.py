@@ -1,0 +1,226 @@
+"""Turn a workshop's stored attempts into `WorkshopResults`: the grid, learning gain, item analysis.
+
+Which attempts count, and why:
+- the grid shows each participant's best submitted percent per step, and "passed" when any
+  submitted attempt passed (the trainee's own programme page says the same, via web.progress);
+- learning gain compares the pre-test with the post-test (one of each per participant), per
+  participant, per learning objective ("module/objective" of each question) and for the cohort;
+- item analysis of a module quiz uses each participant's FIRST submitted attempt: later attempts
+  come after the feedback of the first, so they would flatter the item. Statistics are per
+  question hash: an edited question is a new version, analysed on its own.
+All numbers come from trainer.quiz.statistics.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from markupsafe import Markup
+
+from trainer.content.catalogue import Catalogue
+from trainer.content.models import (
+    Curriculum,
+    Module,
+    MultipleChoice,
+    Question,
+    SingleChoice,
+    TrueFalse,
+    Workshop,
+)
+from trainer.export.report import (
+    ChoiceCount,
+    ItemRow,
+    ItemSection,
+    ModuleColumn,
+    ObjectiveGain,
+    ParticipantRow,
+    StepResult,
+    WorkshopResults,
+)
+from trainer.quiz.statistics import (
+    GainSummary,
+    ItemResponse,
+    ParticipantGain,
+    item_statistics,
+    learning_gain,
+)
+from trainer.store.models import Attempt, AttemptKind, Participant, Response
+from trainer.web.progress import module_progress, test_progress
+
+PROMPT_LIMIT = 160
+
+
+def participant_key(participant: Participant) -> str:
+    """Return the key statistics use for a participant (sorts in joining order)."""
+    return f"{participant.id:010d}"
+
+
+def plain_text(catalogue: Catalogue, markdown: str, limit: int = PROMPT_LIMIT) -> str:
+    """Return author Markdown as short plain text (for tables and CSV cells)."""
+    # striptags also unescapes entities: the result is plain text, escaped again where shown.
+    text = " ".join(Markup(catalogue.html(markdown)).striptags().split())  # noqa: S704
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _step(progress_state: str, percent: float | None, attempts: int) -> StepResult:
+    return StepResult(progress_state, percent, attempts)
+
+
+def _current_question(catalogue: Catalogue, module_id: str, question_id: str) -> Question | None:
+    try:
+        return catalogue.question(module_id, question_id)
+    except KeyError:
+        return None
+
+
+def _objective_key(question: Question | None, module_id: str) -> str | None:
+    if question is None or question.objective is None:
+        return None
+    return f"{module_id}/{question.objective}"
+
+
+def _chosen(response: Response) -> tuple[str, ...]:
+    value = response.response
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _item_response(catalogue: Catalogue, participant: Participant, response: Response
+                   ) -> ItemResponse:
+    question = _current_question(catalogue, response.module_id, response.question_id)
+    fraction = response.earned / response.max_points if response.max_points > 0 else 0.0
+    return ItemResponse(
+        participant=participant_key(participant), question_hash=response.question_hash,
+        fraction=fraction, chosen=_chosen(response), points=response.max_points,
+        objective=_objective_key(question, response.module_id),
+    )
+
+
+def _submitted(participant: Participant, kind: AttemptKind, module_id: str | None = None
+               ) -> list[Attempt]:
+    return [a for a in participant.attempts if a.submitted and a.kind == kind.value
+            and (module_id is None or a.module_id == module_id)]
+
+
+def _grid_row(participant: Participant, modules: Sequence[Module],
+              gains: dict[str, ParticipantGain]) -> ParticipantRow:
+    attempts = list(participant.attempts)
+    pre = test_progress(attempts, AttemptKind.PRE)
+    post = test_progress(attempts, AttemptKind.POST)
+    cells = tuple(
+        _step(p.state, p.best_percent, p.submitted)
+        for p in (module_progress(attempts, m.id) for m in modules))
+    key = participant_key(participant)
+    return ParticipantRow(
+        key=key, public_id=participant.public_id, name=participant.display_name,
+        joined=participant.created_at, pre=_step(pre.state, pre.best_percent, pre.submitted),
+        modules=cells, post=_step(post.state, post.best_percent, post.submitted),
+        gain=gains.get(key),
+    )
+
+
+def _choices(catalogue: Catalogue, question: Question | None, chosen: Counter[str],
+             answered: int) -> tuple[ChoiceCount, ...]:
+    if not isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+        return ()
+    return tuple(
+        ChoiceCount(option.id, plain_text(catalogue, option.text), option.correct, chosen.get(option.id, 0),
+                    100.0 * chosen.get(option.id, 0) / answered if answered else 0.0)
+        for option in question.options)
+
+
+def _section(catalogue: Catalogue, key: str, title: str,
+             answered: Iterable[tuple[Participant, Attempt]],
+             numbering: dict[tuple[str, str], int]) -> ItemSection:
+    """Analyse the responses of `answered` attempts (one per participant)."""
+    items: list[ItemResponse] = []
+    stored: dict[str, list[Response]] = defaultdict(list)
+    first_seen: dict[tuple[str, str], list[str]] = defaultdict(list)
+    participants = 0
+    for participant, attempt in answered:
+        participants += 1
+        for response in attempt.responses:
+            items.append(_item_response(catalogue, participant, response))
+            stored[response.question_hash].append(response)
+            versions = first_seen[(response.module_id, response.question_id)]
+            if response.question_hash not in versions:
+                versions.append(response.question_hash)
+    statistics = item_statistics(items)
+    rows: list[ItemRow] = []
+    for (module_id, question_id), versions in first_seen.items():
+        question = _current_question(catalogue, module_id, question_id)
+        current_hash = catalogue.question_hashes.get((module_id, question_id))
+        for version, question_hash in enumerate(versions, start=1):
+            responses = stored[question_hash]
+            chosen: Counter[str] = Counter()
+            for response in responses:
+                chosen.update(set(_chosen(response)))
+            unanswered = sum(1 for r in responses if r.status == "unanswered")
+            same = question_hash == current_hash
+            rows.append(ItemRow(
+                number=numbering.get((module_id, question_id), 0), module_id=module_id,
+                question_id=question_id, kind=question.kind if question else "",
+                prompt=plain_text(catalogue, question.prompt) if question else question_id,
+                version=version, versions=len(versions), current=same,
+                stats=statistics[question_hash],
+                choices=_choices(catalogue, question if same else None, chosen,
+                                 len(responses) - unanswered),
+                unanswered=unanswered,
+            ))
+    rows.sort(key=lambda row: (row.number, row.module_id, row.question_id, row.version))
+    return ItemSection(key, title, participants, tuple(rows))
+
+
+def _objective_gains(catalogue: Catalogue, by_objective: dict[str, GainSummary]
+                     ) -> tuple[ObjectiveGain, ...]:
+    found = []
+    for key, summary in by_objective.items():
+        module_id, _, objective_id = key.partition("/")
+        module = catalogue.modules.get(module_id)
+        text = objective_id
+        if module is not None:
+            text = next((o.text for o in module.objectives if o.id == objective_id), objective_id)
+        found.append(ObjectiveGain(key, module.title if module else module_id, text, summary))
+    return tuple(found)
+
+
+def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
+                  participants: Sequence[Participant], *, now: datetime | None = None
+                  ) -> WorkshopResults:
+    """Return a workshop's results computed from its participants' stored attempts."""
+    modules = catalogue.curriculum_modules(curriculum, workshop)
+    pre_attempts = [(p, a[0]) for p in participants if (a := _submitted(p, AttemptKind.PRE))]
+    post_attempts = [(p, a[0]) for p in participants if (a := _submitted(p, AttemptKind.POST))]
+    gain = learning_gain(
+        (_item_response(catalogue, p, r) for p, a in pre_attempts for r in a.responses),
+        (_item_response(catalogue, p, r) for p, a in post_attempts for r in a.responses),
+    )
+    gains = {g.participant: g for g in gain.overall.participants}
+    rows = tuple(_grid_row(p, modules, gains) for p in participants)
+
+    def test_numbers(which: str) -> dict[tuple[str, str], int]:
+        test = curriculum.pre_test if which == "pre" else curriculum.post_test
+        return {(q.module, q.question): n for n, q in enumerate(test.questions, start=1)}
+
+    sections = [
+        _section(catalogue, "pre", curriculum.pre_test.title, pre_attempts, test_numbers("pre")),
+        _section(catalogue, "post", curriculum.post_test.title, post_attempts,
+                 test_numbers("post")),
+    ]
+    for module in modules:
+        firsts = [(p, a[0]) for p in participants
+                  if (a := _submitted(p, AttemptKind.MODULE, module.id))]
+        numbers = {(module.id, q.id): n for n, q in enumerate(module.quiz.questions, start=1)}
+        sections.append(_section(catalogue, module.id, module.title, firsts, numbers))
+    return WorkshopResults(
+        curriculum=curriculum, workshop=workshop,
+        modules=tuple(ModuleColumn(m.id, m.title, m.quiz.pass_mark) for m in modules),
+        participants=rows, gain=gain.overall,
+        objectives=_objective_gains(catalogue, dict(gain.by_objective)),
+        items=tuple(sections), generated=now or datetime.now(UTC),
+    )
