@@ -19,6 +19,7 @@ from trainer.content.catalogue import load_catalogue
 from trainer.store.database import Database, database_url_for
 from trainer.web import errors, i18n, learn, security, state
 from trainer.web.config import load_config
+from trainer.web.trainer import register_trainer
 
 logger = logging.getLogger(__name__)
 
@@ -82,3 +83,4 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
+    register_trainer(app)  # the dashboard, with Flask-Login and Flask-Limiter
