@@ -1,0 +1,283 @@
+"""A trainee in a real Chromium: join, read, answer every kind by keyboard, see feedback; axe-core.
+
+The app runs in a thread on 127.0.0.1 with a free port, on the canary fixture content of
+tests/web/data (and, for the layout checks, on the sample curriculum). axe-core is injected from
+node_modules (installed by `make node-deps`); the browser context bypasses the page's CSP for that
+injection only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from trainer.store.migrate import upgrade
+from trainer.store.models import Response
+from trainer.web import create_app
+from trainer.web.state import database
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_CONTENT = REPO / "tests" / "web" / "data"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _serve(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+        database(app).dispose()
+
+
+def _app(tmp_path: Path, content: Path) -> Flask:
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
+                      "TRAINER_CONTENT_ROOT": str(content),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}"})
+    upgrade(app.config["DATABASE_URL"])
+    return app
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Flask:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    return _app(tmp_path, content)
+
+
+@pytest.fixture
+def base_url(live_app: Flask) -> Iterator[str]:
+    yield from _serve(live_app)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make node-deps` (npm package axe-core)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    # Error pages (400, 404) are expected in some tests; script errors and CSP refusals are not.
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and not
+              m.text.startswith("Failed to load resource: the server responded") else None)
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert errors == [], errors
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page and return its WCAG 2.1 A/AA violations."""
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]]
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose_radio(page: Page, name: str, label: str) -> None:
+    """Check the radio of group `name` labelled `label`, with the arrow keys."""
+    labels: list[str] = page.eval_on_selector_all(
+        f"input[name='{name}']", "els => els.map(e => e.labels[0].innerText.trim())")
+    tab_to(page, f"input[name='{name}']")
+    target = labels.index(label)
+    if target == 0:
+        page.keyboard.press("Space")
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")
+
+
+def check_boxes(page: Page, name: str, wanted: list[str]) -> None:
+    """Tick the checkboxes of `name` labelled in `wanted`, tabbing through the group."""
+    labels: list[str] = page.eval_on_selector_all(
+        f"input[name='{name}']", "els => els.map(e => e.labels[0].innerText.trim())")
+    tab_to(page, f"input[name='{name}']")
+    for index, label in enumerate(labels):
+        if label in wanted:
+            page.keyboard.press("Space")
+        if index < len(labels) - 1:
+            page.keyboard.press("Tab")
+
+
+def choose_option(page: Page, name: str, text: str) -> None:
+    """Pick the option `text` of the select `name` with the arrow keys."""
+    options: list[str] = page.eval_on_selector_all(
+        f"select[name='{name}'] option", "els => els.map(e => e.textContent.trim())")
+    tab_to(page, f"select[name='{name}']")
+    for _ in range(options.index(text)):
+        page.keyboard.press("ArrowDown")
+
+
+def type_into(page: Page, name: str, text: str) -> None:
+    """Tab to the text field `name` and type."""
+    tab_to(page, f"input[name='{name}']")
+    page.keyboard.type(text)
+
+
+def join_by_keyboard(page: Page, base_url: str, name: str) -> None:
+    page.goto(base_url + "/")
+    type_into(page, "name", name)
+    tab_to(page, "input[name='code']")
+    page.keyboard.type("alpha17")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Canary curriculum")
+
+
+def submit_by_keyboard(page: Page) -> None:
+    tab_to(page, "button[data-submit]")
+    page.keyboard.press("Enter")
+
+
+def test_a_trainee_goes_through_a_module_with_the_keyboard_alone(
+        page: Page, base_url: str, live_app: Flask) -> None:
+    join_by_keyboard(page, base_url, "Keyboard Kim")
+    assert axe_violations(page) == []
+
+    tab_to(page, "form[action='/tests/pre/start'] button")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Canary pre-test")
+    choose_radio(page, "q1", "Option alpha")
+    choose_radio(page, "q2", "Yes")
+    submit_by_keyboard(page)
+    expect(page.locator(".score__verdict")).to_contain_text("Your score: 100%")
+
+    page.goto(base_url + "/programme")
+    tab_to(page, "a[href='/modules/canary-kinds']")
+    page.keyboard.press("Enter")
+    expect(page.locator(".case-study")).to_contain_text("CASE-STUDY-MARKER")
+    assert axe_violations(page) == []
+    tab_to(page, "form[action='/modules/canary-kinds/start'] button")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Canary module with every question kind")
+    assert "CANARY-" not in page.content()
+    assert axe_violations(page) == []
+
+    choose_radio(page, "q1", "Option alpha")
+    check_boxes(page, "q2", ["Multi one", "Multi two"])
+    choose_radio(page, "q3", "False")
+    type_into(page, "q4", "double criminality")
+    type_into(page, "q5", "2016")
+    for index, text in enumerate(("Meaning one", "Meaning two", "Meaning three"), start=1):
+        choose_option(page, f"q6-{index}", text)
+    for index, text in enumerate(("Step first", "Step second", "Step third"), start=1):
+        choose_option(page, f"q7-{index}", text)
+    submit_by_keyboard(page)
+
+    expect(page.locator(".score__verdict")).to_have_text("Passed with 100%")
+    expect(page.locator(".status--correct")).to_have_count(7)
+    expect(page.locator(".explanation").first).to_contain_text("CANARY-EXPLANATION-SINGLE")
+    expect(page.locator(".answer__feedback").first).to_contain_text("CANARY-FEEDBACK-SINGLE-A")
+    assert axe_violations(page) == []
+
+
+def test_wrong_answers_show_feedback_and_a_double_click_submits_once(
+        page: Page, base_url: str, live_app: Flask) -> None:
+    join_by_keyboard(page, base_url, "Clicky Chris")
+    page.get_by_role("button", name="Take the pre-test").click()
+    page.get_by_role("button", name="Submit answers").click()
+    page.goto(base_url + "/modules/canary-kinds")
+    page.get_by_role("button", name="Take the quiz").click()
+    page.get_by_label("Option beta").check()
+    page.get_by_label("Multi three").check()
+    page.locator("select[name='q7-1']").select_option(label="Step second")
+    page.locator("select[name='q7-2']").select_option(label="Step first")
+    page.locator("select[name='q7-3']").select_option(label="Step third")
+    page.get_by_role("button", name="Submit answers").dblclick()
+    expect(page.locator(".score__verdict")).to_contain_text("Not passed")
+    expect(page.get_by_text("CANARY-FEEDBACK-SINGLE-B")).to_be_visible()
+    expect(page.get_by_text("CANARY-FEEDBACK-MULTIPLE-C")).to_be_visible()
+    expect(page.locator(".result--partial")).to_have_count(1)
+    with database(live_app).read() as session:
+        stored = session.scalar(select(func.count()).select_from(Response))
+    assert stored == 2 + 7  # the pre-test's two responses, and this quiz's seven, once
+
+
+def test_the_home_page_and_error_page_pass_axe(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start").click()  # empty form: errors shown
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(base_url + "/no-such-page")
+    assert axe_violations(page) == []
+
+
+@pytest.fixture
+def sample_url(tmp_path: Path, sample_root: Path) -> Iterator[str]:
+    yield from _serve(_app(tmp_path, sample_root))
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_sample_pages_fit_a_phone_and_a_laptop(browser: Browser, sample_url: str,
+                                               width: int, tmp_path: Path) -> None:
+    """Every trainee page of the sample curriculum, without sideways scrolling; screenshots."""
+    shots = Path(os.environ.get("TRAINER_SCREENSHOTS", tmp_path / "shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+
+    def check(name: str) -> None:
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        assert overflow <= width, f"{name} is {overflow}px wide at {width}px"
+
+    page.goto(sample_url + "/")
+    check("home")
+    page.get_by_label("Your name").fill("Amina K.")
+    page.get_by_label("Your workshop", exact=True).select_option(index=1)
+    page.get_by_role("button", name="Start").click()
+    check("programme")
+    page.get_by_role("button", name="Take the pre-test").click()
+    check("pretest")
+    page.get_by_role("button", name="Submit answers").click()
+    page.goto(sample_url + "/programme")
+    page.locator(".step__title a").first.click()
+    check("module")
+    page.get_by_role("button", name="Take the quiz").click()
+    check("quiz")
+    for group in page.locator("ul.choices").all():
+        group.locator("input").first.check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.locator(".score")).to_be_visible()
+    check("result")
+    context.close()
