@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Participant, Response, utcnow
@@ -101,10 +102,15 @@ def participant_attempts(database: Database, participant_id: int) -> list[Attemp
 def find_attempt(database: Database, participant_id: int, public_id: str) -> Attempt | None:
     """Return a participant's attempt with its responses; None for anyone else's."""
     with database.read() as session:
-        return session.scalar(
+        attempt = session.scalar(
             select(Attempt)
-            .where(Attempt.public_id == public_id, Attempt.participant_id == participant_id)
-            .options(selectinload(Attempt.responses)))
+            .where(Attempt.public_id == public_id, Attempt.participant_id == participant_id))
+        if attempt is not None:
+            if attempt.submitted_at is None:
+                set_committed_value(attempt, "responses", [])  # none yet: skip the query
+            else:
+                attempt.responses  # noqa: B018 - load them while the session is open
+        return attempt
 
 
 def _open_module_attempt(session: Session, participant_id: int, module_id: str,

@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_catalogue(app)
     register_store(app)
     register_templates(app)
+    register_ping(app)
     register_blueprints(app)
     errors.register_errors(app)
     return app
@@ -78,6 +79,14 @@ def register_templates(app: Flask) -> None:
     @app.context_processor
     def template_globals() -> dict[str, Any]:
         return {"catalogue": state.catalogue(app), "format_datetime": format_datetime}
+
+
+def register_ping(app: Flask) -> None:
+    """Answer `GET /ping` with "ok" (no database): liveness for load balancers and benchmarks."""
+
+    @app.get("/ping")
+    def ping() -> tuple[str, int, dict[str, str]]:
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,6 +15,9 @@ Routes (GET shows, POST changes; every POST carries a CSRF token):
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
+from typing import Generic, TypeVar
 
 from flask import (
     Blueprint,
@@ -25,8 +28,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
@@ -41,7 +46,7 @@ from trainer.store.attempts import (
 )
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web import attempts as quiz
-from trainer.web.forms import ActionForm, JoinForm, QuizForm, build_quiz_form
+from trainer.web.forms import ANSWER_MAX, ActionForm, JoinForm, QuizForm, build_quiz_form
 from trainer.web.i18n import use_language
 from trainer.web.participants import (
     NotSignedIn,
@@ -59,6 +64,9 @@ from trainer.web.state import catalogue, database
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("learn", __name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 TESTS = {"pre": AttemptKind.PRE, "post": AttemptKind.POST}
 PageResult = str | tuple[str, int] | WerkzeugResponse
@@ -79,10 +87,10 @@ def csrf_expired(error: CSRFError) -> PageResult:
         attempt = trainee and find_attempt(database(), trainee.participant.id,
                                            str(request.view_args.get("public_id", "")))
         if trainee and attempt and not attempt.submitted:
-            form = _quiz_form_or_none(attempt, request.form)
-            if form is not None:
+            built = _quiz_form_or_none(attempt, request.form)
+            if built is not None:
                 logger.info("expired CSRF token on a quiz submission; answers re-shown")
-                return _render_quiz(trainee, attempt, form, expired=True), 400
+                return _render_quiz(trainee, attempt, *built, expired=True), 400
     from trainer.web.errors import CSRF_MESSAGE, render_error  # noqa: PLC0415 - avoids a cycle
     del error
     return render_error(400, str(CSRF_MESSAGE))
@@ -251,11 +259,52 @@ def _own_attempt(trainee: Trainee, public_id: str) -> Attempt:
     return attempt
 
 
-def _quiz_form_or_none(attempt: Attempt, formdata: object = None) -> QuizForm | None:
-    presented = quiz.present(catalogue(), attempt)
+class _Recent(Generic[K, V]):
+    """A small thread-safe LRU mapping, one per worker."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> V:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+# What an attempt shows depends only on the attempt (questions, tokens, seed, all fixed when it
+# starts), the catalogue and the interface language, so each worker keeps the most recent ones:
+# presenting and rendering the questions is most of the time a quiz page takes.
+CACHE_SIZE = 512
+_PRESENTED: _Recent[tuple[int, str], quiz.PresentedAttempt] = _Recent(CACHE_SIZE)
+_FRAGMENTS: _Recent[tuple[int, str, str], Markup] = _Recent(CACHE_SIZE)
+
+
+def _present(attempt: Attempt) -> quiz.PresentedAttempt | None:
+    key = (id(catalogue()), attempt.public_id)
+    found = _PRESENTED.get(key)
+    if found is None:
+        presented = quiz.present(catalogue(), attempt)
+        found = _PRESENTED.put(key, presented) if presented is not None else None
+    return found
+
+
+def _quiz_form_or_none(attempt: Attempt, formdata: object = None
+                       ) -> tuple[quiz.PresentedAttempt, QuizForm] | None:
+    presented = _present(attempt)
     if presented is None:
         return None
-    return build_quiz_form([q.fields for q in presented.questions], formdata)
+    return presented, build_quiz_form([q.fields for q in presented.questions], formdata)
 
 
 def _attempt_language(trainee: Trainee, attempt: Attempt) -> None:
@@ -265,14 +314,33 @@ def _attempt_language(trainee: Trainee, attempt: Attempt) -> None:
         use_language(trainee.curriculum.language)
 
 
-def _render_quiz(trainee: Trainee, attempt: Attempt, form: QuizForm, *,
-                 expired: bool = False) -> str:
-    presented = quiz.present(catalogue(), attempt)
-    assert presented is not None  # noqa: S101 - callers checked
+def _questions_html(attempt: Attempt, presented: quiz.PresentedAttempt,
+                    form: QuizForm | None) -> Markup:
+    """Render the questions; an untouched form (`form` None) comes from the worker's cache."""
+    key = (id(catalogue()), attempt.public_id, str(get_locale()))
+    if form is None:
+        cached = _FRAGMENTS.get(key)
+        if cached is not None:
+            return cached
+    names = [spec.name for item in presented.questions for spec in item.fields.fields]
+    values = {} if form is None else {name: form[name].data for name in names}
+    errors = {} if form is None else {
+        name: form[name].errors for name in names if form[name].errors}
+    html = Markup(render_template(  # noqa: S704 - a rendered, autoescaped template
+        "learn/_questions.html", presented=presented, values=values, errors=errors,
+        answer_max=ANSWER_MAX))
+    return _FRAGMENTS.put(key, html) if form is None else html
+
+
+def _render_quiz(trainee: Trainee, attempt: Attempt, presented: quiz.PresentedAttempt,
+                 form: QuizForm | None, *, expired: bool = False) -> str:
+    """Render a quiz page; `form` None for an untouched form, else the posted one."""
     _attempt_language(trainee, attempt)
-    return render_template("learn/quiz.html", trainee=trainee, attempt=attempt,
-                           presented=presented, form=form, expired=expired,
-                           title=quiz.attempt_title(catalogue(), trainee.curriculum, attempt))
+    return render_template(
+        "learn/quiz.html", trainee=trainee, attempt=attempt, presented=presented,
+        form=form or ActionForm(), expired=expired,
+        questions_html=_questions_html(attempt, presented, form),
+        title=quiz.attempt_title(catalogue(), trainee.curriculum, attempt))
 
 
 @bp.get("/attempts/<public_id>")
@@ -286,11 +354,11 @@ def attempt(public_id: str) -> PageResult:
         return render_template("learn/result.html", trainee=trainee, attempt=found,
                                title=title, review=review(catalogue(), found),
                                action_form=ActionForm())
-    form = _quiz_form_or_none(found)
-    if form is None:
+    presented = _present(found)
+    if presented is None:
         return render_template("learn/changed.html", trainee=trainee, attempt=found,
                                title=title, action_form=ActionForm()), 409
-    return _render_quiz(trainee, found, form)
+    return _render_quiz(trainee, found, presented, None)
 
 
 @bp.post("/attempts/<public_id>")
@@ -301,12 +369,12 @@ def submit(public_id: str) -> PageResult:
     result_url = url_for("learn.attempt", public_id=found.public_id)
     if found.submitted:
         return redirect(result_url, code=303)
-    presented = quiz.present(catalogue(), found)
-    if presented is None:
+    built = _quiz_form_or_none(found, request.form)
+    if built is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
-    form = build_quiz_form([q.fields for q in presented.questions], request.form)
+    presented, form = built
     if not form.validate():
-        return _render_quiz(trainee, found, form), 400
+        return _render_quiz(trainee, found, presented, form), 400
     graded, score = quiz.grade_form(presented, form, found.tokens)
     recorded = submit_attempt(database(), found.id, graded, score)
     if recorded:

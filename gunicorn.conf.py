@@ -1,0 +1,35 @@
+"""gunicorn settings for running the trainee app in production (see docs/deploy.md).
+
+    gunicorn --config gunicorn.conf.py 'trainer.web:create_app()'
+
+Each worker builds its own app, catalogue and database pool after the fork (no preload), so no
+connection is ever shared between processes. Settings can be overridden on the command line or
+with the environment variables named below.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.environ.get("TRAINER_BIND", "127.0.0.1:8000")
+# Workers: processes (one app, one pool each); threads: requests served at once per worker while
+# others wait on the database's fsync.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+worker_class = "gthread"
+threads = int(os.environ.get("TRAINER_THREADS", "4"))
+preload_app = False
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, a little apart, so none grows for ever and they never all restart
+# at once.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("TRAINER_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("TRAINER_LOG_LEVEL", "info")
+# Behind a reverse proxy on the same host: trust its X-Forwarded-* headers only.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Production checks in the app: refuse to start without a SECRET_KEY.
+raw_env = [f"TRAINER_ENV={os.environ.get('TRAINER_ENV', 'production')}"]
