@@ -5,7 +5,9 @@ write transactions start with BEGIN IMMEDIATE, so that several workers queue for
 instead of failing with "database is locked" when a read transaction tries to upgrade. The pool
 keeps connections open per process: closing the last connection to a WAL database checkpoints it,
 which costs milliseconds per request. PostgreSQL gets `pool_pre_ping`, and a write unit of work is
-retried when its connection drops, so callers must make their writes idempotent (they are).
+retried when its connection drops, so callers must make their writes idempotent (they are). A
+server that is briefly away (a restart) is waited for; one that stays away raises
+DatabaseUnavailable, which the web app answers with 503.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-WRITE_RETRIES = 3
+# How long a request waits out a database that is unreachable or busy before giving up with
+# DatabaseUnavailable (a 503 "try again"). PostgreSQL: long enough for a restart or a failover.
+# SQLite: short, as its busy timeout has already waited for the lock.
+POSTGRES_WRITE_RETRY_S = 10.0
+POSTGRES_READ_WAIT_S = 5.0
+SQLITE_RETRY_S = 0.5
+FIRST_PAUSE_S = 0.05
+LONGEST_PAUSE_S = 1.0
 _IMMEDIATE = "trainer_begin_immediate"
 
 
@@ -81,6 +90,10 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class DatabaseUnavailable(StoreError):
+    """The database stayed unreachable (or busy) for longer than a request waits: try again later."""
+
+
 class Database:
     """An engine with read and write sessions; one per process (create it after a fork)."""
 
@@ -88,6 +101,8 @@ class Database:
         self.url = make_url(url)
         self.engine = make_engine(self.url, **engine_options)
         self.is_sqlite = _is_sqlite(self.url)
+        self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
+        self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
         writer = self.engine.execution_options(**{_IMMEDIATE: True})
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -97,32 +112,65 @@ class Database:
         """Open a session for reading; nothing it does is committed.
 
         Closing the session ends its transaction and detaches what it loaded, still readable.
+        A database that cannot be reached is waited for a few seconds (a server restart), then
+        DatabaseUnavailable is raised; so it is when the connection drops during the read.
         """
         with self._read() as session:
-            yield session
+            self._connect(session)
+            try:
+                yield session
+            except OperationalError as exc:
+                if exc.connection_invalidated or self._is_transient(exc):
+                    raise DatabaseUnavailable(
+                        f"the database went away during a read: {exc.orig}") from exc
+                raise
+
+    def _connect(self, session: Session) -> None:
+        """Give `session` a live connection, waiting up to read_wait_seconds for the server."""
+        deadline = time.monotonic() + self.read_wait_seconds
+        pause = FIRST_PAUSE_S
+        while True:
+            try:
+                session.connection()
+                return
+            except OperationalError as exc:
+                session.rollback()
+                if (not (exc.connection_invalidated or self._is_transient(exc))
+                        or time.monotonic() + pause > deadline):
+                    raise DatabaseUnavailable(
+                        f"the database cannot be reached: {exc.orig}") from exc
+                logger.warning("database unreachable (%s); trying again in %.2f s", exc.orig, pause)
+                time.sleep(pause)
+                pause = min(2 * pause, LONGEST_PAUSE_S)
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction and commit; retry it when the connection drops.
 
         `work` must be safe to run again (it may have committed before the connection was lost).
+        Transient failures are retried with growing pauses for up to write_retry_seconds (long
+        enough to ride out a PostgreSQL restart), then DatabaseUnavailable is raised.
         """
-        for attempt in range(1, WRITE_RETRIES + 1):
+        deadline = time.monotonic() + self.write_retry_seconds
+        pause = FIRST_PAUSE_S
+        tries = 0
+        while True:
+            tries += 1
             try:
                 with self._write() as session, session.begin():
                     return work(session)
-            except OperationalError as exc:
-                retryable = exc.connection_invalidated or self._is_transient(exc)
-                if not retryable or attempt == WRITE_RETRIES:
-                    raise StoreError(f"the database refused a write: {exc.orig}") from exc
-                logger.warning("write failed (%s); retrying (%d/%d)", exc.orig, attempt,
-                               WRITE_RETRIES)
-                time.sleep(0.05 * attempt)
             except DBAPIError as exc:
-                if exc.connection_invalidated and attempt < WRITE_RETRIES:
-                    logger.warning("connection lost during a write; retrying")
-                    continue
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+                transient = isinstance(exc, OperationalError) and self._is_transient(exc)
+                if not (exc.connection_invalidated or transient):
+                    if isinstance(exc, OperationalError):
+                        raise StoreError(f"the database refused a write: {exc.orig}") from exc
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise DatabaseUnavailable(
+                        f"the database refused a write {tries} times: {exc.orig}") from exc
+                logger.warning("write failed (%s); retrying in %.2f s (try %d)", exc.orig, pause,
+                               tries)
+                time.sleep(pause)
+                pause = min(2 * pause, LONGEST_PAUSE_S)
 
     def _is_transient(self, exc: OperationalError) -> bool:
         """Return whether a failed write may succeed if run again."""
@@ -131,7 +179,7 @@ class Database:
             return "database is locked" in message or "database is busy" in message
         # PostgreSQL: serialization failure, deadlock, or the server going away.
         code = getattr(exc.orig, "sqlstate", None)
-        return code in {"40001", "40P01", "57P01", "08006", "08003", "08000"} or (
+        return code in {"40001", "40P01", "57P01", "57P03", "08006", "08003", "08000"} or (
             "server closed the connection" in message or "connection" in message
         )
 
