@@ -315,14 +315,16 @@ def _display(file: Path) -> str:
 
 
 def translation_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (language, file) for every `modules/<xx>/*.yaml` under a content root, sorted."""
+    """Yield (language, file) for every `modules/<xx>/*.yaml` (not `_*.yaml`) under a root, sorted."""
     folder = root / "modules"
     if not folder.is_dir():
         return
     for sub in sorted(folder.iterdir()):
         if sub.is_dir() and LANGUAGE_FOLDER.match(sub.name):
             for file in sorted(sub.glob("*.yaml")):
-                yield sub.name, file
+                # `_glossary.yaml` and other files starting with _ are the translators' own.
+                if not file.name.startswith("_"):
+                    yield sub.name, file
 
 
 def load_translations(root: Path | str, content: SourceContent) -> Translations:
