@@ -70,3 +70,46 @@ def handbooks(fixture_catalogue: Catalogue) -> dict[Edition, PdfView]:
 def open_pdf() -> Callable[[bytes], PdfView]:
     """Return the function that reads PDF bytes as a PdfView."""
     return read_pdf
+
+
+@dataclass(frozen=True)
+class Book:
+    """A rendered handbook with what it was made from."""
+
+    name: str
+    view: PdfView
+    curriculum_title: str
+    author: str
+    module_titles: tuple[str, ...]
+    facilitator: bool
+
+
+@pytest.fixture(scope="session")
+def sample_book(sample_root: Path) -> Book:
+    """Return the sample curriculum's first workshop, participant edition (rendered once).
+
+    The participant edition (about 70 pages) keeps the suite fast; the fixture curriculum
+    covers the facilitator edition's answer key.
+    """
+    catalogue = load_catalogue(sample_root)
+    curriculum = next(iter(catalogue.curricula.values()))
+    workshop = curriculum.workshops[0]
+    rendered = render_handbook(catalogue, curriculum, workshop, Edition.PARTICIPANT)
+    titles = tuple(m.title for m in catalogue.curriculum_modules(curriculum, workshop))
+    return Book("sample", read_pdf(rendered.pdf, rendered.pages), curriculum.title,
+                curriculum.author, titles, False)
+
+
+@pytest.fixture(params=["participant", "facilitator",
+                        pytest.param("sample", marks=pytest.mark.slow)])
+def book(request: pytest.FixtureRequest, fixture_catalogue: Catalogue,
+         handbooks: dict[Edition, PdfView]) -> Book:
+    """Return each handbook the structure tests check: both fixture editions and the sample."""
+    if request.param == "sample":
+        found: Book = request.getfixturevalue("sample_book")
+        return found
+    curriculum, workshop = fixture_catalogue.workshop("south")
+    titles = tuple(m.title for m in fixture_catalogue.curriculum_modules(curriculum, workshop))
+    edition = Edition(request.param)
+    return Book(request.param, handbooks[edition], curriculum.title, curriculum.author, titles,
+                edition is Edition.FACILITATOR)

@@ -112,8 +112,19 @@ def test_cover_shows_the_workshop(handbooks) -> None:
     assert "Participant edition" in handbooks[Edition.PARTICIPANT].texts[0]
 
 
-def test_back_of_cover_lists_sources_and_training_notice(handbooks) -> None:
-    back = _flat(handbooks[Edition.PARTICIPANT].texts[1])
-    assert "UN Security Council resolution 2322 (2016)" in back
-    assert "Rabat Memorandum on Good Practices (GCTF)" in back
+def test_back_of_cover_has_the_training_notice_and_points_to_the_sources(handbooks) -> None:
+    view = handbooks[Edition.PARTICIPANT]
+    back = _flat(view.texts[1])
     assert "For training use only." in back
+    page = int(re.search(r"listed together at the end, page (\d+)\.", back).group(1))
+    sources = _flat(view.texts[page - 1])
+    assert sources.startswith("Sources")
+    assert "UN Security Council resolution 2322 (2016)" in sources
+    assert "Rabat Memorandum on Good Practices (GCTF)" in sources
+
+
+def test_workshop_without_a_city_shows_no_empty_venue(fixture_catalogue: Catalogue) -> None:
+    curriculum, workshop = fixture_catalogue.workshop("south")
+    html = handbook_html(fixture_catalogue, curriculum, workshop.model_copy(update={"city": None}))
+    assert "None" not in html
+    assert "<th scope=\"row\">Venue</th><td>Nairobi" not in html

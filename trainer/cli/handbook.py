@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper
     """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml)."""
     started = time.perf_counter()
     root = curriculum_file.resolve().parent.parent
-    with click.progressbar(length=len(_STAGES), label="Handbook", file=click.get_text_stream("stderr"),
+    # The bar goes to stderr so stdout carries only the result line (scripts read it).
+    with click.progressbar(list(_STAGES), label="Handbook", file=sys.stderr,
                            item_show_func=lambda stage: _STAGES.get(stage or "", ""),
                            show_eta=False) as bar:
         def advance(stage: str) -> None:

@@ -32,7 +32,6 @@ from trainer.content.models import (
     Curriculum,
     Matching,
     Module,
-    Numeric,
     Ordering,
     Question,
     SectionKind,
@@ -107,6 +106,10 @@ def labels(_: Gettext = _identity) -> dict[str, str]:
         "about": _("About this handbook"),
         "audience": _("Audience"),
         "sources": _("Sources"),
+        "sources_pointer": _("Each module ends with its key sources; all the sources of this "
+                             "handbook are listed together at the end, page"),
+        "sources_intro": _("Every source the modules of this handbook rely on, in the order "
+                           "the modules cite them."),
         "key_sources": _("Key sources"),
         "training_use": _(
             "For training use only. This handbook supports a capacity-building workshop; it is "
@@ -349,6 +352,7 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         lang=language,
         direction="rtl" if language in RTL_LANGUAGES else "ltr",
         dates=format_dates(workshop.start, workshop.end, language),
+        venue=", ".join(part for part in (workshop.city, workshop.country) if part),
         workshop_language=_language_name(workshop.language, language),
         sources=_sources(modules),
         version=version,
