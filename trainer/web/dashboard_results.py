@@ -176,8 +176,11 @@ def _section(catalogue: Catalogue, key: str, title: str,
     return ItemSection(key, title, participants, tuple(rows))
 
 
-def _objective_gains(catalogue: Catalogue, by_objective: dict[str, GainSummary]
-                     ) -> tuple[ObjectiveGain, ...]:
+def _objective_gains(catalogue: Catalogue, modules: Sequence[Module],
+                     by_objective: dict[str, GainSummary]) -> tuple[ObjectiveGain, ...]:
+    """Return the gain per objective, in teaching order (module order, then objective order)."""
+    order = {f"{m.id}/{o.id}": (i, j) for i, m in enumerate(modules)
+             for j, o in enumerate(m.objectives)}
     found = []
     for key, summary in by_objective.items():
         module_id, _, objective_id = key.partition("/")
@@ -186,7 +189,7 @@ def _objective_gains(catalogue: Catalogue, by_objective: dict[str, GainSummary]
         if module is not None:
             text = next((o.text for o in module.objectives if o.id == objective_id), objective_id)
         found.append(ObjectiveGain(key, module.title if module else module_id, text, summary))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda o: (order.get(o.key, (len(order), 0)), o.key)))
 
 
 def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
@@ -221,6 +224,6 @@ def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         curriculum=curriculum, workshop=workshop,
         modules=tuple(ModuleColumn(m.id, m.title, m.quiz.pass_mark) for m in modules),
         participants=rows, gain=gain.overall,
-        objectives=_objective_gains(catalogue, dict(gain.by_objective)),
+        objectives=_objective_gains(catalogue, modules, dict(gain.by_objective)),
         items=tuple(sections), generated=now or datetime.now(UTC),
     )

@@ -1,0 +1,108 @@
+"""The workshop results report as PDF, and its SVG chart: content, numbers, safety."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pypdf
+import pytest
+
+from trainer.content.catalogue import Catalogue
+from trainer.export.report import (
+    ChartRow,
+    ItemRow,
+    ItemSection,
+    ModuleColumn,
+    ParticipantRow,
+    StepResult,
+    WorkshopResults,
+    build_report,
+    dumbbell_chart,
+    report_html,
+)
+from trainer.quiz.statistics import ItemResponse, item_statistics, learning_gain
+
+
+def _results(catalogue: Catalogue) -> WorkshopResults:
+    curriculum = next(iter(catalogue.curricula.values()))
+    workshop = curriculum.workshops[0]
+    # Two participants, one 2-point question q1 and a 1-point question q2 in both tests.
+    pre = [ItemResponse("p1", "h1", 0.5, points=2), ItemResponse("p1", "h2", 0.0),
+           ItemResponse("p2", "h1", 0.0, points=2), ItemResponse("p2", "h2", 1.0)]
+    post = [ItemResponse("p1", "h1", 1.0, points=2), ItemResponse("p1", "h2", 1.0),
+            ItemResponse("p2", "h1", 0.5, points=2), ItemResponse("p2", "h2", 1.0)]
+    gain = learning_gain(pre, post).overall  # p1 33.3 → 100, p2 33.3 → 66.7
+    stats = item_statistics(pre)
+    done = StepResult("passed", 100.0, 1)
+    rows = tuple(
+        ParticipantRow(key=g.participant, public_id=g.participant, name=name,
+                       joined=datetime(2017, 5, 16, tzinfo=UTC),
+                       pre=StepResult("failed", g.pre, 1), modules=(done,),
+                       post=StepResult("passed", g.post, 1), gain=g)
+        for g, name in zip(gain.participants, ["Amina Kéita", "عمر"], strict=True))
+    items = tuple(ItemRow(number, "m", f"q{number}", "single", f"Prompt {number} <b>", 1, 1,
+                          True, stats[h], (), 0)
+                  for number, h in ((1, "h1"), (2, "h2")))
+    return WorkshopResults(
+        curriculum=curriculum, workshop=workshop,
+        modules=(ModuleColumn("m", "Module title", 70),), participants=rows, gain=gain,
+        objectives=(), items=(ItemSection("pre", "Pre-test", 2, items),),
+        generated=datetime(2017, 5, 18, 12, 0, tzinfo=UTC),
+    )
+
+
+@pytest.fixture(scope="module")
+def report(fixture_catalogue: Catalogue) -> tuple[bytes, str]:
+    results = _results(fixture_catalogue)
+    return build_report(results), report_html(results)
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_report_states_the_cohort_and_each_participant(report: tuple[bytes, str]) -> None:
+    pdf, html = report
+    text = _text(pdf)
+    assert "Workshop results" in text
+    assert "Amina Kéita" in text
+    # Cohort: pre (33.3 + 33.3) / 2, post (100 + 66.7) / 2 = 83.3; ⟨g⟩ = 50 / 66.7 = 0.75.
+    assert re.search(r"Mean pre-test score\s*33\.3 %", text)
+    assert re.search(r"Mean post-test score\s*83\.3 %", text)
+    assert "0.75" in text
+    assert "Annex: item analysis" in text
+    assert "Prompt 1 &lt;b&gt;" in html  # text is escaped, never markup
+
+
+def test_report_is_a_safe_pdf(report: tuple[bytes, str]) -> None:
+    pdf, _html = report
+    assert pdf.startswith(b"%PDF")
+    assert b"/JavaScript" not in pdf
+    assert b"/EmbeddedFiles" not in pdf
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert 3 <= len(reader.pages) <= 6
+    # The progress grid page is landscape.
+    assert any(page.mediabox.width > page.mediabox.height for page in reader.pages)
+
+
+def test_chart_is_accessible_svg_with_text_labels() -> None:
+    svg = str(dumbbell_chart(
+        [ChartRow("Amina <script>", 20, 80, "20 → 80"), ChartRow("Cohort", 10, 5, "loss",
+                                                                   emphasis=True)],
+        chart_id="c", title="Gain", description="Went up."))
+    assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="c-title c-desc"' in svg
+    assert '<title id="c-title">Gain</title>' in svg
+    assert '<desc id="c-desc">Went up.</desc>' in svg
+    assert "Amina &lt;script&gt;" in svg
+    assert "<script" not in svg
+    assert "style=" not in svg  # the site's CSP forbids inline styles
+    assert "20 → 80" in svg
+    assert 'fill="#a12a1f"' in svg  # a loss is drawn in red (and its numbers say so)
+    # 20 % and 80 % on a 190-520 axis.
+    assert 'cx="256.0"' in svg
+    assert 'cx="454.0"' in svg
