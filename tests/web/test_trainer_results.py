@@ -341,3 +341,41 @@ def test_items_csv_lists_every_analysed_question(trainer_client: FlaskClient) ->
     assert first[:5] == ["pre", "1", "gain-one", "q-a", "1"]
     assert first[6:12] == ["5", "60", "1", "0.1531", "", "0"]
     assert lines[1].endswith("a*=3; b=1; c=1")
+
+
+def test_certificate_pdf_and_its_code_verify_offline(trainer_client: FlaskClient,
+                                                     workshop_taken: Flask) -> None:
+    import io
+    import re
+
+    import pypdf
+    from click.testing import CliRunner
+
+    from trainer.cli.accounts import verify_command
+
+    grid = trainer_client.get("/trainer/workshops/ws-gain").get_data(as_text=True)
+    links = re.findall(r'href="(/trainer/workshops/ws-gain/certificates/[^"]+\.pdf)"', grid)
+    assert len(links) == 3  # Ana, Chloé, Dev passed the post-test; Ben did not
+    response = trainer_client.get(links[0])
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "Ana" in text
+    assert "Gain workshop" in text
+    assert "Gain module" in text  # the module Ana passed
+    code = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}\b", text)
+    assert code is not None
+    again = pypdf.PdfReader(io.BytesIO(trainer_client.get(links[0]).data)).pages[0]
+    assert code.group(0) in " ".join(again.extract_text().split())  # same certificate, same code
+    env = {"TRAINER_INSTANCE_PATH": workshop_taken.instance_path,
+           "DATABASE_URL": workshop_taken.config["DATABASE_URL"], "SECRET_KEY": "x"}
+    valid = CliRunner().invoke(verify_command, [code.group(0).lower()], env=env)
+    assert valid.exit_code == 0, valid.output
+    assert "VALID. Certificate of Ana, workshop ws-gain" in valid.output
+    forged = code.group(0)[:12] + ("0" if code.group(0)[12] != "0" else "1") + code.group(0)[13:]
+    invalid = CliRunner().invoke(verify_command, [forged], env=env)
+    assert invalid.exit_code == 1
+    assert "NOT VALID" in invalid.output
+    nonsense = CliRunner().invoke(verify_command, ["hello"], env=env)
+    assert nonsense.exit_code == 1
+    assert "a verification code has 18 letters and digits" in nonsense.output
