@@ -115,7 +115,8 @@ class Database:
         A database that cannot be reached is waited for a few seconds (a server restart), then
         DatabaseUnavailable is raised; so it is when the connection drops during the read.
         """
-        with self._read() as session:
+        session = self._read()
+        try:
             self._connect(session)
             try:
                 yield session
@@ -124,6 +125,13 @@ class Database:
                     raise DatabaseUnavailable(
                         f"the database went away during a read: {exc.orig}") from exc
                 raise
+        finally:
+            try:
+                session.close()
+            except OperationalError as exc:
+                # What was read is complete; only ending its transaction failed, because the
+                # connection died meanwhile (a restart). The pool has already dropped it.
+                logger.warning("connection lost after a read: %s", exc.orig)
 
     def _connect(self, session: Session) -> None:
         """Give `session` a live connection, waiting up to read_wait_seconds for the server."""
