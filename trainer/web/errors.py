@@ -1,4 +1,4 @@
-"""Friendly error pages (400, 403, 404, 405, 413, 500) in the site's look, never a traceback."""
+"""Friendly error pages (400, 403, 404, 405, 413, 500, 503) in the site's look, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from flask import Flask, Response, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from trainer.store.database import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,12 @@ MESSAGES = {
     500: (_l("Something broke on our side"),
           _l("The problem has been logged. Try again in a moment; your earlier results are "
              "safe.")),
+    503: (_l("The site is busy for a moment"),
+          _l("It could not reach its database just now. Wait a few seconds, then go back and "
+             "send the page again; your earlier results are safe.")),
 }
+# A client (or a person) may try again after this many seconds.
+RETRY_AFTER_S = 5
 CSRF_MESSAGE = _l("This form has expired or was not sent by this site. Reload the page and try "
                   "again.")
 
@@ -52,6 +59,14 @@ def register_errors(app: Flask) -> None:
         response = make_response(render_error(error.code))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(DatabaseUnavailable)
+    def database_unavailable(error: DatabaseUnavailable) -> Response:
+        # The database is restarting or out of reach: a temporary state, not a bug (no 500).
+        logger.warning("answered 503: %s", error)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response
 
     @app.errorhandler(InternalServerError)
