@@ -336,3 +336,9 @@ def migrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Ite
         yield f"sqlite:///{path}"
         return
     yield from _postgres_database(request, request.getfixturevalue("_postgres_template"))
+
+
+@pytest.fixture
+def postgres_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Return the URL of a PostgreSQL database at the newest migration (for PostgreSQL-only tests)."""
+    yield from _postgres_database(request, request.getfixturevalue("_postgres_template"))

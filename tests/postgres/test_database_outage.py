@@ -1,0 +1,101 @@
+"""A PostgreSQL server that restarts or goes away: requests wait it out, or answer 503, never 500.
+
+The restart test restarts the session's throwaway server, so it runs on PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from pg_server import ThrowawayPostgres, free_port
+from trainer.store.attempts import create_participant, get_participant
+from trainer.store.database import Database, DatabaseUnavailable
+from trainer.store.models import Participant
+from trainer.web import create_app
+from trainer.web.state import database
+
+pytestmark = pytest.mark.postgres
+
+WEB_DATA = Path(__file__).resolve().parent.parent / "web" / "data"
+
+
+def test_reads_and_writes_ride_out_a_server_restart(
+        postgres_server: ThrowawayPostgres, postgres_database_url: str) -> None:
+    store = Database(postgres_database_url)
+    stored: list[str] = []
+    unavailable = 0
+    restarted = threading.Event()
+
+    def restart() -> None:
+        time.sleep(0.3)
+        postgres_server.restart()
+        restarted.set()
+
+    try:
+        create_participant(store, "ws", "before")  # fills the pool with soon-dead connections
+        thread = threading.Thread(target=restart)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not restarted.is_set() or len(stored) < 5:
+            assert time.monotonic() < deadline
+            participant = create_participant(store, "ws", f"trainee {len(stored)}")
+            stored.append(participant.public_id)
+            try:
+                found = get_participant(store, participant.public_id)
+            except DatabaseUnavailable:
+                # A read whose connection the shutdown cut between checkout and query is not
+                # retried (the web app answers 503 and the browser asks again); never worse.
+                unavailable += 1
+                found = get_participant(store, participant.public_id)
+            assert found is not None
+        thread.join()
+        with store.read() as session:
+            names = session.scalars(select(Participant.display_name)
+                                    .where(Participant.display_name != "before")).all()
+            assert session.scalar(select(func.count()).select_from(Participant)) == len(stored) + 1
+        assert sorted(names) == sorted(f"trainee {n}" for n in range(len(stored)))
+        assert unavailable <= 1
+    finally:
+        store.dispose()
+
+
+@pytest.fixture
+def unreachable_app(tmp_path: Path) -> Iterator[Flask]:
+    """Return the app on a PostgreSQL URL where nothing listens, waiting only briefly."""
+    app = create_app({
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRAINER_CONTENT_ROOT": str(WEB_DATA),
+        "DATABASE_URL": f"postgresql+psycopg://trainer:x@127.0.0.1:{free_port()}/trainer",
+        "TESTING": True,
+    })
+    store = database(app)
+    store.read_wait_seconds = store.write_retry_seconds = 0.2
+    yield app
+    store.dispose()
+
+
+def test_an_unreachable_database_answers_503_with_retry_after(unreachable_app: Flask) -> None:
+    client = unreachable_app.test_client()
+    home = client.get("/")
+    assert home.status_code == 200  # the start page needs no database
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      home.get_data(as_text=True))
+    assert token is not None
+    joined = client.post("/join", data={"csrf_token": token.group(1), "name": "Amina",
+                                        "workshop": "ws-alpha"})
+    assert joined.status_code == 503
+    assert joined.headers["Retry-After"] == "5"
+    assert "The site is busy for a moment" in joined.get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["participant"] = "someone"
+    programme = client.get("/programme")
+    assert programme.status_code == 503
+    assert "send the page again" in programme.get_data(as_text=True)

@@ -1,0 +1,139 @@
+"""The store under concurrent requests and dropped connections, on SQLite and PostgreSQL.
+
+Two requests of one trainee at the same moment (a double click on "Start", two tabs submitting)
+must make one attempt and record one submission on either backend; on PostgreSQL a connection cut
+in the middle of a submission is retried and the submission recorded once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
+
+from trainer.store.attempts import (
+    AttemptScore,
+    GradedResponse,
+    PlannedQuestion,
+    create_participant,
+    start_attempt,
+    submit_attempt,
+)
+from trainer.store.database import Database
+from trainer.store.models import Attempt, AttemptKind, Response
+
+T = TypeVar("T")
+ROUNDS = 15
+QUESTIONS = [PlannedQuestion("mod", f"q{n}", f"{n:064x}") for n in range(1, 4)]
+
+
+@pytest.fixture
+def database(migrated_database_url: str) -> Iterator[Database]:
+    """Return a Database on a migrated database of either backend."""
+    found = Database(migrated_database_url)
+    yield found
+    found.dispose()
+
+
+def _at_once(action: Callable[[], T], copies: int = 2) -> list[T]:
+    """Run `action` in `copies` threads released together; return the results, re-raise errors."""
+    barrier = threading.Barrier(copies)
+    results: list[Any] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            outcome: Any = action()
+        except Exception as exc:  # noqa: BLE001 - re-raised in the test's thread below
+            outcome = exc
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for outcome in results:
+        if isinstance(outcome, Exception):
+            raise outcome
+    return results
+
+
+def _start(database: Database, participant_id: int) -> Attempt:
+    return start_attempt(
+        database, participant_id=participant_id, kind=AttemptKind.MODULE, curriculum_id="cur",
+        module_id="mod", module_hash="a" * 64, questions=QUESTIONS, tokens={}, seed=7,
+        pass_mark=50.0)
+
+
+def _graded() -> list[GradedResponse]:
+    return [GradedResponse("mod", q.question_id, q.question_hash, ["a"], 1.0, 1.0, "correct")
+            for q in QUESTIONS]
+
+
+SCORE = AttemptScore(earned=3.0, max_points=3.0, percent=100.0, passed=True)
+
+
+def _count(database: Database, *where: Any) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(Response).where(*where)) or 0
+
+
+def test_a_double_click_on_start_makes_one_attempt(database: Database) -> None:
+    for round_ in range(ROUNDS):
+        participant = create_participant(database, "ws", f"Trainee {round_}")
+        first, second = _at_once(lambda p=participant.id: _start(database, p))
+        assert first.id == second.id
+
+
+def test_two_submissions_at_once_record_one(database: Database) -> None:
+    for round_ in range(ROUNDS):
+        participant = create_participant(database, "ws", f"Trainee {round_}")
+        attempt = _start(database, participant.id)
+        outcomes = _at_once(lambda a=attempt.id: submit_attempt(database, a, _graded(), SCORE))
+        assert sorted(outcomes) == [False, True]
+        assert _count(database, Response.attempt_id == attempt.id) == len(QUESTIONS)
+
+
+def _cut_connection_on_first(database: Database, statement_start: str, admin_url: str) -> list[int]:
+    """Terminate the session's own backend the first time it runs `statement_start`."""
+    cut: list[int] = []
+    url = make_url(admin_url)
+
+    @event.listens_for(database.engine, "before_cursor_execute")
+    def cut_once(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if cut or not statement.lstrip().upper().startswith(statement_start):
+            return
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        cut.append(pid)
+        with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                             password=url.password, dbname=url.database,
+                             autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    return cut
+
+
+@pytest.mark.postgres
+def test_a_connection_cut_mid_submit_is_retried_and_recorded_once(
+        postgres_database_url: str) -> None:
+    database = Database(postgres_database_url)
+    try:
+        participant = create_participant(database, "ws", "Trainee")
+        attempt = _start(database, participant.id)
+        cut = _cut_connection_on_first(database, "INSERT INTO RESPONSE", postgres_database_url)
+        assert submit_attempt(database, attempt.id, _graded(), SCORE) is True
+        assert cut, "the connection was never cut: the test did not test anything"
+        assert _count(database, Response.attempt_id == attempt.id) == len(QUESTIONS)
+        with database.read() as session:
+            stored = session.get(Attempt, attempt.id)
+            assert stored is not None and stored.submitted and stored.percent == 100.0
+    finally:
+        database.dispose()
