@@ -147,6 +147,10 @@ def start_attempt(
     post-test, ever.
     """
     def work(session: Session) -> Attempt:
+        # Two starts of one participant at once (a double click) must see each other: lock the
+        # participant's row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+        session.execute(select(Participant.id).where(Participant.id == participant_id)
+                        .with_for_update())
         if kind is AttemptKind.MODULE:
             if module_id is None or module_hash is None:
                 raise ValueError("a module attempt needs a module id and hash")
