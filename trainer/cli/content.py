@@ -18,9 +18,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.command()
-@click.argument(
-    "root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
-)
+@click.argument("root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--strict",
     is_flag=True,
@@ -35,7 +33,10 @@ def check(root: Path, strict: bool) -> None:
             click.echo(str(issue))
         click.echo(f"{_plural(len(exc.issues), 'problem')} found.", err=True)
         raise SystemExit(1) from None
-    warnings = lint_catalogue(catalogue)
+    warnings = sorted(
+        lint_catalogue(catalogue) + catalogue.translation_warnings,
+        key=lambda i: (i.path, i.line, i.column),
+    )
     for issue in warnings:
         click.echo(str(issue))
     if warnings and strict:

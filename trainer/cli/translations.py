@@ -8,7 +8,7 @@ import click
 
 from trainer.content.catalogue import MODULES_DIR, Catalogue, load_catalogue
 from trainer.content.models import is_slug
-from trainer.content.translation import LANGUAGE_FOLDER, Translations, load_translations
+from trainer.content.translation import LANGUAGE_FOLDER, Translations
 from trainer.content.translation_files import stamp_text, translation_skeleton
 from trainer.errors import ContentError, TrainerError
 
@@ -21,13 +21,13 @@ _ROOT_OPTION = click.option(
 def _load(root: Path) -> tuple[Catalogue, Translations]:
     """Load the content and its translations, or print every problem and exit 1."""
     try:
-        catalogue = load_catalogue(root)
+        catalogue = load_catalogue(root, translation_errors_fail=False)
     except ContentError as exc:
         for issue in exc.issues:
             click.echo(str(issue))
         click.echo("The source modules have problems: fix them first (see `trainer check`).", err=True)
         raise SystemExit(1) from None
-    return catalogue, load_translations(root, catalogue)
+    return catalogue, catalogue.translations
 
 
 def _fail(message: str) -> None:

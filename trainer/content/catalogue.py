@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -32,6 +32,7 @@ from trainer.content.models import (
     Workshop,
     content_hash,
 )
+from trainer.content.translation import Translations, load_translations
 from trainer.content.validate import validate_content
 from trainer.errors import ContentError, Issue
 
@@ -76,7 +77,17 @@ class Catalogue:
     _html: Mapping[str, str]
     _inline: Mapping[str, str]
     _cache: _FileCache
+    translations: Translations
     reread: int = 0
+
+    @property
+    def translation_warnings(self) -> list[Issue]:
+        """Return the stale and missing translation entries (warnings; errors fail the load)."""
+        return [i for i in self.translations.issues if i.severity == "warning"]
+
+    def module_in(self, module_id: str, language: str) -> Module:
+        """Return a module in `language` when translated (same ids and answer keys), else the source."""
+        return self.translations.module(module_id, language)
 
     def module(self, module_id: str) -> Module:
         """Return the module with this id (KeyError when there is none)."""
@@ -168,10 +179,14 @@ def _key(file: Path) -> _FileKey:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catalogue:
+def load_catalogue(
+    root: Path | str, previous: Catalogue | None = None, *, translation_errors_fail: bool = True
+) -> Catalogue:
     """Load and validate every file under `root`, or raise ContentError listing every problem.
 
     With `previous`, files whose size and modification time are unchanged are not read again.
+    Translation errors fail the load unless `translation_errors_fail` is false (for tools that
+    report on translations themselves); they stay in `catalogue.translations.issues` either way.
     """
     root = Path(root)
     issues: list[Issue] = []
@@ -218,9 +233,25 @@ def load_catalogue(root: Path | str, previous: Catalogue | None = None) -> Catal
             issues.extend(exc.issues)
     loaded_curricula = [loaded for _, loaded in curricula.values()]
     issues.extend(validate_content([e.loaded for e in modules.values()], loaded_curricula))
+    if not issues:
+        sources = _Sources(
+            {e.loaded.model.id: e.loaded.model for e in modules.values()},
+            {e.loaded.model.id: e.loaded.source for e in modules.values()},
+        )
+        translations = load_translations(root, sources)
+        if translation_errors_fail:
+            issues.extend(i for i in translations.issues if i.severity == "error")
     if issues:
         raise ContentError(sorted(issues, key=lambda i: (i.path, i.line, i.column)))
-    return _build(root, list(modules.values()), curricula, cache, reread)
+    return _build(root, list(modules.values()), curricula, cache, reread, translations)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """The source modules and their source maps: what translations are checked against."""
+
+    modules: Mapping[str, Module]
+    sources: Mapping[str, SourceMap]
 
 
 def _build(
@@ -229,6 +260,7 @@ def _build(
     curricula_files: dict[Path, tuple[_FileKey, Loaded[Curriculum]]],
     cache: _FileCache,
     reread: int,
+    translations: Translations,
 ) -> Catalogue:
     module_hashes: dict[str, str] = {}
     question_hashes: dict[tuple[str, str], str] = {}
@@ -241,7 +273,7 @@ def _build(
         files[module_id] = entry.loaded.file
         for question_id, digest in entry.question_hashes.items():
             question_hashes[(module_id, question_id)] = digest
-    modules = [entry.loaded for entry in entries]
+    modules = [entry.loaded.model for entry in entries] + list(translations.modules())
     curricula = [loaded for _, loaded in curricula_files.values()]
     for loaded_c in curricula:
         sources[f"curriculum:{loaded_c.model.id}"] = loaded_c.source
@@ -257,7 +289,7 @@ def _build(
             inline[text] = cache.inline.get(text) or render_inline(text)
     return Catalogue(
         root=root,
-        modules=MappingProxyType({m.model.id: m.model for m in modules}),
+        modules=MappingProxyType({e.loaded.model.id: e.loaded.model for e in entries}),
         curricula=MappingProxyType({c.model.id: c.model for c in curricula}),
         module_hashes=MappingProxyType(module_hashes),
         question_hashes=MappingProxyType(question_hashes),
@@ -266,14 +298,14 @@ def _build(
         _html=MappingProxyType(html),
         _inline=MappingProxyType(inline),
         _cache=_FileCache({e.loaded.file: e for e in entries}, curricula_files, html, inline),
+        translations=translations,
         reread=reread,
     )
 
 
-def _markdown_texts(modules: list[Loaded[Module]], curricula: list[Loaded[Curriculum]]) -> Iterator[str]:
+def _markdown_texts(modules: Iterable[Module], curricula: list[Loaded[Curriculum]]) -> Iterator[str]:
     """Yield every author Markdown text (block-level) of the content."""
-    for loaded in modules:
-        module = loaded.model
+    for module in modules:
         yield module.summary
         for section in module.sections:
             yield section.body
@@ -292,10 +324,9 @@ def _markdown_texts(modules: list[Loaded[Module]], curricula: list[Loaded[Curric
             yield loaded_c.model.summary
 
 
-def _inline_texts(modules: list[Loaded[Module]]) -> Iterator[str]:
+def _inline_texts(modules: Iterable[Module]) -> Iterator[str]:
     """Yield the short texts shown inline: option texts, match texts, objectives."""
-    for loaded in modules:
-        module = loaded.model
+    for module in modules:
         yield from (o.text for o in module.objectives)
         for question in module.quiz.questions:
             if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
