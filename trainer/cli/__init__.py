@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
+from trainer.cli.accounts import create_trainer_command, verify_command
 from trainer.cli.author import new, preview
 from trainer.cli.content import check, schema
 from trainer.cli.export import export, import_
@@ -22,7 +23,20 @@ def cli() -> None:
     """Turn workshop content written in YAML into quizzes, handbooks and e-learning packages."""
 
 
-for command in (check, schema, new, preview, serve, db, handbook, export, import_, translations):
+for command in (
+    check,
+    schema,
+    new,
+    preview,
+    serve,
+    db,
+    create_trainer_command,
+    verify_command,
+    handbook,
+    export,
+    import_,
+    translations,
+):
     cli.add_command(command)
 
 

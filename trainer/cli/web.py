@@ -13,6 +13,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from trainer.cli.accounts import announce_first_trainer
 from trainer.errors import ContentError, StoreError, TrainerError
 
 
@@ -66,6 +67,7 @@ def serve(host: str, port: int, debug: bool, content_root: Path | None) -> None:
     """
     app = _app(content_root)
     _migrate(app, "head")
+    announce_first_trainer(app)
     click.echo(f"Serving {app.config['TRAINER_CONTENT_ROOT']} at http://{host}:{port}/ "
                f"(database: {app.extensions['trainer.database'].url.render_as_string()}); "
                "press Ctrl+C to stop.")
