@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from pg_server import ThrowawayPostgres, free_port
 from sqlalchemy import func, select
 
-from pg_server import ThrowawayPostgres, free_port
 from trainer.store.attempts import create_participant, get_participant
 from trainer.store.database import Database, DatabaseUnavailable
 from trainer.store.models import Participant

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 import psycopg
@@ -89,7 +90,7 @@ def _count(database: Database, *where: Any) -> int:
 def test_a_double_click_on_start_makes_one_attempt(database: Database) -> None:
     for round_ in range(ROUNDS):
         participant = create_participant(database, "ws", f"Trainee {round_}")
-        first, second = _at_once(lambda p=participant.id: _start(database, p))
+        first, second = _at_once(partial(_start, database, participant.id))
         assert first.id == second.id
 
 
@@ -97,7 +98,7 @@ def test_two_submissions_at_once_record_one(database: Database) -> None:
     for round_ in range(ROUNDS):
         participant = create_participant(database, "ws", f"Trainee {round_}")
         attempt = _start(database, participant.id)
-        outcomes = _at_once(lambda a=attempt.id: submit_attempt(database, a, _graded(), SCORE))
+        outcomes = _at_once(partial(submit_attempt, database, attempt.id, _graded(), SCORE))
         assert sorted(outcomes) == [False, True]
         assert _count(database, Response.attempt_id == attempt.id) == len(QUESTIONS)
 
@@ -134,6 +135,8 @@ def test_a_connection_cut_mid_submit_is_retried_and_recorded_once(
         assert _count(database, Response.attempt_id == attempt.id) == len(QUESTIONS)
         with database.read() as session:
             stored = session.get(Attempt, attempt.id)
-            assert stored is not None and stored.submitted and stored.percent == 100.0
+            assert stored is not None
+            assert stored.submitted
+            assert stored.percent == 100.0
     finally:
         database.dispose()
