@@ -1,53 +1,128 @@
-"""Interface language and text direction: Flask-Babel set up so every UI string is translatable.
+"""Interface language and text direction: Flask-Babel on the catalogs of `trainer.locales`.
 
-A view says what language its page is in (`use_language`, usually the workshop's or the module's
-language); the page's `lang` and `dir` follow it, and the interface is shown in that language when
-a translation of the interface exists (trainer/web/translations), otherwise in English.
+The interface language of a request is, in order: the language the visitor chose with the
+switcher (kept in the session), the language of the signed-in trainee's workshop, the browser's
+`Accept-Language`, English. The page's `lang` and `dir` follow it. Content keeps its own language:
+a module is shown translated when a translation exists (`Catalogue.module_in`), and any text
+shown in another language than the page's is marked with `lang_attrs` so screen readers switch
+voice and the text runs in its own direction.
+
+Routes: POST /language (the switcher; CSRF-protected like every POST) → back to the same page.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, get_locale
+from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
+from babel.support import NullTranslations
+from flask_babel import Babel, Domain, get_locale
+from markupsafe import Markup
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "dv", "yi"})
+from trainer import locales
+from trainer.errors import StoreError
+from trainer.locales import LANGUAGE_NAMES, base_language, text_direction
+from trainer.web.participants import current_trainee
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "language"  # the session key of the switcher's choice (kept by sign_in)
+
+bp = Blueprint("i18n", __name__)
+
+__all__ = ["LANGUAGE_KEY", "interface_language", "lang_attrs", "register_i18n", "text_direction",
+           "use_language"]
 
 
-def text_direction(language: str) -> str:
-    """Return "rtl" for a right-to-left language, else "ltr"."""
-    return "rtl" if language.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
+class CatalogDomain(Domain):  # type: ignore[misc] - flask_babel has no type information
+    """The `messages` domain, served from the catalogs compiled once per process."""
+
+    def get_translations(self) -> NullTranslations:
+        """Return the catalog of the request's interface language."""
+        locale = get_locale()
+        return locales.translations(str(locale) if locale else locales.SOURCE_LANGUAGE)
 
 
-def use_language(language: str) -> None:
-    """Declare the content language of the page being built (call before rendering)."""
-    g.page_language = language
+def _supported() -> tuple[str, ...]:
+    return tuple(current_app.config["TRAINER_LANGUAGES"])
 
 
-def page_language() -> str:
-    """Return the language of the current page (for `lang` and `dir`)."""
-    found = g.get("page_language")
-    return str(found) if found else str(get_locale() or "en")
+def _workshop_language() -> str | None:
+    try:
+        trainee = current_trainee()
+    except StoreError:
+        # The database is down (the 503 page is being built): fall back to the browser's choice.
+        return None
+    return base_language(trainee.workshop.language) if trainee else None
 
 
 def select_locale() -> str:
-    """Pick the interface locale: the page's language when supported, else the browser's."""
-    supported: tuple[str, ...] = tuple(current_app.config["TRAINER_LANGUAGES"])
-    wanted = g.get("page_language")
-    if wanted in supported:
-        return str(wanted)
-    best = request.accept_languages.best_match(supported) if request else None
+    """Pick the interface language: switcher, then workshop, then Accept-Language, then default."""
+    supported = _supported()
+    chosen = session.get(LANGUAGE_KEY)
+    if isinstance(chosen, str) and chosen in supported:
+        return chosen
+    workshop = _workshop_language()
+    if workshop in supported:
+        return str(workshop)
+    best = request.accept_languages.best_match(supported)
     return best or str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def interface_language() -> str:
+    """Return the interface language of the current request ("en", "fr", "ar")."""
+    locale = get_locale()
+    return str(locale) if locale else locales.SOURCE_LANGUAGE
+
+
+def use_language(language: str) -> None:
+    """Declare the language of the content a view shows (the interface language does not change)."""
+    g.content_language = language
+
+
+def lang_attrs(language: str | None) -> Markup:
+    """Return ` lang=".." dir=".."` for text in `language` when it differs from the page's, else ""."""
+    if not language or base_language(language) == base_language(interface_language()):
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
+def _same_site(target: str | None) -> str | None:
+    """Return `target` when it is a path on this site (never another host), else None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+@bp.post("/language")
+def choose_language() -> WerkzeugResponse:
+    """Keep the visitor's interface language in the session and go back to their page."""
+    wanted = request.form.get("language", "")
+    if wanted in _supported():
+        session[LANGUAGE_KEY] = wanted
+    back = _same_site(request.form.get("next")) or url_for("learn.home")
+    return redirect(back, code=303)
+
+
 def register_i18n(app: Flask) -> None:
-    """Set up Flask-Babel and put `page_lang`/`page_dir` into every template."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    Babel(app, locale_selector=select_locale)
+    """Set up Flask-Babel and give every template `page_lang`, `page_dir` and the switcher."""
+    babel = Babel(app, locale_selector=select_locale)
+    # Catalogs are compiled in memory from the .po files (see trainer.locales), not read as .mo.
+    babel.domain_instance = CatalogDomain()
+    app.register_blueprint(bp)
 
     @app.context_processor
-    def language_context() -> dict[str, str]:
-        language = page_language()
-        return {"page_lang": language, "page_dir": text_direction(language)}
+    def language_context() -> dict[str, object]:
+        language = interface_language()
+        return {
+            "page_lang": language,
+            "page_dir": text_direction(language),
+            "lang_attrs": lang_attrs,
+            "language_choices": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
+        }

@@ -17,6 +17,8 @@ from trainer.store.models import Participant
 from trainer.web.state import catalogue, database
 
 SESSION_KEY = "participant"
+# The language a visitor picked with the switcher (trainer.web.i18n.LANGUAGE_KEY) outlives joining.
+KEPT_ON_SIGN_IN = ("language",)
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,10 @@ class NotSignedIn(Exception):  # noqa: N818 - control flow, not an error
 
 
 def sign_in(participant: Participant) -> None:
-    """Start a fresh trainee session for `participant`."""
+    """Start a fresh trainee session for `participant` (keeping the interface language chosen)."""
+    kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
     session.clear()
+    session.update(kept)
     session[SESSION_KEY] = participant.public_id
     session.permanent = True
 
