@@ -16,6 +16,7 @@ import functools
 import io
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
@@ -53,13 +54,13 @@ def catalog_path(language: str) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _plural_function(language: str) -> Callable[[float], int]:
+def _plural_function(language: str) -> Callable[[float | Decimal], int]:
     """Return n → plural form index, from CLDR rules (the order the catalog's forms are in)."""
     rule = PluralRule(Locale.parse(language).plural_form.rules)
     order = [tag for tag in _PLURAL_TAGS if tag in rule.tags or tag == "other"]
 
-    def plural(n: float) -> int:
-        return order.index(rule(abs(n)))
+    def plural(n: float | Decimal) -> int:
+        return order.index(rule(n if n >= 0 else -n))
 
     return plural
 

@@ -155,13 +155,30 @@ def _case(module: Module, question: Question) -> Section | None:
                  if s.id == question.case and s.kind == SectionKind.CASE_STUDY), None)
 
 
-def present(catalogue: Catalogue, attempt: Attempt) -> PresentedAttempt | None:
-    """Return the attempt's questions as shown, or None when the content changed since it began."""
+def shown_question(catalogue: Catalogue, module_id: str, question_id: str, language: str | None
+                   ) -> tuple[Module, Question]:
+    """Return a module and one of its questions in `language` when translated, else the source.
+
+    A translation keeps every id and answer key, so the attempt's tokens, hashes and grade are the
+    same whichever language it is shown in. KeyError when the module or question is gone.
+    """
+    catalogue.question(module_id, question_id)  # KeyError when the source no longer has it
+    module = catalogue.module_in(module_id, language) if language else catalogue.module(module_id)
+    question = next(q for q in module.quiz.questions if q.id == question_id)
+    return module, question
+
+
+def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None
+            ) -> PresentedAttempt | None:
+    """Return the attempt's questions as shown, or None when the content changed since it began.
+
+    `language`: show translated modules in that language (None: the source text).
+    """
     presented: list[PresentedQuestion] = []
     for number, planned in enumerate(planned_questions(attempt), start=1):
         try:
-            module = catalogue.module(planned.module_id)
-            question = catalogue.question(planned.module_id, planned.question_id)
+            module, question = shown_question(catalogue, planned.module_id, planned.question_id,
+                                              language)
         except KeyError:
             return None
         if catalogue.question_hash(module.id, question.id) != planned.question_hash:
@@ -221,11 +238,15 @@ def grade_form(presented: PresentedAttempt, form: QuizForm, tokens: dict[str, di
     return graded, AttemptScore(score.earned, score.max, score.percent, score.passed)
 
 
-def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt) -> str:
-    """Return what an attempt is of, for headings: a module title or a test title."""
+def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt,
+                  language: str | None = None) -> str:
+    """Return what an attempt is of, for headings: a module title (in `language`) or a test title."""
     if attempt.module_id:
-        found = catalogue.modules.get(attempt.module_id)
-        return found.title if found else attempt.module_id
+        if attempt.module_id not in catalogue.modules:
+            return attempt.module_id
+        found = (catalogue.module_in(attempt.module_id, language) if language
+                 else catalogue.modules[attempt.module_id])
+        return found.title
     return curriculum.pre_test.title if attempt.kind == "pre" else curriculum.post_test.title
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from babel.support import NullTranslations
+from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import Babel, Domain, get_locale
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -36,7 +36,7 @@ __all__ = ["LANGUAGE_KEY", "interface_language", "lang_attrs", "register_i18n", 
            "use_language"]
 
 
-class CatalogDomain(Domain):  # type: ignore[misc] - flask_babel has no type information
+class CatalogDomain(Domain):  # type: ignore[misc]  # flask_babel has no type information
     """The `messages` domain, served from the catalogs compiled once per process."""
 
     def get_translations(self) -> NullTranslations:

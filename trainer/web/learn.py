@@ -47,7 +47,7 @@ from trainer.store.attempts import (
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web import attempts as quiz
 from trainer.web.forms import ANSWER_MAX, ActionForm, JoinForm, QuizForm, build_quiz_form
-from trainer.web.i18n import use_language
+from trainer.web.i18n import interface_language
 from trainer.web.participants import (
     NotSignedIn,
     Trainee,
@@ -159,9 +159,10 @@ def leave() -> WerkzeugResponse:
 def programme() -> PageResult:
     """Show the curriculum: pre-test, modules and post-test with the trainee's progress."""
     trainee = require_trainee()
-    use_language(trainee.workshop.language)
     attempts = participant_attempts(database(), trainee.participant.id)
-    modules = catalogue().curriculum_modules(trainee.curriculum, trainee.workshop)
+    language = interface_language()
+    modules = [catalogue().module_in(m.id, language)
+               for m in catalogue().curriculum_modules(trainee.curriculum, trainee.workshop)]
     module_ids = [m.id for m in modules]
     steps = [(m, module_progress(attempts, m.id)) for m in modules]
     pre = test_progress(attempts, AttemptKind.PRE)
@@ -177,7 +178,8 @@ def _trainee_module(trainee: Trainee, module_id: str) -> Module:
     modules = catalogue().curriculum_modules(trainee.curriculum, trainee.workshop)
     for module in modules:
         if module.id == module_id:
-            return module
+            # Shown in the interface language when translated: same ids and answer keys.
+            return catalogue().module_in(module.id, interface_language())
     abort(404)
 
 
@@ -186,7 +188,6 @@ def module(module_id: str) -> PageResult:
     """Show a module to read, with a button to take its quiz."""
     trainee = require_trainee()
     found = _trainee_module(trainee, module_id)
-    use_language(found.language)
     attempts = participant_attempts(database(), trainee.participant.id)
     return render_template(
         "learn/module.html", trainee=trainee, module=found,
@@ -286,15 +287,16 @@ class _Recent(Generic[K, V]):
 # starts), the catalogue and the interface language, so each worker keeps the most recent ones:
 # presenting and rendering the questions is most of the time a quiz page takes.
 CACHE_SIZE = 512
-_PRESENTED: _Recent[tuple[int, str], quiz.PresentedAttempt] = _Recent(CACHE_SIZE)
+_PRESENTED: _Recent[tuple[int, str, str], quiz.PresentedAttempt] = _Recent(CACHE_SIZE)
 _FRAGMENTS: _Recent[tuple[int, str, str], Markup] = _Recent(CACHE_SIZE)
 
 
 def _present(attempt: Attempt) -> quiz.PresentedAttempt | None:
-    key = (id(catalogue()), attempt.public_id)
+    language = interface_language()
+    key = (id(catalogue()), attempt.public_id, language)
     found = _PRESENTED.get(key)
     if found is None:
-        presented = quiz.present(catalogue(), attempt)
+        presented = quiz.present(catalogue(), attempt, language)
         found = _PRESENTED.put(key, presented) if presented is not None else None
     return found
 
@@ -305,13 +307,6 @@ def _quiz_form_or_none(attempt: Attempt, formdata: object = None
     if presented is None:
         return None
     return presented, build_quiz_form([q.fields for q in presented.questions], formdata)
-
-
-def _attempt_language(trainee: Trainee, attempt: Attempt) -> None:
-    if attempt.module_id and attempt.module_id in catalogue().modules:
-        use_language(catalogue().modules[attempt.module_id].language)
-    else:
-        use_language(trainee.curriculum.language)
 
 
 def _questions_html(attempt: Attempt, presented: quiz.PresentedAttempt,
@@ -335,12 +330,11 @@ def _questions_html(attempt: Attempt, presented: quiz.PresentedAttempt,
 def _render_quiz(trainee: Trainee, attempt: Attempt, presented: quiz.PresentedAttempt,
                  form: QuizForm | None, *, expired: bool = False) -> str:
     """Render a quiz page; `form` None for an untouched form, else the posted one."""
-    _attempt_language(trainee, attempt)
     return render_template(
         "learn/quiz.html", trainee=trainee, attempt=attempt, presented=presented,
         form=form or ActionForm(), expired=expired,
         questions_html=_questions_html(attempt, presented, form),
-        title=quiz.attempt_title(catalogue(), trainee.curriculum, attempt))
+        title=quiz.attempt_title(catalogue(), trainee.curriculum, attempt, interface_language()))
 
 
 @bp.get("/attempts/<public_id>")
@@ -348,11 +342,10 @@ def attempt(public_id: str) -> PageResult:
     """Show the quiz of an open attempt, or the result of a submitted one."""
     trainee = require_trainee()
     found = _own_attempt(trainee, public_id)
-    _attempt_language(trainee, found)
-    title = quiz.attempt_title(catalogue(), trainee.curriculum, found)
+    title = quiz.attempt_title(catalogue(), trainee.curriculum, found, interface_language())
     if found.submitted:
         return render_template("learn/result.html", trainee=trainee, attempt=found,
-                               title=title, review=review(catalogue(), found),
+                               title=title, review=review(catalogue(), found, interface_language()),
                                action_form=ActionForm())
     presented = _present(found)
     if presented is None:

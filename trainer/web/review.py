@@ -28,6 +28,7 @@ from trainer.quiz.grading import grade
 from trainer.quiz.shuffle import choice_ids, option_order
 from trainer.store.models import Attempt
 from trainer.store.models import Response as StoredResponse
+from trainer.web.attempts import shown_question
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,11 @@ def _ordering_review(catalogue: Catalogue, question: Ordering, response: Any) ->
     return rows
 
 
-def _review_one(catalogue: Catalogue, attempt: Attempt, number: int, stored: StoredResponse
-                ) -> ReviewedQuestion:
+def _review_one(catalogue: Catalogue, attempt: Attempt, number: int, stored: StoredResponse,
+                language: str | None) -> ReviewedQuestion:
     try:
-        module = catalogue.module(stored.module_id)
-        question = catalogue.question(stored.module_id, stored.question_id)
+        module, question = shown_question(catalogue, stored.module_id, stored.question_id,
+                                          language)
     except KeyError:
         return ReviewedQuestion(number, stored, changed=True)
     prompt = _html(catalogue, question.prompt)
@@ -153,7 +154,12 @@ def _review_one(catalogue: Catalogue, attempt: Attempt, number: int, stored: Sto
     return review
 
 
-def review(catalogue: Catalogue, attempt: Attempt) -> list[ReviewedQuestion]:
-    """Return every question of a submitted attempt, reviewed, in the order it was shown."""
-    return [_review_one(catalogue, attempt, number, stored)
+def review(catalogue: Catalogue, attempt: Attempt, language: str | None = None
+           ) -> list[ReviewedQuestion]:
+    """Return every question of a submitted attempt, reviewed, in the order it was shown.
+
+    `language`: show translated modules in that language (same ids and answer keys; the stored
+    points are shown either way).
+    """
+    return [_review_one(catalogue, attempt, number, stored, language)
             for number, stored in enumerate(attempt.responses, start=1)]
