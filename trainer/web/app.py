@@ -82,11 +82,22 @@ def register_templates(app: Flask) -> None:
 
 
 def register_ping(app: Flask) -> None:
-    """Answer `GET /ping` with "ok" (no database): liveness for load balancers and benchmarks."""
+    """Answer `GET /ping` with "ok" (no database): liveness for load balancers and benchmarks.
+
+    `GET /healthz` also asks the database: 200 "ok", or 503 when this worker cannot reach it, so a
+    load balancer stops sending trainees to a host that would only answer "try again".
+    """
+    plain = {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.get("/ping")
     def ping() -> tuple[str, int, dict[str, str]]:
-        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+        return "ok", 200, plain
+
+    @app.get("/healthz")
+    def healthz() -> tuple[str, int, dict[str, str]]:
+        if state.database(app).ping():
+            return "ok", 200, plain
+        return "database unavailable", 503, plain
 
 
 def register_blueprints(app: Flask) -> None:
