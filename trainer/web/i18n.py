@@ -22,9 +22,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer import locales
+from trainer.content.models import Curriculum, Module
 from trainer.errors import StoreError
 from trainer.locales import LANGUAGE_NAMES, base_language, text_direction
 from trainer.web.participants import current_trainee
+from trainer.web.state import catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +34,8 @@ LANGUAGE_KEY = "language"  # the session key of the switcher's choice (kept by s
 
 bp = Blueprint("i18n", __name__)
 
-__all__ = ["LANGUAGE_KEY", "interface_language", "lang_attrs", "register_i18n", "text_direction",
-           "use_language"]
+__all__ = ["LANGUAGE_KEY", "content_lang", "interface_language", "isolate", "lang_attrs",
+           "register_i18n", "text_direction", "title_lang", "use_language"]
 
 
 class CatalogDomain(Domain):  # type: ignore[misc]  # flask_babel has no type information
@@ -89,6 +91,30 @@ def lang_attrs(language: str | None) -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
 
 
+def content_lang(module: Module, key: str | None = None) -> Markup:
+    """Return `lang_attrs` for a module's text: its language, or the source's for an entry that
+    falls back (`key` as in TranslatedModule.fallback: "module", "sections.<id>", "questions.<id>",
+    "questions.<id>.options.<id>" …)."""
+    language = module.language
+    if key is not None:
+        translated = catalogue().translations.get(module.id, module.language)
+        if translated is not None and key in translated.fallback:
+            language = translated.source.language
+    return lang_attrs(language)
+
+
+def title_lang(curriculum: Curriculum, module_id: str | None) -> Markup:
+    """Return `lang_attrs` for an attempt's title: its module's title, or the curriculum's test."""
+    if module_id and module_id in catalogue().modules:
+        return content_lang(catalogue().module_in(module_id, interface_language()), "module")
+    return lang_attrs(curriculum.language)
+
+
+def isolate(value: object) -> Markup:
+    """Wrap a name, id or number in <bdi> so it keeps its own direction inside translated text."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def _same_site(target: str | None) -> str | None:
     """Return `target` when it is a path on this site (never another host), else None."""
     if not target:
@@ -125,4 +151,8 @@ def register_i18n(app: Flask) -> None:
             "page_dir": text_direction(language),
             "lang_attrs": lang_attrs,
             "language_choices": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
+            "content_lang": content_lang,
+            "title_lang": title_lang,
         }
+
+    app.jinja_env.filters["bdi"] = isolate
