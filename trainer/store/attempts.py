@@ -8,18 +8,63 @@ first.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import secrets
-from collections.abc import Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Participant, Response, utcnow
+
+T = TypeVar("T")
+
+_WRITER = threading.Lock()
+_LOCK_FILES: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def _one_writer(database: Database) -> Iterator[None]:
+    """On a SQLite file, queue this process's threads, then the processes, for the write lock.
+
+    SQLite's busy handler polls a held lock with sleeps of up to 100 ms, so with a few workers and
+    threads all starting BEGIN IMMEDIATE, writers sleep far longer than the lock is held (under
+    load a submission took a second). A thread lock and an flock on a file next to the database
+    wake the next writer the moment the previous one commits. The busy timeout stays as a backstop
+    (other writers, other programs).
+    """
+    path = database.url.database or ""
+    if not database.is_sqlite or not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    with _WRITER:
+        key = (os.getpid(), path)  # a forked child must not share its parent's open file
+        fd = _LOCK_FILES.get(key)
+        if fd is None:
+            fd = os.open(f"{Path(path).resolve()}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            _LOCK_FILES[key] = fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _write(database: Database, work: Callable[[Session], T]) -> T:
+    """Run `work` in one write transaction, one writer at a time on SQLite."""
+    with _one_writer(database):
+        return database.write(work)
 
 
 def new_public_id() -> str:
@@ -83,13 +128,38 @@ def create_participant(database: Database, workshop_id: str, display_name: str) 
         session.flush()
         return participant
 
-    return database.write(work)
+    return _write(database, work)
+
+
+# Every trainee page looks its participant up, and the lookup (an ORM read) cost as much as the
+# whole /ping route. Participant rows never change once created (nothing updates or deletes them),
+# so each process keeps recent ones for a short while; a removal, if one is ever added, would be
+# seen within PARTICIPANT_TTL_S. Unknown ids are never cached.
+PARTICIPANT_TTL_S = 30.0
+PARTICIPANT_CACHE_SIZE = 1024
+_PARTICIPANTS: OrderedDict[tuple[int, str], tuple[float, Participant]] = OrderedDict()
+_PARTICIPANTS_LOCK = threading.Lock()
 
 
 def get_participant(database: Database, public_id: str) -> Participant | None:
-    """Return the participant with this public id, if any."""
+    """Return the participant with this public id, if any (detached, read-only)."""
+    key = (id(database), public_id)
+    now = time.monotonic()
+    with _PARTICIPANTS_LOCK:
+        found = _PARTICIPANTS.get(key)
+        if found is not None and found[0] > now:
+            _PARTICIPANTS.move_to_end(key)
+            return found[1]
     with database.read() as session:
-        return session.scalar(select(Participant).where(Participant.public_id == public_id))
+        participant = session.scalar(
+            select(Participant).where(Participant.public_id == public_id))
+    if participant is not None:
+        with _PARTICIPANTS_LOCK:
+            _PARTICIPANTS[key] = (now + PARTICIPANT_TTL_S, participant)
+            _PARTICIPANTS.move_to_end(key)
+            while len(_PARTICIPANTS) > PARTICIPANT_CACHE_SIZE:
+                _PARTICIPANTS.popitem(last=False)
+    return participant
 
 
 def participant_attempts(database: Database, participant_id: int) -> list[Attempt]:
@@ -111,6 +181,29 @@ def find_attempt(database: Database, participant_id: int, public_id: str) -> Att
             else:
                 attempt.responses  # noqa: B018 - load them while the session is open
         return attempt
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptState:
+    """Whether a participant's attempt is still open: the little a cached quiz page needs."""
+
+    id: int
+    submitted: bool
+
+
+def attempt_state(database: Database, participant_id: int, public_id: str) -> AttemptState | None:
+    """Return the state of a participant's attempt; None for a missing one or anyone else's."""
+    with database.read() as session:
+        row = session.connection().execute(
+            _ATTEMPT_STATE, {"public_id": public_id, "participant_id": participant_id}).first()
+    return None if row is None else AttemptState(row[0], row[1] is not None)
+
+
+# Built once: it is run on every view of a quiz page (a Core statement, no ORM entities).
+_ATTEMPT_STATE = (
+    select(Attempt.__table__.c.id, Attempt.__table__.c.submitted_at)
+    .where(Attempt.__table__.c.public_id == bindparam("public_id"),
+           Attempt.__table__.c.participant_id == bindparam("participant_id")))
 
 
 def _open_module_attempt(session: Session, participant_id: int, module_id: str,
@@ -170,7 +263,7 @@ def start_attempt(
         return attempt
 
     try:
-        return database.write(work)
+        return _write(database, work)
     except IntegrityError:
         # Another request started this participant's pre/post test at the same moment.
         with database.read() as session:
@@ -187,6 +280,11 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
     The attempt row is claimed with a conditional UPDATE (submitted_at IS NULL) in the same
     transaction as the responses, so of two concurrent submissions exactly one writes anything.
     """
+    rows = [{"attempt_id": attempt_id, "position": position, "module_id": r.module_id,
+             "question_id": r.question_id, "question_hash": r.question_hash,
+             "response": r.response, "earned": r.earned, "max_points": r.max_points,
+             "status": r.status} for position, r in enumerate(responses)]
+
     def work(session: Session) -> bool:
         claimed = session.execute(
             update(Attempt)
@@ -196,15 +294,11 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
             .execution_options(synchronize_session=False))
         if getattr(claimed, "rowcount", 0) != 1:
             return False
-        session.add_all(
-            Response(attempt_id=attempt_id, position=position, module_id=r.module_id,
-                     question_id=r.question_id, question_hash=r.question_hash,
-                     response=r.response, earned=r.earned, max_points=r.max_points,
-                     status=r.status)
-            for position, r in enumerate(responses))
+        if rows:  # one executemany, not a unit of work of ORM objects: the lock is held meanwhile
+            session.execute(insert(Response), rows)
         return True
 
-    return database.write(work)
+    return _write(database, work)
 
 
 def discard_open_attempt(database: Database, attempt_id: int) -> bool:
@@ -215,4 +309,4 @@ def discard_open_attempt(database: Database, attempt_id: int) -> bool:
             .execution_options(synchronize_session=False))
         return getattr(result, "rowcount", 0) == 1
 
-    return database.write(work)
+    return _write(database, work)

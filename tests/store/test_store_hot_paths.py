@@ -1,0 +1,94 @@
+"""The store's fast paths: an attempt's state, participants kept briefly, one SQLite writer at once."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from trainer.store import Database
+from trainer.store.attempts import (
+    AttemptScore,
+    GradedResponse,
+    PlannedQuestion,
+    attempt_state,
+    create_participant,
+    find_attempt,
+    get_participant,
+    start_attempt,
+    submit_attempt,
+)
+from trainer.store.models import Attempt, AttemptKind, Response
+
+QUESTIONS = [PlannedQuestion("m", "q1", "h" * 64), PlannedQuestion("m", "q2", "i" * 64)]
+GRADED = [GradedResponse("m", "q1", "h" * 64, ["a", "b"], 1, 1, "correct"),
+          GradedResponse("m", "q2", "i" * 64, None, 0, 1, "unanswered")]
+SCORE = AttemptScore(1, 2, 50.0, False)
+
+
+def _start(store: Database, participant_id: int) -> Attempt:
+    return start_attempt(store, participant_id=participant_id, kind=AttemptKind.MODULE,
+                         curriculum_id="c", module_id="m", module_hash="x" * 64,
+                         questions=QUESTIONS, tokens={"m/q1": {"a": "0badc0de"}}, seed=7,
+                         pass_mark=70)
+
+
+def test_attempt_state_is_the_owners_only_and_follows_the_submission(store: Database) -> None:
+    alice = create_participant(store, "w", "Alice")
+    bob = create_participant(store, "w", "Bob")
+    attempt = _start(store, alice.id)
+    state = attempt_state(store, alice.id, attempt.public_id)
+    assert state is not None
+    assert (state.id, state.submitted) == (attempt.id, False)
+    assert attempt_state(store, bob.id, attempt.public_id) is None
+    assert attempt_state(store, alice.id, "no-such-attempt") is None
+    assert submit_attempt(store, attempt.id, GRADED, SCORE)
+    state = attempt_state(store, alice.id, attempt.public_id)
+    assert state is not None
+    assert state.submitted
+
+
+def test_responses_are_stored_as_given_json_null_and_lists_included(store: Database) -> None:
+    participant = create_participant(store, "w", "Alice")
+    attempt = _start(store, participant.id)
+    assert submit_attempt(store, attempt.id, GRADED, SCORE)
+    found = find_attempt(store, participant.id, attempt.public_id)
+    assert found is not None
+    assert [(r.position, r.question_id, r.response, r.status) for r in found.responses] == [
+        (0, "q1", ["a", "b"], "correct"), (1, "q2", None, "unanswered")]
+
+
+def test_participants_are_found_again_and_unknown_ids_are_not_kept(store: Database) -> None:
+    assert get_participant(store, "not-yet") is None
+    participant = create_participant(store, "w", "Alice")
+    first = get_participant(store, participant.public_id)
+    again = get_participant(store, participant.public_id)
+    assert first is not None
+    assert again is first
+    assert (first.id, first.display_name, first.workshop_id) == (participant.id, "Alice", "w")
+
+
+def test_a_writer_waits_for_the_write_queue_instead_of_failing(store: Database,
+                                                              tmp_path: Path) -> None:
+    participant = create_participant(store, "w", "Alice")
+    attempt = _start(store, participant.id)
+    lock = tmp_path / "store.sqlite3.write-lock"
+    assert lock.exists()  # made by the writes above
+    fd = os.open(lock, os.O_RDWR)  # another process's place in the queue
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    done: list[bool] = []
+    writer = threading.Thread(
+        target=lambda: done.append(submit_attempt(store, attempt.id, GRADED, SCORE)))
+    writer.start()
+    time.sleep(0.3)
+    assert done == []  # still queued: nothing written while the other writer holds its turn
+    with store.read() as session:
+        assert session.scalars(select(Response)).first() is None
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    writer.join(10)
+    assert done == [True]
