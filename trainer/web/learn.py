@@ -15,6 +15,7 @@ Routes (GET shows, POST changes; every POST carries a CSRF token):
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from typing import Generic, TypeVar
@@ -22,21 +23,25 @@ from typing import Generic, TypeVar
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from trainer.content.models import Curriculum, Module, Workshop
 from trainer.store.attempts import (
+    attempt_state,
     create_participant,
     discard_open_attempt,
     find_attempt,
@@ -291,6 +296,44 @@ _PRESENTED: _Recent[tuple[int, str, str], quiz.PresentedAttempt] = _Recent(CACHE
 _FRAGMENTS: _Recent[tuple[int, str, str], Markup] = _Recent(CACHE_SIZE)
 
 
+# A whole untouched quiz page is the same on every view but for its CSRF tokens (the session's,
+# signed with a timestamp), so it is kept per attempt, trainee, interface language and path, cut
+# where the tokens go; a view then only checks that the attempt is the trainee's and still open,
+# and joins the parts with a fresh token. Pages with flashed messages are never cached or served
+# from the cache. Anything else a template adds to the quiz page must depend only on the key.
+PAGE_CACHE_SIZE = 256
+_PAGES: _Recent[tuple[int, str, int, str, str], tuple[str, ...]] = _Recent(PAGE_CACHE_SIZE)
+_TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
+
+
+def _page_key(trainee: Trainee, public_id: str) -> tuple[int, str, int, str, str]:
+    return (id(catalogue()), public_id, trainee.participant.id, interface_language(),
+            request.full_path)
+
+
+def _cached_quiz_page(trainee: Trainee, public_id: str) -> str | None:
+    """Return the cached page of an open attempt with this request's CSRF token, else None."""
+    if "_flashes" in session:
+        return None
+    parts = _PAGES.get(_page_key(trainee, public_id))
+    return None if parts is None else str(generate_csrf()).join(parts)
+
+
+def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object]) -> str:
+    """Render an untouched quiz page, keeping it cut at its CSRF tokens for the next views."""
+    if "_flashes" in session:
+        return render_template("learn/quiz.html", **context)
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = str(generate_csrf())  # puts the session's raw token in place first
+    setattr(g, name, _TOKEN_SLOT)  # what generate_csrf() returns while the page renders
+    try:
+        html = render_template("learn/quiz.html", **context)
+    finally:
+        setattr(g, name, token)
+    parts = _PAGES.put(_page_key(trainee, attempt.public_id), tuple(html.split(_TOKEN_SLOT)))
+    return token.join(parts)
+
+
 def _present(attempt: Attempt) -> quiz.PresentedAttempt | None:
     language = interface_language()
     key = (id(catalogue()), attempt.public_id, language)
@@ -330,17 +373,28 @@ def _questions_html(attempt: Attempt, presented: quiz.PresentedAttempt,
 def _render_quiz(trainee: Trainee, attempt: Attempt, presented: quiz.PresentedAttempt,
                  form: QuizForm | None, *, expired: bool = False) -> str:
     """Render a quiz page; `form` None for an untouched form, else the posted one."""
-    return render_template(
-        "learn/quiz.html", trainee=trainee, attempt=attempt, presented=presented,
-        form=form or ActionForm(), expired=expired,
-        questions_html=_questions_html(attempt, presented, form),
-        title=quiz.attempt_title(catalogue(), trainee.curriculum, attempt, interface_language()))
+    context: dict[str, object] = {
+        "trainee": trainee, "attempt": attempt, "presented": presented,
+        "form": form or ActionForm(), "expired": expired,
+        "questions_html": _questions_html(attempt, presented, form),
+        "title": quiz.attempt_title(catalogue(), trainee.curriculum, attempt,
+                                    interface_language())}
+    if form is None and not expired:
+        return _render_cached(trainee, attempt, context)
+    return render_template("learn/quiz.html", **context)
 
 
 @bp.get("/attempts/<public_id>")
 def attempt(public_id: str) -> PageResult:
     """Show the quiz of an open attempt, or the result of a submitted one."""
     trainee = require_trainee()
+    state = attempt_state(database(), trainee.participant.id, public_id)
+    if state is None:
+        abort(404)  # missing, or someone else's: the same answer either way
+    if not state.submitted:
+        page = _cached_quiz_page(trainee, public_id)
+        if page is not None:
+            return page
     found = _own_attempt(trainee, public_id)
     title = quiz.attempt_title(catalogue(), trainee.curriculum, found, interface_language())
     if found.submitted:
