@@ -13,6 +13,7 @@ from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ContentError, ExportError
 from trainer.export.handbook import Edition, Paper, handbook_filename, render_handbook
+from trainer.locales import LANGUAGES
 
 _STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
            "write": "writing PDF"}
@@ -49,10 +50,13 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
               help="The facilitator edition holds the answers: never hand it to participants.")
 @click.option("--paper", type=click.Choice([p.value for p in Paper]), default=Paper.A4.value,
               show_default=True)
+@click.option("--language", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the handbook: translated modules and boilerplate "
+                   "(default: the workshop's language).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write (default: <curriculum>-<workshop>-<edition>.pdf).")
 def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper: str,
-             output: Path | None) -> None:
+             language: str | None, output: Path | None) -> None:
     """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml)."""
     started = time.perf_counter()
     root = curriculum_file.resolve().parent.parent
@@ -75,7 +79,7 @@ def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper
         workshop = _find_workshop(curriculum, workshop_id)
         try:
             rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
-                                       on_stage=advance)
+                                       language=language or workshop.language, on_stage=advance)
         except ExportError as exc:
             raise click.ClickException(str(exc)) from None
     target = output or Path(handbook_filename(curriculum, workshop, edition))

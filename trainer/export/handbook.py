@@ -45,6 +45,7 @@ from trainer.export.pdf import (
     StageCallback,
     render_document,
 )
+from trainer.locales import gettext_for, text_direction
 
 __all__ = [
     "Edition",
@@ -62,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ASSETS_DIR = "assets"
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "dv", "yi"})
 # Dates in international (day month year) order for English, as UN documents write them.
 _DATE_LOCALES = {"en": "en_GB"}
 
@@ -278,8 +278,12 @@ def _sources(modules: Iterable[Module]) -> list[Any]:
     return found
 
 
-def _page_css(text: str, paper: Paper) -> str:
-    """Return the @page rules that carry translated text (CSS cannot call gettext)."""
+def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
+    """Return the @page rules that carry translated text (CSS cannot call gettext).
+
+    Running heads sit on the outer edge: the curriculum on the verso, the module on the recto.
+    A right-to-left book is bound on the right, so its recto is the left page: swap them.
+    """
     def css_string(part: str) -> str:
         return '"' + part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
@@ -295,9 +299,13 @@ def _page_css(text: str, paper: Paper) -> str:
         pieces.append({"page": "counter(page)", "pages": "counter(pages)"}.get(name, '""'))
     size = "A4" if paper is Paper.A4 else "letter"
     footer = " ".join(pieces) or '""'
+    heads = ""
+    if direction == "rtl":
+        heads = ("@page main:left { @top-left { content: string(module-title); } }\n"
+                 "@page main:right { @top-right { content: string(curriculum); } }\n")
     return (f"@page {{ size: {size}; }}\n"
             f"@page main {{ @bottom-center {{ content: {footer}; }} }}\n"
-            f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n")
+            f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
 _environment = Environment(
@@ -312,13 +320,20 @@ _environment.filters["number"] = _number
 
 def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                   edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
-                  *, gettext: Gettext = _identity, language: str | None = None) -> str:
-    """Return the print HTML of a workshop's handbook (what `build_handbook` renders)."""
+                  *, gettext: Gettext | None = None, language: str | None = None) -> str:
+    """Return the print HTML of a workshop's handbook (what `build_handbook` renders).
+
+    `language` (default: the curriculum's; the CLI and the dashboard pass the workshop's) picks
+    the translated modules (same ids and answer keys; untranslated ones stay in their source
+    language, marked with their own `lang`) and, unless `gettext` is given, the boilerplate's
+    catalog (trainer.locales).
+    """
     edition, paper = Edition(edition), Paper(paper)
     language = language or curriculum.language
-    text = labels(gettext)
+    text = labels(gettext or gettext_for(language))
     letters = tuple(text["alphabet"])
-    modules = catalogue.curriculum_modules(curriculum, workshop)
+    modules = [catalogue.module_in(m.id, language)
+               for m in catalogue.curriculum_modules(curriculum, workshop)]
     views = _module_views(catalogue, modules, letters)
     version = hashlib.sha256("".join(
         [content_hash(curriculum)] + [catalogue.module_hashes[m.id] for m in modules]
@@ -335,8 +350,7 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         code = view.module.language
         if code == language:
             return Markup("")
-        direction = "rtl" if code in RTL_LANGUAGES else "ltr"
-        return Markup(' lang="{}" dir="{}"').format(code, direction)
+        return Markup(' lang="{}" dir="{}"').format(code, text_direction(code))
 
     template = _environment.get_template("handbook/handbook.html")
     return template.render(
@@ -344,20 +358,24 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         md=md,
         inline=inline,
         view_lang=view_lang,
+        # Only `lang` (for hyphenation and screen readers): the cover and colophon keep the page's
+        # alignment, and the bidi algorithm runs an English title correctly inside Arabic pages.
+        curriculum_lang=(Markup("") if curriculum.language == language
+                         else Markup(' lang="{}"').format(curriculum.language)),
         curriculum=curriculum,
         workshop=workshop,
         modules=views,
         facilitator=edition is Edition.FACILITATOR,
         edition_label=text[f"{edition.value}_edition"],
         lang=language,
-        direction="rtl" if language in RTL_LANGUAGES else "ltr",
+        direction=text_direction(language),
         dates=format_dates(workshop.start, workshop.end, language),
         venue=", ".join(part for part in (workshop.city, workshop.country) if part),
         workshop_language=_language_name(workshop.language, language),
         sources=_sources(modules),
         version=version,
         stylesheet=(STATIC_DIR / "handbook.css").as_uri(),
-        page_css=Markup(_page_css(text["page_of"], paper)),  # noqa: S704 - built from escaped parts
+        page_css=Markup(_page_css(text["page_of"], paper, text_direction(language))),  # noqa: S704 - built from escaped parts
     )
 
 
@@ -374,7 +392,7 @@ def handbook_filename(curriculum: Curriculum, workshop: Workshop,
 
 def render_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                     edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
-                    *, gettext: Gettext = _identity, language: str | None = None,
+                    *, gettext: Gettext | None = None, language: str | None = None,
                     time_limit: float | None = None, max_pages: int = MAX_PAGES,
                     on_stage: StageCallback | None = None) -> Rendered:
     """Return a workshop's handbook as a Rendered PDF (bytes and page count); see build_handbook."""
@@ -394,15 +412,15 @@ def render_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Work
 
 def build_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                    edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
-                   *, gettext: Gettext = _identity, language: str | None = None,
+                   *, gettext: Gettext | None = None, language: str | None = None,
                    time_limit: float | None = None, max_pages: int = MAX_PAGES,
                    on_stage: StageCallback | None = None) -> bytes:
     """Return the PDF of a workshop's handbook; raise ExportError when it cannot be made.
 
     `on_stage` is called with "html", "layout" and "write" as the work progresses. With
     `time_limit` (seconds) the PDF is laid out in a separate process, stopped when time is up
-    (what the web app uses). `gettext` translates the boilerplate; `language` is the `lang` of
-    the document (default: the curriculum's).
+    (what the web app uses). `language` (default: the curriculum's) is the handbook's language:
+    translated modules and boilerplate; `gettext` overrides the boilerplate's catalog.
     """
     return render_handbook(catalogue, curriculum, workshop, edition, paper, gettext=gettext,
                            language=language, time_limit=time_limit, max_pages=max_pages,
