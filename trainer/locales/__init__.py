@@ -65,10 +65,13 @@ def _plural_function(language: str) -> Callable[[float | Decimal], int]:
     return plural
 
 
-@functools.cache
 def translations(language: str) -> NullTranslations:
     """Return the compiled catalog of a language (NullTranslations for English or an unknown one)."""
-    language = base_language(language)
+    return _compiled(base_language(language))
+
+
+@functools.cache
+def _compiled(language: str) -> NullTranslations:
     path = catalog_path(language)
     if language == SOURCE_LANGUAGE or not path.is_file():
         return NullTranslations()
