@@ -8,7 +8,8 @@ load generator, requests/s and p50/p99 latency for
 
   (a) GET /ping (a trivial route of the same app),
   (b) GET of a quiz page: a real open attempt of a real participant (their session cookie),
-      cycling over the open attempts of `--room` trainees (a workshop room),
+      cycling over one open quiz each of `--room` trainees (a workshop room; each page was read
+      once while preparing, by one of the workers),
   (c) POST of a graded submission: a real answer set (every question kind) with the trainee's
       valid CSRF token, each to a distinct open attempt (a submission is single-shot), written
       to SQLite; ends after `--seconds` or when the prepared attempts run out,
@@ -292,9 +293,13 @@ def main() -> int:
             list(executor.map(prepare, range(trainees)))
         quizzes = [q for trainee in pool for q in trainee]
         print(f"  {len(quizzes)} open quizzes in {time.perf_counter() - began:.1f}s", flush=True)
-        room = [q for trainee in pool[: args.room] for q in trainee]
+        room = [trainee[0] for trainee in pool[: args.room]]  # each trainee's quiz in progress
         hello = [line("GET", "/ping")]
         pages = [line("GET", q.url, q.cookie) for q in room]
+        # Warm-up, not counted: each worker renders and caches the room's pages once (a page's
+        # first view costs about 5x a repeat; see docs/deploy.md for both figures).
+        warm = wrk(work, port, "warm-up", 16, 2, pages, 200)
+        print(f"warm-up: {warm.requests} quiz views in {warm.seconds:.1f}s", flush=True)
         for concurrency in (16, 64):
             runs.append(wrk(work, port, "hello", concurrency, args.seconds, hello, 200))
             runs.append(wrk(work, port, "quiz", concurrency, args.seconds, pages, 200))
