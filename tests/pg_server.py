@@ -37,6 +37,7 @@ SERVICE_USER = "postgres"
 SUPERUSER = "postgres"
 START_TIMEOUT_S = 60
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - mkdtemp makes a private folder in it
+SHARED_MEMORY_NEEDED = 1 << 30  # containers often give /dev/shm only 64 MB: use the disk then
 BINARY_HINT = (
     "the PostgreSQL server binaries (initdb, pg_ctl) were not found: install Debian's `postgresql` "
     "package (`make system-deps` does), or set PG_BINDIR to the folder that holds them"
@@ -48,6 +49,10 @@ FAST_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "128MB",
+    "min_wal_size": "32MB",
 }
 COMMON_SETTINGS = {
     "max_connections": "200",
@@ -103,7 +108,8 @@ class ThrowawayPostgres:
         self.port = 0
         self.password = secrets.token_urlsafe(24)
         # A test server lives in memory when it can: creating a database per test is then ~10x faster.
-        in_memory = not durable and os.access(SHARED_MEMORY, os.W_OK)
+        in_memory = (not durable and os.access(SHARED_MEMORY, os.W_OK)
+                     and shutil.disk_usage(SHARED_MEMORY).free >= SHARED_MEMORY_NEEDED)
         self.base = Path(tempfile.mkdtemp(prefix="trainer-pg-", dir=SHARED_MEMORY if in_memory else None))
         self.data = self.base / "data"
         self.log = self.base / "server.log"
