@@ -35,3 +35,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: messages
+# Extract interface strings into trainer/locales/messages.pot and merge them into the fr and ar catalogs.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output --project=trainer --version=0.1.0 --copyright-holder=trainer -o trainer/locales/messages.pot .
+	for lang in fr ar; do $(VENV)/bin/pybabel -q update -i trainer/locales/messages.pot -d trainer/locales -l $$lang -w 100; done

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pg_server"]  # a throwaway PostgreSQL server for the run (tests/pg_server.py)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

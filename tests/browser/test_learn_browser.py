@@ -264,7 +264,7 @@ def test_sample_pages_fit_a_phone_and_a_laptop(browser: Browser, sample_url: str
     page.goto(sample_url + "/")
     check("home")
     page.get_by_label("Your name").fill("Amina K.")
-    page.get_by_label("Your workshop", exact=True).select_option(index=1)
+    page.get_by_label("Your workshop", exact=True).select_option("southeast-asia-2017")  # English
     page.get_by_role("button", name="Start").click()
     check("programme")
     page.get_by_role("button", name="Take the pre-test").click()

@@ -1,5 +1,5 @@
-"""Fixtures for the store tests: a migrated database (SQLite here; a PostgreSQL run overrides
-`database_url`)."""
+"""Fixtures for the store tests: a migrated database, on SQLite and on PostgreSQL (`database_url`,
+from tests/pg_server.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,19 @@ from trainer.store.migrate import upgrade
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Return the URL of an empty database for one test."""
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-
-
-@pytest.fixture
 def store(database_url: str) -> Iterator[Database]:
     """Return a migrated database."""
     upgrade(database_url)
     database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Database]:
+    """Return a migrated SQLite database (for tests of SQLite's own settings and messages)."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    upgrade(url)
+    database = Database(url)
     yield database
     database.dispose()

@@ -74,7 +74,8 @@ def test_migrations_go_down_and_up_again(store: Database, database_url: str) -> 
     assert {"participant", "attempt", "response"} <= set(inspect(store.engine).get_table_names())
 
 
-def test_sqlite_connections_are_durable_and_patient(store: Database) -> None:
+def test_sqlite_connections_are_durable_and_patient(sqlite_store: Database) -> None:
+    store = sqlite_store
     with store.engine.connect() as connection:
         pragma = {name: connection.execute(text(f"PRAGMA {name}")).scalar()
                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
@@ -189,7 +190,8 @@ def test_only_an_unsubmitted_attempt_can_be_discarded(store: Database) -> None:
     assert _count(store, Attempt) == 1
 
 
-def test_a_write_is_retried_when_the_database_is_busy(store: Database) -> None:
+def test_a_write_is_retried_when_the_database_is_busy(sqlite_store: Database) -> None:
+    store = sqlite_store
     calls = []
 
     def flaky(session: Session) -> str:

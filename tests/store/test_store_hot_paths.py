@@ -72,8 +72,9 @@ def test_participants_are_found_again_and_unknown_ids_are_not_kept(store: Databa
     assert (first.id, first.display_name, first.workshop_id) == (participant.id, "Alice", "w")
 
 
-def test_a_writer_waits_for_the_write_queue_instead_of_failing(store: Database,
+def test_a_writer_waits_for_the_write_queue_instead_of_failing(sqlite_store: Database,
                                                               tmp_path: Path) -> None:
+    store = sqlite_store  # the queue is SQLite's: PostgreSQL has row locks
     participant = create_participant(store, "w", "Alice")
     attempt = _start(store, participant.id)
     lock = tmp_path / "store.sqlite3.write-lock"

@@ -1,6 +1,6 @@
 """Fixtures for the web tests: fixture content with canaries, an app on a fresh database, trainees.
 
-`database_url` is a fixture of its own so that a PostgreSQL run can override it.
+`database_url` comes from tests/pg_server.py: every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,12 +30,6 @@ def content_root(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     shutil.copytree(DATA, root)
     return root
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Return the URL of an empty database for one test."""
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
 @pytest.fixture
