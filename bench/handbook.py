@@ -4,7 +4,8 @@ In one run, each measurement in its own fresh process (so peak memory is its own
   (a) our export: load the content root, build the HTML, render through the locked-down
       fetcher as a tagged PDF/UA-1 file (what `trainer handbook` does after start-up), then a
       second export with unchanged content in the same process (is anything reused?);
-  (b) `weasyprint.HTML(string=same_html, base_url=...).write_pdf()` of the exact same HTML.
+  (b) `weasyprint.HTML(string=same_html, base_url=...).write_pdf()` of the exact same HTML;
+  (c) the same with `pdf_variant="pdf/ua-1"`, the tagged file (a) writes: like for like.
 Prints pages, seconds, pages/s, peak memory (max RSS) and the ratio a/b (target: <= 1.1).
 
     .venv/bin/python bench/handbook.py [--workshop ID] [--edition participant|facilitator]
@@ -58,13 +59,13 @@ def _ours(root: str, workshop_id: str | None, edition: str, queue: Any) -> None:
                "reused": second.reused, "reread": catalogue.reread, "bytes": len(first.pdf)})
 
 
-def _bare(html: str, base_url: str, queue: Any) -> None:
+def _bare(html: str, base_url: str, variant: str | None, queue: Any) -> None:
     import weasyprint
 
     started = time.perf_counter()
     # Exactly what HTML.write_pdf() does, split only to read the page count.
     document = weasyprint.HTML(string=html, base_url=base_url).render()
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     seconds = time.perf_counter() - started
     pages = len(document.pages)
     queue.put({"pages": pages, "seconds": seconds, "peak": _peak_mib(), "bytes": len(pdf)})
@@ -100,9 +101,10 @@ def main() -> None:
     base_url = (Path(args.root).resolve() / MODULES_DIR).as_uri() + "/"
     print(f"{curriculum.id} / {workshop.id} / {args.edition}: {len(html) / 1024:.0f} KiB of HTML")
 
-    ours, bare = [], []
-    for _ in range(args.repeat):  # interleaved, so a busy machine slows both alike
-        bare.append(_run(_bare, html, base_url))
+    ours, bare, tagged = [], [], []
+    for _ in range(args.repeat):  # interleaved, so a busy machine slows all alike
+        bare.append(_run(_bare, html, base_url, None))
+        tagged.append(_run(_bare, html, base_url, "pdf/ua-1"))
         ours.append(_run(_ours, args.root, args.workshop, args.edition))
 
     def line(name: str, runs: list[dict[str, Any]]) -> float:
@@ -117,8 +119,10 @@ def main() -> None:
         return seconds
 
     b = line("(b) bare WeasyPrint, same HTML", bare)
+    c = line("(c) bare WeasyPrint, same HTML, PDF/UA-1", tagged)
     a = line("(a) trainer handbook (load+html+pdf)", ours)
     print(f"ratio a/b: {a / b:.2f} (target <= 1.1)")
+    print(f"ratio a/c: {a / c:.2f} (like for like: both write a tagged PDF/UA-1 file)")
     best = min(ours, key=lambda r: r["seconds"])["split"]
     print("(a) split: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items())
           + "  (write includes PDF/UA-1 tagging, which bare WeasyPrint does not do)")
