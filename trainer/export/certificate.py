@@ -3,6 +3,11 @@
 The certificate states the name, the programme and workshop, where and when it was held, the
 modules completed and a verification code (trainer.quiz.verification) that `trainer verify CODE`
 checks offline. Rendered through the locked-down `pdf.render_document`, like every PDF here.
+
+A certificate is written in `CertificateData.language` (the dashboard gives the workshop's): its
+boilerplate through the `gettext` of that language, `dir="rtl"` for Arabic. Titles that are not in
+that language (an untranslated module, a curriculum written in English) carry their own `lang` and
+`dir`, so they keep their direction and punctuation inside a right-to-left certificate.
 """
 
 from __future__ import annotations
@@ -12,18 +17,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from trainer.errors import ExportError
 from trainer.export.pdf import STATIC_DIR, render_document
+from trainer.locales import base_language, gettext_for, text_direction
 
-__all__ = ["CertificateData", "build_certificate", "certificate_filename", "certificate_html"]
+__all__ = ["CertificateData", "LocalText", "build_certificate", "certificate_filename",
+           "certificate_html"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 Gettext = Callable[[str], str]
 
 
-def _identity(message: str) -> str:
-    return message
+@dataclass(frozen=True)
+class LocalText:
+    """A text with the language it is written in (a module title shown untranslated, say)."""
+
+    text: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -35,11 +47,12 @@ class CertificateData:
     workshop_title: str
     place: str
     dates: str
-    modules: Sequence[str]
+    modules: Sequence[str | LocalText]  # a plain str is in the certificate's language
     issued: str  # for people: "18 May 2017"
     code: str
     issuer: str
     language: str = "en"
+    content_language: str | None = None  # of the titles, place and issuer (None: `language`)
 
 
 _environment = Environment(
@@ -58,13 +71,23 @@ def certificate_filename(workshop_id: str, name: str) -> str:
     return f"certificate-{workshop_id}-{slug}.pdf"
 
 
-def certificate_html(data: CertificateData, *, gettext: Gettext = _identity) -> str:
-    """Return the print HTML of a certificate."""
+def certificate_html(data: CertificateData, *, gettext: Gettext | None = None) -> str:
+    """Return the print HTML of a certificate (boilerplate from `data.language`'s catalog unless
+    `gettext` is given)."""
+
+    def lang_of(language: str | None) -> Markup:
+        if not language or base_language(language) == base_language(data.language):
+            return Markup("")
+        return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+    modules = [m if isinstance(m, LocalText) else LocalText(m, data.language) for m in data.modules]
     template = _environment.get_template("certificate/certificate.html")
-    return template.render(c=data, _=gettext)
+    return template.render(c=data, _=gettext or gettext_for(data.language), modules=modules,
+                           lang_of=lang_of, direction=text_direction(data.language),
+                           content=lang_of(data.content_language))
 
 
-def build_certificate(data: CertificateData, *, gettext: Gettext = _identity,
+def build_certificate(data: CertificateData, *, gettext: Gettext | None = None,
                       time_limit: float | None = None) -> bytes:
     """Return a certificate as a one-page PDF; raise ExportError when it cannot be made."""
     rendered = render_document(certificate_html(data, gettext=gettext), [STATIC_DIR],

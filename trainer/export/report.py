@@ -5,6 +5,11 @@ here it is only shown. The numbers in it come from trainer.quiz.statistics (lear
 analysis), never recomputed. Charts are SVG written by a Jinja template, with a title, a
 description and text labels on every mark, so they read without colour and print well; the same
 SVG is inlined in the dashboard pages and in the PDF.
+
+The report is written in a `language` (the workshop's, from the dashboard): its boilerplate through
+that language's catalog (`trainer.locales`), its dates in that language, and `dir="rtl"` for
+Arabic. Content text (titles, prompts, objectives) stays in the curriculum's language and is
+marked with it, so it keeps its own direction inside a report in another language.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -22,6 +28,7 @@ from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ExportError
 from trainer.export.handbook import format_dates
 from trainer.export.pdf import STATIC_DIR, render_document
+from trainer.locales import base_language, gettext_for, text_direction, translations
 from trainer.quiz.statistics import GainSummary, ItemStatistics, ParticipantGain
 
 __all__ = [
@@ -41,6 +48,8 @@ __all__ = [
     "format_stat",
     "gain_description",
     "gain_rows",
+    "page_footer_css",
+    "print_chart",
     "report_filename",
     "report_html",
 ]
@@ -51,6 +60,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_MAX_PAGES = 200
 
 Gettext = Callable[[str], str]
+# Dates in British English ("18 May 2017, 12:00"), as the handbook writes them.
+_DATE_LOCALES = {"en": "en_GB"}
 
 
 def _identity(message: str) -> str:
@@ -157,8 +168,12 @@ class WorkshopResults:
 
     @property
     def dates(self) -> str:
-        """Return the workshop's dates for people."""
-        return format_dates(self.workshop.start, self.workshop.end, "en")
+        """Return the workshop's dates for people (in English; `dates_in` for another language)."""
+        return self.dates_in("en")
+
+    def dates_in(self, language: str) -> str:
+        """Return the workshop's dates for people, in `language`."""
+        return format_dates(self.workshop.start, self.workshop.end, base_language(language))
 
     @property
     def place(self) -> str:
@@ -260,6 +275,32 @@ def dumbbell_chart(rows: Sequence[ChartRow], *, chart_id: str, title: str, descr
     return Markup(svg)  # noqa: S704 - rendered by an autoescaping template
 
 
+def print_chart(rows: Sequence[ChartRow], *, chart_id: str, title: str, description: str,
+                pre_label: str, post_label: str, direction: str = "ltr") -> Markup:
+    """Return the gain chart as the PDF shows it: an HTML table with SVG marks, no SVG text.
+
+    WeasyPrint draws SVG text letter by letter, without bidi, so an Arabic label would come out
+    reversed; here every word is HTML. In a right-to-left report the axis runs from the right.
+    """
+    span, margin = 300.0, 12.0
+
+    def x(percent: float) -> float:
+        share = max(0.0, min(100.0, percent)) / 100.0
+        if direction == "rtl":
+            share = 1.0 - share
+        return round(margin + (span - 2 * margin) * share, 1)
+
+    marks = [{"label": row.label, "note": row.note, "emphasis": row.emphasis,
+              "loss": row.post < row.pre, "pre_x": x(row.pre), "post_x": x(row.post)}
+             for row in rows]
+    html = _environment.get_template("report/chart_rows.html").render(
+        chart_id=chart_id, title=title, description=description, rows=marks, span=span,
+        width=80, ticks=[(f"{tick} %", x(tick)) for tick in (0, 25, 50, 75, 100)],
+        pre_label=pre_label, post_label=post_label,
+    )
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
+
+
 def gain_rows(results: WorkshopResults, cohort_label: str = "Cohort mean") -> list[ChartRow]:
     """Return the chart rows of the per-participant gains, then the cohort mean."""
     names = {p.key: p.name for p in results.participants}
@@ -274,16 +315,20 @@ def gain_rows(results: WorkshopResults, cohort_label: str = "Cohort mean") -> li
     return rows
 
 
-def gain_description(results: WorkshopResults) -> str:
-    """Return the one-sentence text alternative of the gain chart."""
+def gain_description(results: WorkshopResults, gettext: Gettext = _identity) -> str:
+    """Return the text alternative of the gain chart (in the language of `gettext`)."""
+    _ = gettext
     cohort = results.gain.cohort
     if cohort is None:
-        return "No participant has taken both the pre-test and the post-test yet."
-    return (f"Pre-test and post-test percent of {cohort.participants} participant"
-            f"{'s' if cohort.participants != 1 else ''}. The cohort mean went from "
-            f"{format_percent(cohort.pre)} % to {format_percent(cohort.post)} % "
-            f"(class normalised gain {format_gain(cohort.class_gain)}, mean of individual gains "
-            f"{format_gain(cohort.mean_gain)}).")
+        return _("No participant has taken both the pre-test and the post-test yet.")
+    # Worded without a plural ("participants who took both tests: N") so one string fits every
+    # count in every language, Arabic's six plural forms included.
+    return _("Pre-test and post-test percent per participant (participants who took both tests: "
+             "%(num)d). The cohort mean went from %(pre)s %% to %(post)s %% (class normalised "
+             "gain %(class_gain)s, mean of individual gains %(mean_gain)s).") % {
+        "num": cohort.participants, "pre": format_percent(cohort.pre),
+        "post": format_percent(cohort.post), "class_gain": format_gain(cohort.class_gain),
+        "mean_gain": format_gain(cohort.mean_gain)}
 
 
 # -- the PDF --------------------------------------------------------------------------------------
@@ -294,24 +339,73 @@ def report_filename(results: WorkshopResults) -> str:
     return f"{results.curriculum.id}-{results.workshop.id}-results.pdf"
 
 
-def report_html(results: WorkshopResults, *, gettext: Gettext = _identity) -> str:
-    """Return the print HTML of a workshop's results report."""
-    _ = gettext
-    chart = dumbbell_chart(
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+def _content_lang(content: str, report: str) -> Markup:
+    """Return ` lang=".." dir=".."` for content text when it is not in the report's language."""
+    if base_language(content) == base_language(report):
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(content, text_direction(content))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_footer_css(page_of: str, direction: str) -> str:
+    """Return the @page rule of the translated page number ("Page {page} of {pages}").
+
+    It sits in the bottom corner at the end of a line: right in a left-to-right report, left in a
+    right-to-left one. Translated text cannot be written in a stylesheet, so the report writes it.
+    """
+    parts: list[str] = []
+    rest = page_of
+    while rest:
+        head, brace, tail = rest.partition("{")
+        if head:
+            parts.append(_css_string(head))
+        if not brace:
+            break
+        name, _, rest = tail.partition("}")
+        parts.append({"page": "counter(page)", "pages": "counter(pages)"}.get(name, '""'))
+    corner = "bottom-left" if direction == "rtl" else "bottom-right"
+    return f"@page {{ @{corner} {{ content: {' '.join(parts) or chr(34) * 2}; }} }}"
+
+
+def report_html(results: WorkshopResults, *, gettext: Gettext | None = None,
+                language: str = "en") -> str:
+    """Return the print HTML of a workshop's results report in `language`.
+
+    The boilerplate comes from `language`'s catalog unless `gettext` is given.
+    """
+    _ = gettext or gettext_for(language)
+    direction = text_direction(language)
+    chart = print_chart(
         gain_rows(results, _("Cohort mean")), chart_id="gain-chart",
         title=_("Learning gain: pre-test and post-test percent"),
-        description=gain_description(results), pre_label=_("Pre-test"),
-        post_label=_("Post-test"),
+        description=gain_description(results, _), pre_label=_("Pre-test"),
+        post_label=_("Post-test"), direction=direction,
     )
     template = _environment.get_template("report/report.html")
-    return template.render(r=results, _=_, chart=chart,
-                           generated=results.generated.strftime("%d %B %Y, %H:%M UTC"))
+    locale = _DATE_LOCALES.get(base_language(language), base_language(language))
+    generated = _("%(date)s, %(time)s UTC") % {
+        "date": format_date(results.generated.astimezone(UTC), "d MMMM y", locale=locale),
+        "time": format_time(results.generated, "HH:mm", tzinfo=UTC, locale=locale)}
+    plural = translations(language).ngettext if gettext is None else _english_plural
+    return template.render(r=results, _=_, ngettext=plural, chart=chart, generated=generated,
+                           lang=language, direction=direction,
+                           page_css=Markup(page_footer_css(_("Page {page} of {pages}"),  # noqa: S704 - CSS strings escaped
+                                                           direction)),
+                           dates=results.dates_in(language),
+                           content_lang=_content_lang(results.curriculum.language, language))
 
 
-def build_report(results: WorkshopResults, *, gettext: Gettext = _identity,
-                 time_limit: float | None = None) -> bytes:
+def build_report(results: WorkshopResults, *, gettext: Gettext | None = None,
+                 language: str = "en", time_limit: float | None = None) -> bytes:
     """Return the results report as PDF bytes; raise ExportError when it cannot be made."""
-    html = report_html(results, gettext=gettext)
+    html = report_html(results, gettext=gettext, language=language)
     rendered = render_document(html, [STATIC_DIR], max_pages=REPORT_MAX_PAGES,
                                time_limit=time_limit)
     if rendered.refused:
