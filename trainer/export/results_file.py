@@ -4,6 +4,11 @@
 `ResultsFileError` listing every problem (`attempts[0].answers[2].response: ...`). It is pure: no
 I/O, no catalogue. The format is documented in docs/results-file.md.
 
+Version 2 (the current site) adds what makes an import idempotent and covers the whole curriculum:
+`learner` (a random id the browser keeps), an `id` and a `kind` (module quiz, pre-test, post-test)
+per attempt, and the `module` of every answer. Version 1 files (module quizzes only, no ids) still
+parse; the parser fills `kind` and each answer's `module` in, and leaves `learner` and `id` None.
+
 The file comes from a browser the trainer does not control, so nothing in it is trusted: the scores
 it states are the browser's claim. An importer must look up each module and question hash in the
 catalogue and re-grade the stored `response` with `trainer.quiz.grading.grade`; a hash that does not
@@ -22,17 +27,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from trainer.content.models import SLUG_PATTERN
 from trainer.errors import TrainerError
 
-__all__ = ["FORMAT", "MAX_BYTES", "Answer", "Attempt", "ResultsFile", "ResultsFileError",
-           "parse_results_file"]
+__all__ = ["FORMAT", "MAX_BYTES", "VERSIONS", "Answer", "Attempt", "ResultsFile",
+           "ResultsFileError", "parse_results_file"]
 
 FORMAT = "trainer-results"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ATTEMPTS = 500
 MAX_ANSWERS = 200
 MAX_TEXT = 2000
+VERSIONS = (1, 2)
 
 Id = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+RandomId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True,
                                         pattern=r"^[^\x00-\x1f\x7f]+$")]
 Points = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
@@ -56,6 +63,7 @@ class _Strict(BaseModel):
 class Answer(_Strict):
     """One question of an attempt: the learner's response and the browser's grade of it."""
 
+    module: Id | None = None
     question: Id
     question_hash: Hash
     response: Response
@@ -65,10 +73,12 @@ class Answer(_Strict):
 
 
 class Attempt(_Strict):
-    """One submitted module quiz."""
+    """One submitted module quiz, pre-test or post-test."""
 
-    module: Id
-    module_hash: Hash
+    id: RandomId | None = None
+    kind: Literal["module", "pre", "post"] = "module"
+    module: Id | None
+    module_hash: Hash | None
     started_at: datetime
     submitted_at: datetime
     earned: Points
@@ -82,9 +92,10 @@ class ResultsFile(_Strict):
     """A participant's exported results from the offline site of one curriculum."""
 
     format: Literal["trainer-results"]
-    version: Literal[1]
+    version: Literal[1, 2]
     curriculum: Id
     workshop: Id | None
+    learner: RandomId | None = None
     participant: Name
     exported_at: datetime
     attempts: Annotated[list[Attempt], Field(max_length=MAX_ATTEMPTS)]
@@ -145,14 +156,15 @@ def parse_results_file(data: bytes) -> ResultsFile:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ResultsFileError([f'not a results file (no "format": "{FORMAT}")'])
     if isinstance(raw.get("version"), bool):  # True == 1 to Python; not to this format
-        raise ResultsFileError(["version: expected the number 1"])
+        raise ResultsFileError(["version: expected the number 1 or 2"])
     try:
         parsed = ResultsFile.model_validate(_timestamps(raw))
     except ValidationError as exc:
         raise ResultsFileError(
             [f"{_where(e['loc']) or 'file'}: {e['msg']}" for e in exc.errors()]
         ) from None
-    problems = [
+    problems = _version_problems(parsed)
+    problems += [
         f"attempts[{i}]: earned {a.earned} is more than max {a.max}"
         for i, a in enumerate(parsed.attempts) if a.earned > a.max + 1e-9
     ]
@@ -163,4 +175,57 @@ def parse_results_file(data: bytes) -> ResultsFile:
     ]
     if problems:
         raise ResultsFileError(problems)
-    return parsed
+    return _filled_in(parsed)
+
+
+def _version_problems(parsed: ResultsFile) -> list[str]:
+    """Return what the file's version requires or forbids beyond the shared shape."""
+    problems: list[str] = []
+    if parsed.version == 1:
+        if "learner" in parsed.model_fields_set:
+            problems.append("learner: not in version 1 (use version 2)")
+        for i, attempt in enumerate(parsed.attempts):
+            problems += [f"attempts[{i}].{name}: not in version 1 (use version 2)"
+                         for name in ("id", "kind") if name in attempt.model_fields_set]
+            if attempt.module is None or attempt.module_hash is None:
+                problems.append(f"attempts[{i}]: a version 1 attempt needs module and module_hash")
+            problems += [f"attempts[{i}].answers[{j}].module: not in version 1 (use version 2)"
+                         for j, answer in enumerate(attempt.answers)
+                         if "module" in answer.model_fields_set]
+        return problems
+    if parsed.learner is None:
+        problems.append("learner: required in version 2")
+    seen: set[str] = set()
+    for i, attempt in enumerate(parsed.attempts):
+        where = f"attempts[{i}]"
+        problems += [f"{where}.{name}: required in version 2" for name in ("id", "kind")
+                     if name not in attempt.model_fields_set]
+        if attempt.id is not None:
+            if attempt.id in seen:
+                problems.append(f"{where}.id: {attempt.id!r} is used by an earlier attempt")
+            seen.add(attempt.id)
+        if attempt.kind == "module" and (attempt.module is None or attempt.module_hash is None):
+            problems.append(f"{where}: a module attempt needs module and module_hash")
+        if attempt.kind != "module" and (attempt.module is not None
+                                         or attempt.module_hash is not None):
+            problems.append(f"{where}: a {attempt.kind}-test has no module or module_hash "
+                            "(its answers name their modules)")
+        for j, answer in enumerate(attempt.answers):
+            if answer.module is None:
+                problems.append(f"{where}.answers[{j}].module: required in version 2")
+            elif attempt.kind == "module" and answer.module != attempt.module:
+                problems.append(f"{where}.answers[{j}].module: {answer.module!r} is not the "
+                                f"attempt's module {attempt.module!r}")
+    return problems
+
+
+def _filled_in(parsed: ResultsFile) -> ResultsFile:
+    """Give every answer of a version 1 file its attempt's module, as version 2 states it."""
+    if parsed.version != 1:
+        return parsed
+    attempts = [
+        attempt.model_copy(update={"answers": [
+            answer.model_copy(update={"module": attempt.module}) for answer in attempt.answers]})
+        for attempt in parsed.attempts
+    ]
+    return parsed.model_copy(update={"attempts": attempts})

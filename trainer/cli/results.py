@@ -1,0 +1,79 @@
+"""`trainer import-results FILE...`: bring the offline site's results files into the dashboard.
+
+Reads the same configuration as the web app (DATABASE_URL, TRAINER_CONTENT_ROOT,
+TRAINER_INSTANCE_PATH) and calls the function the dashboard upload calls
+(trainer.web.results_import.import_results), so both check, re-grade and store alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trainer.errors import ContentError, StoreError, TrainerError
+from trainer.export.results_file import MAX_BYTES
+
+
+def _fail(message: str) -> SystemExit:
+    click.echo(f"Error: {message}", err=True)
+    return SystemExit(1)
+
+
+def _read(path: Path) -> bytes:
+    """Read at most one byte more than a results file may hold (the parser refuses the rest)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _fail(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+@click.command("import-results")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--workshop", "workshop_id", metavar="ID",
+              help="Workshop to import into (default: the one each file names).")
+@click.option("--content-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder holding modules/ and curriculum/ (default: TRAINER_CONTENT_ROOT or "
+                   "here).")
+def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
+                           content_root: Path | None) -> None:
+    """Import results files saved by participants from the offline site.
+
+    Every answer is graded again against the current content (the scores in a file are only
+    the browser's claim); an attempt taken against questions that have changed since is refused.
+    Importing a file twice adds nothing. Exit status 1 when a file or an attempt was refused.
+    """
+    from trainer.store.migrate import upgrade  # noqa: PLC0415 - Flask only when this runs
+    from trainer.web import create_app  # noqa: PLC0415
+    from trainer.web.results_import import import_results  # noqa: PLC0415
+    from trainer.web.state import catalogue, database  # noqa: PLC0415
+
+    overrides: dict[str, Any] = {}
+    if content_root is not None:
+        overrides["TRAINER_CONTENT_ROOT"] = str(content_root)
+    try:
+        app = create_app(overrides)
+        upgrade(app.config["DATABASE_URL"])
+    except ContentError as exc:
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        raise _fail("the content has problems: fix them (see `trainer check`)") from None
+    except (TrainerError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    failed = False
+    try:
+        for path in files:
+            report = import_results(database(app), catalogue(app), _read(path), workshop_id,
+                                    source=str(path))
+            for line in report.lines():
+                click.echo(line)
+            failed = failed or bool(report.problems or report.refused)
+    except StoreError as exc:
+        raise _fail(f"the database refused the import: {exc}") from None
+    finally:
+        database(app).dispose()
+    if failed:
+        raise SystemExit(1)
