@@ -272,3 +272,6 @@ def handbook(workshop_id: str, edition: str) -> Response | tuple[str, int]:
     except ExportError as exc:
         return _pdf_failed("handbook", exc)
     return _download(pdf, handbook_filename(curriculum, found, edition), "application/pdf")
+
+
+from trainer.web import dashboard_import  # noqa: E402, F401 - its routes join this blueprint
