@@ -8,15 +8,13 @@ laptop and on a 360 px phone, and no page may be wider than the phone.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from browser_support import axe_violations, serving
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page
 
 from trainer.store.accounts import create_trainer
 from trainer.store.migrate import upgrade
@@ -26,11 +24,6 @@ from trainer.web.state import database
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "a long enough password"
 
 MODULE = """\
@@ -105,37 +98,9 @@ def live_app(tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def base_url(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        database(live_app).dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make node-deps` (npm package axe-core)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page and return its WCAG 2.1 A/AA violations."""
-    page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
+    with serving(live_app) as url:
+        yield url
+    database(live_app).dispose()
 
 
 def _answer(page: Page, labels: list[str]) -> None:

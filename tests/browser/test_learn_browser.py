@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from browser_support import axe_violations, serving
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from trainer.store.migrate import upgrade
 from trainer.store.models import Response
@@ -30,24 +28,12 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_CONTENT = REPO / "tests" / "web" / "data"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _serve(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        database(app).dispose()
+    with serving(app) as url:
+        yield url
+    database(app).dispose()
 
 
 def _app(tmp_path: Path, content: Path) -> Flask:
@@ -70,18 +56,6 @@ def base_url(live_app: Flask) -> Iterator[str]:
     yield from _serve(live_app)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make node-deps` (npm package axe-core)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -94,15 +68,6 @@ def page(browser: Browser) -> Iterator[Page]:
     yield opened
     context.close()
     assert errors == [], errors
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page and return its WCAG 2.1 A/AA violations."""
-    page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
 
 
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:

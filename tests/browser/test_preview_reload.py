@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from browser_support import serving
+from playwright.sync_api import Browser, Page, expect
 
 from trainer.content.scaffold import module_skeleton
 from trainer.web.author import create_preview_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def _save(file: Path, text: str) -> None:
@@ -38,25 +34,15 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def base_url(root: Path) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, create_preview_app(root), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+    with serving(create_preview_app(root)) as url:
+        yield url
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_saving_a_file_reloads_the_page(root: Path, base_url: str, page: Page) -> None:

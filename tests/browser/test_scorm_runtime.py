@@ -20,16 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, sync_playwright
+from playwright.sync_api import Browser, FrameLocator, Page
 
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export.scorm import build_scorm
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCORM_12_ELEMENT = (
     r"^cmi\.(core\.(lesson_status|score\.(raw|min|max)|exit|session_time|entry|student_name)"
     r"|suspend_data|interactions\.(_count|\d+\.(id|time|type|weighting|student_response|result"
@@ -66,14 +63,6 @@ def lms_url(tmp_path_factory: pytest.TempPathFactory, repo_root: Path,
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
