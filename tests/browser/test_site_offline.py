@@ -1,5 +1,6 @@
-"""The offline site from file:// in Chromium with networking off: take a module quiz, come back to the
-front page, export the results file, and read it with parse_results_file."""
+"""The offline site from file:// in Chromium with networking off: the pre-test opens the module quizzes,
+take one, come back to the front page, export the results file, and read it with parse_results_file;
+the post-test opens only once every module quiz is taken, and each test is taken once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export.results_file import parse_results_file
@@ -15,10 +16,6 @@ from trainer.export.site import build_site, write_site
 from trainer.quiz.grading import grade
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +31,18 @@ def site(tmp_path_factory: pytest.TempPathFactory, content: Catalogue) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def offline_browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def offline_browser(browser: Browser) -> Browser:
+    """The session's Chromium (tests/browser/conftest.py): one Playwright per run."""
+    return browser
+
+
+def take_pre_test(page: Page, site: Path) -> None:
+    """Answer the pre-test (its one question right) and submit it."""
+    page.goto((site / "pre" / "index.html").as_uri())
+    page.locator('#q1 input[value="0"]').check()
+    page.locator("#submit").click()
+    assert "You scored 2 of 2 points (100%)." in page.locator("#score").inner_text()
 
 
 @pytest.fixture
@@ -66,8 +69,15 @@ def offline_page(offline_browser: Browser) -> Iterator[tuple[Page, list[str]]]:
 def test_take_a_quiz_offline_and_export_results(offline_page: tuple[Page, list[str]], site: Path,
                                                 content: Catalogue, tmp_path: Path) -> None:
     page, requests = offline_page
+    page.goto((site / "m02" / "index.html").as_uri())
+    locked = page.locator("#quiz-locked")
+    assert locked.inner_text().startswith("Take the pre-test first")
+    assert page.locator("#quiz-form").is_hidden()
+    take_pre_test(page, site)
+    assert page.locator("#retry").is_hidden()  # a test is taken once
     page.goto((site / "index.html").as_uri())
     assert page.locator("h1").inner_text() == "Practice curriculum"
+    assert page.locator('[data-test="pre"] .status').inner_text() == "Taken — score 100%"
     page.get_by_role("link", name="2. A short second module").click()
     page.locator('#q1 input[value="0"]').check()
     page.locator("#q2 input").fill("3")
@@ -93,7 +103,14 @@ def test_take_a_quiz_offline_and_export_results(offline_page: tuple[Page, list[s
     assert results.curriculum == "practice"
     assert results.workshop == "test-edition"
     assert results.participant == "Amina K."
-    [attempt] = results.attempts
+    assert results.version == 2
+    assert results.learner is not None
+    pre, attempt = results.attempts
+    assert (pre.kind, pre.module, pre.module_hash, pre.percent) == ("pre", None, None, 100)
+    assert [(a.module, a.question, a.response) for a in pre.answers] == [
+        ("all-kinds", "q-single", "a")]
+    assert pre.id is not None and attempt.id is not None and pre.id != attempt.id
+    assert attempt.kind == "module"
     assert attempt.module == "short-module"
     assert attempt.module_hash == content.module_hashes["short-module"]
     assert (attempt.earned, attempt.max, attempt.percent, attempt.passed) == (1, 2, 50, True)
@@ -108,6 +125,7 @@ def test_take_a_quiz_offline_and_export_results(offline_page: tuple[Page, list[s
 def test_progress_survives_closing_the_page(offline_page: tuple[Page, list[str]],
                                             site: Path) -> None:
     page, requests = offline_page
+    take_pre_test(page, site)
     page.goto((site / "m01" / "index.html").as_uri())
     page.locator('#q3 input[value="1"]').check()
     page.locator('#q6 select[data-pair="1"]').select_option(label="Extradite or prosecute")
@@ -128,3 +146,26 @@ def test_front_page_reads_well_on_a_phone(offline_browser: Browser, site: Path) 
         assert overflow <= 0
     finally:
         context.close()
+
+
+def test_post_test_opens_after_every_module_quiz_and_is_taken_once(
+        offline_page: tuple[Page, list[str]], site: Path) -> None:
+    page, requests = offline_page
+    take_pre_test(page, site)
+    page.goto((site / "post" / "index.html").as_uri())
+    assert "once you have taken every module quiz (2 still to do)" in (
+        page.locator("#quiz-locked").inner_text())
+    for folder in ("m01", "m02"):
+        page.goto((site / folder / "index.html").as_uri())
+        page.locator("#submit").click()
+    page.goto((site / "post" / "index.html").as_uri())
+    assert page.locator("#quiz-locked").is_hidden()
+    page.locator('#q1 input[value="0"]').check()
+    page.locator("#submit").click()
+    assert "You passed." in page.locator("#score").inner_text()
+    assert page.locator("#retry").is_hidden()
+    page.reload()  # the result stays; the test cannot be taken again
+    assert page.locator("#submit").is_hidden()
+    kinds = page.evaluate("window.TrainerSiteStore.attempts().map(a => a.kind)")
+    assert kinds == ["pre", "module", "module", "post"]
+    assert requests == []

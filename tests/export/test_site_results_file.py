@@ -99,7 +99,7 @@ def test_claims_that_cannot_be_true_are_refused() -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), [
-    ("version", 2), ("version", "1"), ("version", True),
+    ("version", 3), ("version", "1"), ("version", True),
     ("exported_at", "yesterday"), ("exported_at", "2017-05-16T16:02:11"),
     ("participant", "Amina\x00"), ("curriculum", "../etc"),
 ])
@@ -116,3 +116,66 @@ def test_wrong_hash_and_status_are_refused() -> None:
     problems = _problems(_bytes(bad))
     assert any(p.startswith("attempts[0].module_hash") for p in problems)
     assert any(p.startswith("attempts[0].answers[0].status") for p in problems)
+
+
+V2: dict[str, Any] = {
+    **GOOD,
+    "version": 2,
+    "learner": "5f0c2a9e1b7d4c3a8e6f0d1c2b3a4958",
+    "attempts": [
+        {**GOOD["attempts"][0], "id": "0b8e5d7c6a4f4e2d9c1b3a5f7e9d1c3b", "kind": "module",
+         "answers": [{**a, "module": "all-kinds"} for a in GOOD["attempts"][0]["answers"]]},
+        {**GOOD["attempts"][0], "id": "1b8e5d7c6a4f4e2d9c1b3a5f7e9d1c3b", "kind": "pre",
+         "module": None, "module_hash": None,
+         "answers": [{**GOOD["attempts"][0]["answers"][0], "module": "short-module"}]},
+    ],
+}
+
+
+def test_version_2_carries_ids_kinds_and_answer_modules() -> None:
+    results = parse_results_file(_bytes(V2))
+    assert results.learner == V2["learner"]
+    module, pre = results.attempts
+    assert (module.id, module.kind, module.module) == (V2["attempts"][0]["id"], "module",
+                                                       "all-kinds")
+    assert (pre.kind, pre.module, pre.module_hash) == ("pre", None, None)
+    assert pre.answers[0].module == "short-module"
+
+
+def test_version_1_is_read_with_kind_and_answer_modules_filled_in() -> None:
+    results = parse_results_file(_bytes(GOOD))
+    [attempt] = results.attempts
+    assert (results.learner, attempt.id, attempt.kind) == (None, None, "module")
+    assert {a.module for a in attempt.answers} == {"all-kinds"}
+
+
+def test_version_rules_are_checked() -> None:
+    bad = copy.deepcopy(V2)
+    del bad["learner"]
+    del bad["attempts"][0]["id"]
+    bad["attempts"][1]["id"] = "short"
+    bad["attempts"][1]["module"] = "all-kinds"
+    bad["attempts"][0]["answers"][0]["module"] = "short-module"
+    problems = _problems(_bytes(bad))
+    assert "attempts[1].id" in "\n".join(problems)
+    bad["attempts"][1]["id"] = bad["attempts"][0].get("id", "0b8e5d7c6a4f4e2d9c1b3a5f7e9d1c3b")
+    problems = _problems(_bytes(bad))
+    assert "learner: required in version 2" in problems
+    assert "attempts[0].id: required in version 2" in problems
+    assert ("attempts[1]: a pre-test has no module or module_hash (its answers name their "
+            "modules)") in problems
+    assert ("attempts[0].answers[0].module: 'short-module' is not the attempt's module "
+            "'all-kinds'") in problems
+    old = copy.deepcopy(GOOD)
+    old["learner"] = V2["learner"]
+    old["attempts"][0]["kind"] = "module"
+    problems = _problems(_bytes(old))
+    assert "learner: not in version 1 (use version 2)" in problems
+    assert "attempts[0].kind: not in version 1 (use version 2)" in problems
+
+
+def test_attempt_ids_are_unique_in_a_file() -> None:
+    bad = copy.deepcopy(V2)
+    bad["attempts"][1]["id"] = bad["attempts"][0]["id"]
+    assert (f"attempts[1].id: {bad['attempts'][0]['id']!r} is used by an earlier attempt"
+            in _problems(_bytes(bad)))

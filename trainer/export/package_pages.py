@@ -29,7 +29,15 @@ from markupsafe import Markup
 
 from trainer import __version__
 from trainer.content.catalogue import Catalogue
-from trainer.content.models import Matching, Module, Numeric, Ordering, Question, ShortAnswer
+from trainer.content.models import (
+    Curriculum,
+    Matching,
+    Module,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+)
 
 Mode = Literal["scorm", "site"]
 
@@ -80,6 +88,13 @@ UI_TEXT: dict[str, str] = {
                     "(for example on a USB stick or by e-mail).",
     "your_name": "Your name",
     "export_button": "Save my results file",
+    "test": "Test",
+    "test_intro": "{count} questions, taken once. You see the right answers and explanations "
+                  "after you submit.",
+    "pre_test_note": "Take it first: it shows what you knew before the workshop.",
+    "post_test_note": "Opens once you have taken the pre-test and every module quiz.",
+    "open_test": "Open the test",
+    "case_in_module": "Read the case study (in its module): {}",
 }
 
 
@@ -223,6 +238,7 @@ def _environment() -> Environment:
 def quiz_data(catalogue: Catalogue, module: Module) -> dict[str, Any]:
     """Return what the player needs to grade and report a module's quiz (answer keys included)."""
     return {
+        "kind": "module",
         "module": module.id,
         "module_hash": catalogue.module_hashes[module.id],
         "title": module.title,
@@ -230,12 +246,51 @@ def quiz_data(catalogue: Catalogue, module: Module) -> dict[str, Any]:
         "shuffle": module.quiz.shuffle,
         "questions": [
             {
+                "module": module.id,
                 "hash": catalogue.question_hash(module.id, question.id),
                 "question": question.model_dump(mode="json"),
             }
             for question in module.quiz.questions
         ],
     }
+
+
+def test_files(catalogue: Catalogue, curriculum: Curriculum, which: Literal["pre", "post"],
+               module_folders: dict[str, str], footer: str) -> list[PackageFile]:
+    """Return the page and quiz data of a curriculum's pre-test or post-test (offline site only).
+
+    The questions come from several modules: a question's case study links to its module's page
+    (`module_folders`: module id → folder), and its images are copied into the test's folder.
+    """
+    test = curriculum.pre_test if which == "pre" else curriculum.post_test
+    images = _Images(catalogue.root / "modules" / "assets", which)
+
+    def block(markdown: str | None) -> Markup:
+        return Markup(images.rewrite(catalogue.html(markdown)))  # noqa: S704 - sanitised at load
+
+    def inline(markdown: str | None) -> Markup:
+        return Markup(images.rewrite(catalogue.inline_html(markdown)))  # noqa: S704
+
+    pairs = catalogue.test_questions(curriculum, which)
+    data = {
+        "kind": which, "module": None, "module_hash": None, "title": test.title,
+        "pass_mark": test.pass_mark, "shuffle": False,
+        "questions": [{"module": module.id, "hash": catalogue.question_hash(module.id, q.id),
+                       "question": q.model_dump(mode="json")} for module, q in pairs],
+    }
+    scripts = ["../shared/grading.js", "quiz-data.js", "../shared/site-data.js",
+               "../shared/site_store.js", "../shared/player.js"]
+    page = _environment().get_template("test.html").render(
+        lang=curriculum.language, up="../", mode="site", scripts=scripts, t=UI_TEXT, test=test,
+        which=which, questions=[_question_view(module, q, inline) for module, q in pairs],
+        case_pages=[f"../{module_folders[module.id]}/index.html" for module, _q in pairs],
+        pass_mark=_number(test.pass_mark), html=block, inline=inline, footer=footer,
+    )
+    return [
+        PackageFile(f"{which}/index.html", page.encode("utf-8")),
+        PackageFile(f"{which}/quiz-data.js", data_script("TrainerQuizData", data)),
+        *images.files,
+    ]
 
 
 def data_script(variable: str, payload: object) -> bytes:

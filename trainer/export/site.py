@@ -1,10 +1,14 @@
 """The offline static site of a curriculum: open `index.html` from a USB stick, no server, no network.
 
-`build_site(catalogue, curriculum, workshop)` returns the site's files: `index.html` (the modules and
-the results export), one folder per module (the same page as the SCORM package, reporting to the
-browser's localStorage instead of an LMS) and `shared/` (CSS, the grader, the player, the site
-data). Results are exported by the participant as a JSON file (docs/results-file.md) that the
-trainer imports. As in a SCORM package, the answer keys are in the files: the site is for practice.
+`build_site(catalogue, curriculum, workshop)` returns the site's files: `index.html` (the pre-test,
+the modules, the post-test and the results export), one folder per module (the same page as the
+SCORM package, reporting to the browser's localStorage instead of an LMS), `pre/` and `post/` (the
+curriculum's tests, with the same player and grader) and `shared/` (CSS, the grader, the player,
+the site data). The order is the web app's (trainer.web.progress): module quizzes open once the
+pre-test is submitted, the post-test once every module quiz has been; each test is taken once;
+reading is never locked. Results are exported by the participant as a JSON file
+(docs/results-file.md) that the trainer imports (`trainer import-results` or the dashboard). As
+in a SCORM package, the answer keys are in the files: the site is for practice.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from trainer.export.package_pages import (
     module_folder,
     render_page,
     shared_files,
+    test_files,
 )
 
 __all__ = ["build_site", "site_zip", "write_site"]
@@ -50,6 +55,9 @@ def build_site(catalogue: Catalogue, curriculum: Curriculum,
     files: list[PackageFile] = []
     for position, module in enumerate(modules):
         files.extend(module_files(catalogue, module, position, "site", footer))
+    folders = {m.id: module_folder(i) for i, m in enumerate(modules)}
+    for which in ("pre", "post"):
+        files.extend(test_files(catalogue, curriculum, which, folders, footer))
     site_data = {
         "curriculum": curriculum.id,
         "workshop": workshop.id if workshop else None,
@@ -57,6 +65,7 @@ def build_site(catalogue: Catalogue, curriculum: Curriculum,
             {"id": m.id, "hash": catalogue.module_hashes[m.id], "folder": module_folder(i)}
             for i, m in enumerate(modules)
         ],
+        "tests": ["pre", "post"],
     }
     files.append(PackageFile(f"{SHARED}/site-data.js", data_script("TrainerSiteData", site_data)))
     files.extend(shared_files("site"))

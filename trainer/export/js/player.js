@@ -10,6 +10,11 @@
  * Saved state (cmi.suspend_data or localStorage) is compact: {"v":1,"s":seed,"d":0|1,"r":[...]},
  * one short string per question (option letters, typed text, match letters, item order letters),
  * kept under MAX_STATE characters so it stays well inside SCORM 1.2's 4,096.
+ *
+ * The same player runs the offline site's pre-test and post-test (data.kind "pre"/"post": questions
+ * from several modules, each naming its module; taken once, so no "Try again"). A reporter may
+ * answer start() with `locked` ({message, href, link}): the quiz is not open yet (the site's
+ * order: pre-test first, post-test last), and the form stays hidden.
  */
 (function () {
   "use strict";
@@ -23,6 +28,7 @@
   }
   var reporter = window.TrainerScorm || window.TrainerSiteStore || null;
   var questions = data.questions;
+  var kind = data.kind || "module";
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("fieldset.question"));
   var resultBox = document.getElementById("result");
   var scoreLine = document.getElementById("score");
@@ -250,6 +256,7 @@
       showFeedback(i, read_.response, result);
       return {
         index: i,
+        module: questions[i].module || data.module,
         question: questions[i].question,
         hash: questions[i].hash,
         response: read_.response,
@@ -258,8 +265,9 @@
     });
     var percent = max > 0 ? Math.round((earned / max) * 10000) / 100 : 0;
     return {
-      module: data.module,
-      module_hash: data.module_hash,
+      kind: kind,
+      module: kind === "module" ? data.module : null,
+      module_hash: kind === "module" ? data.module_hash : null,
       earned: Math.round(earned * 10000) / 10000,
       max: max,
       percent: percent,
@@ -273,11 +281,13 @@
   function showResult(report, announce) {
     scoreLine.textContent = "You scored " + formatPoints(report.earned) + " of " +
       formatPoints(report.max) + " points (" + report.percent + "%). " +
-      (report.passed ? "You passed." : "You need " + data.pass_mark + "% to pass.");
+      (kind === "pre" ? "" : report.passed ? "You passed." :
+      "You need " + data.pass_mark + "% to pass.");
     resultBox.classList.toggle("passed", report.passed);
     resultBox.classList.toggle("failed", !report.passed);
     resultBox.hidden = false;
     form.querySelector("#submit").hidden = true;
+    if (kind !== "module") { document.getElementById("retry").hidden = true; }
     if (announce) { resultBox.focus(); }
   }
 
@@ -324,6 +334,21 @@
     fieldsets[0].querySelector("input, select, button").focus();
   });
 
+  /* Say why the quiz is not open yet, with a link to what comes first (text only, no markup). */
+  function showLocked(locked) {
+    var box = document.getElementById("quiz-locked");
+    document.getElementById("js-note").hidden = true;
+    if (!box) { return; }
+    box.textContent = locked.message + " ";
+    if (locked.href) {
+      var link = document.createElement("a");
+      link.href = locked.href;
+      link.textContent = locked.link;
+      box.appendChild(link);
+    }
+    box.hidden = false;
+  }
+
   function leave() {
     if (reporter) { reporter.leave(hasAnswers(), state.d === 1); }
   }
@@ -331,6 +356,10 @@
   window.addEventListener("beforeunload", leave);
 
   var start = reporter ? reporter.start(data) : { connected: false, state: null };
+  if (start.locked) {
+    showLocked(start.locked);
+    return;
+  }
   var saved = start.state ? parseState(start.state) : null;
   state.s = saved ? saved.s : Math.floor(Math.random() * 2147483647);
   if (data.shuffle) { shuffleOptions(state.s); }

@@ -1,6 +1,7 @@
 /*
- * The offline site's front page: shows each module's latest result from localStorage and exports
- * the participant's results file (format: docs/results-file.md) as a download, with no network.
+ * The offline site's front page: shows the tests' and each module's latest result from
+ * localStorage and exports the participant's results file (format: docs/results-file.md,
+ * version 2) as a download, with no network.
  */
 (function () {
   "use strict";
@@ -9,22 +10,34 @@
   var store = window.TrainerSiteStore;
   if (!site || !store) { return; }
 
-  function latest(moduleId) {
+  function latest(kind, moduleId) {
     var found = null;
     store.attempts().forEach(function (attempt) {
-      if (attempt.module === moduleId) { found = attempt; }
+      if ((attempt.kind || "module") === kind && (kind !== "module" || attempt.module === moduleId)) {
+        found = attempt;
+      }
     });
     return found;
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-module]"), function (card) {
-    var attempt = latest(card.getAttribute("data-module"));
+  function show(card, attempt, text) {
     var line = card.querySelector(".status");
     if (!attempt) { return; }
-    line.textContent = (attempt.passed ? "Passed" : "Not passed yet") + " — latest score " +
-      attempt.percent + "%";
-    line.classList.add(attempt.passed ? "passed" : "failed");
+    line.textContent = text;
+    line.classList.add(attempt.kind === "pre" ? "done" : attempt.passed ? "passed" : "failed");
     line.hidden = false;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-module]"), function (card) {
+    var attempt = latest("module", card.getAttribute("data-module"));
+    show(card, attempt, attempt && ((attempt.passed ? "Passed" : "Not passed yet") +
+      " — latest score " + attempt.percent + "%"));
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-test]"), function (card) {
+    var kind = card.getAttribute("data-test");
+    var attempt = latest(kind);
+    show(card, attempt, attempt && ("Taken — score " + attempt.percent + "%" +
+      (kind === "post" ? (attempt.passed ? " (passed)" : " (not passed)") : "")));
   });
 
   var box = document.getElementById("export-box");
@@ -47,14 +60,15 @@
     }
     var attempts = store.attempts();
     if (attempts.length === 0) {
-      error.textContent = "There is nothing to export yet: take a module quiz first.";
+      error.textContent = "There is nothing to export yet: take the pre-test or a module quiz first.";
       return;
     }
     var payload = {
       format: "trainer-results",
-      version: 1,
+      version: 2,
       curriculum: site.curriculum,
       workshop: site.workshop,
+      learner: store.learner(),
       participant: participant,
       exported_at: new Date().toISOString(),
       attempts: attempts
