@@ -68,7 +68,7 @@ def test_module_page_is_the_authors_view(client: FlaskClient) -> None:
     assert "Facilitator notes" in page
     assert "How to run the discussion, what answers to expect" in page
     # The right option is marked, in words as well as colour, and wrong ones show their feedback.
-    assert re.search(r'option--right">\s*<span class="mark">✓ right</span>\s*<code>a</code> '
+    assert re.search(r'option--right">\s*<span class="mark">✓ right</span>\s*<code dir="ltr">a</code> '
                      r"The central authority designated", page)
     assert "The police may execute the request later" in page
     assert 'Accepted: <span class="accepted">dual criminality</span>' in page

@@ -10,6 +10,12 @@ polls `/author/version` and reloads the page when the version moves (no inline s
 poll looks at the files' sizes and modification times; when something changed it reloads the
 catalogue with `load_catalogue(root, previous=...)`, which re-reads only the changed files. A file
 with errors does not stop the preview: the pages show the located error list until it is fixed.
+
+Languages: the preview's own words follow the interface language (the switcher, else
+`Accept-Language`), like the rest of the site. A module's translations are shown on its page with
+`?lang=fr` (a tab per language): the translated module as learners get it, with every entry that
+falls back to the source text (missing or stale, `TranslatedModule.fallback`) marked as such, so a
+translator sees what is left to do. Translation files (`modules/<lang>/*.yaml`) reload live too.
 """
 
 from __future__ import annotations
@@ -21,15 +27,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from trainer import locales
 from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, load_catalogue
 from trainer.content.lint import lint_module
 from trainer.content.loader import SourceMap
+from trainer.content.models import Module
+from trainer.content.translation import TranslatedModule, translation_files
 from trainer.errors import ContentError, Issue
-from trainer.web import security
+from trainer.web import i18n, security
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +95,12 @@ class PreviewState:
                 except OSError:  # deleted between listing and stat: the next poll sees it
                     continue
                 found.append((f"{folder}/{file.name}", stat.st_size, stat.st_mtime_ns))
+        for language, file in translation_files(self.root):
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            found.append((f"{MODULES_DIR}/{language}/{file.name}", stat.st_size, stat.st_mtime_ns))
         return tuple(found)
 
     def current(self) -> Snapshot:
@@ -129,10 +153,14 @@ def create_preview_app(root: Path | str, config: dict[str, Any] | None = None) -
     """Create the app `trainer preview` serves: the author preview and the security headers only."""
     app = Flask("trainer.web")
     # Nothing is kept between runs and no form is posted: a fresh key per process is enough.
-    app.config.update(SECRET_KEY=secrets.token_hex(32), MAX_CONTENT_LENGTH=64 * 1024)
+    # The only form is the language switcher.
+    app.config.update(SECRET_KEY=secrets.token_hex(32), MAX_CONTENT_LENGTH=64 * 1024,
+                      BABEL_DEFAULT_LOCALE=locales.SOURCE_LANGUAGE,
+                      TRAINER_LANGUAGES=locales.LANGUAGES)
     app.config.update(config or {})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    i18n.register_i18n(app)
     security.register_security(app)
     register_author_preview(app, Path(root))
 
@@ -156,7 +184,8 @@ def _render(template: str, snapshot: Snapshot, status: int = 200, **context: Any
     if snapshot.catalogue is None:
         template, status = "author/errors.html", 200
     return render_template(template, snapshot=snapshot, catalogue=catalogue, md=md,
-                           inline=inline, root=preview_state().root.resolve(), **context), status
+                           inline=inline, root=preview_state().root.resolve(),
+                           language_names=locales.LANGUAGE_NAMES, **context), status
 
 
 @bp.get("/")
@@ -172,15 +201,64 @@ def version() -> ResponseReturnValue:
     return jsonify(version=snapshot.version, ok=snapshot.catalogue is not None)
 
 
+@dataclass(frozen=True)
+class ModuleView:
+    """The module a page shows: the source, or a translation with the state of every entry."""
+
+    module: Module
+    source: Module
+    translated: TranslatedModule | None
+    languages: tuple[str, ...]  # the module's translations
+    translation_issues: tuple[Issue, ...]
+
+    @property
+    def states(self) -> dict[str, str]:
+        """Return the entries that fall back to the source text: key → "missing" or "stale"."""
+        if self.translated is None:
+            return {}
+        return {item.key: item.state for item in self.translated.items
+                if item.key in self.translated.fallback}
+
+    def text_lang(self, key: str) -> Markup:
+        """Return ` lang=".." dir=".."` for an entry's text when it is not in the page's language
+        (a fallback entry of a translation is in the source's language)."""
+        language = self.module.language
+        if self.translated is not None and key in self.translated.fallback:
+            language = self.source.language
+        return i18n.lang_attrs(language)
+
+
+def module_view(catalogue: Catalogue, module_id: str, language: str | None) -> ModuleView:
+    """Return the source module, or its translation into `language` (404 when there is none)."""
+    source = catalogue.module(module_id)
+    languages = catalogue.translations.languages(module_id)
+    translated = None
+    issues: tuple[Issue, ...] = ()
+    if language and language != source.language:
+        translated = catalogue.translations.get(module_id, language)
+        if translated is None:
+            abort(404)
+        loaded = catalogue.translations.loaded.get((module_id, language))
+        path = loaded.source.path if loaded is not None else None
+        issues = tuple(i for i in catalogue.translations.issues if i.path == path)
+    shown = translated.module if translated is not None else source
+    return ModuleView(shown, source, translated, languages, issues)
+
+
 @bp.get("/module/<module_id>")
 def module(module_id: str) -> ResponseReturnValue:
-    """Show one module with answers, feedback, explanations and facilitator notes."""
+    """Show one module with answers, feedback, explanations and facilitator notes; with
+    `?lang=xx`, its translation into xx, entries shown in the source text marked."""
     snapshot = preview_state().current()
     if snapshot.catalogue is not None and module_id not in snapshot.catalogue.modules:
         abort(404)
+    view = None
+    if snapshot.catalogue is not None:
+        view = module_view(snapshot.catalogue, module_id, request.args.get("lang"))
     warnings = [w for w in snapshot.warnings
                 if snapshot.catalogue and w.path == snapshot.catalogue.sources[module_id].path]
-    return _render("author/module.html", snapshot, module_id=module_id, warnings=warnings)
+    return _render("author/module.html", snapshot, module_id=module_id, warnings=warnings,
+                   view=view)
 
 
 @bp.get("/curriculum/<curriculum_id>")

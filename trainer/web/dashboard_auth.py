@@ -3,7 +3,8 @@
 Trainers and trainees share Flask's signed session cookie but never a key in it: a trainee is
 `session["participant"]` (trainer.web.participants), a trainer is Flask-Login's `_user_id`,
 `_fresh` and `_id`. Logging in clears the whole session first (SECURITY.md 12), so nothing set
-before the login, by anyone, survives it. No "remember me" cookie: a trainer session ends with the
+before the login, by anyone, survives it, except the interface language chosen with the switcher,
+which is put back explicitly. No "remember me" cookie: a trainer session ends with the
 browser session or after PERMANENT_SESSION_LIFETIME.
 
 Login attempts are limited per client address and per username (SECURITY.md 15), in the storage
@@ -29,6 +30,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from trainer.store.accounts import MAX_PASSWORD_LENGTH, USERNAME_LENGTH, Trainer, get_trainer
+from trainer.web.participants import KEPT_ON_SIGN_IN
 from trainer.web.state import database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,17 +118,27 @@ def register_auth(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def sign_in_trainer(trainer: Trainer) -> None:
-    """Start a fresh session for a trainer: everything in the old session is dropped."""
+def _clear_session() -> None:
+    """Drop everything in the session but the interface language the visitor chose."""
+    # The language is the one thing carried over, put back explicitly: it was chosen on this
+    # browser with the switcher (a known code, CSRF-protected), so it grants nothing.
+    kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
     session.clear()
+    session.update(kept)
+
+
+def sign_in_trainer(trainer: Trainer) -> None:
+    """Start a fresh session for a trainer: everything in the old session is dropped, but the
+    interface language."""
+    _clear_session()
     login_user(TrainerUser(trainer.id, trainer.username))
     session.permanent = False
 
 
 def sign_out_trainer() -> None:
-    """End the trainer's session."""
+    """End the trainer's session (the interface language stays)."""
     logout_user()
-    session.clear()
+    _clear_session()
 
 
 def safe_next(target: str | None) -> str:

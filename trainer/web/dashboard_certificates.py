@@ -5,6 +5,10 @@ post-test, so downloading it again gives the same certificate and the same code.
 is TRAINER_CERTIFICATE_KEY from the configuration, or else the instance folder's
 `certificate_key`, generated at the first certificate. Keep that file (and back it up): without it
 no certificate issued here can be checked. Several app servers must share the same key.
+
+A certificate is written in the workshop's language (the store keeps no language per participant):
+its boilerplate, dates and the titles of translated modules; other titles keep their own language.
+The language is not part of the code, so the same certificate in another language verifies too.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from flask import Flask
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.models import Curriculum, Workshop
-from trainer.export.certificate import CertificateData
+from trainer.export.certificate import CertificateData, LocalText
 from trainer.export.handbook import format_dates
+from trainer.locales import base_language
 from trainer.quiz.verification import (
     CertificateFields,
     VerificationCodeError,
@@ -80,29 +85,42 @@ def certificate_fields(participant: Participant, post: Attempt) -> CertificateFi
                              participant.workshop_id, post.submitted_at.date().isoformat())
 
 
+def module_title(catalogue: Catalogue, module_id: str, language: str) -> LocalText:
+    """Return a module's title in `language` when translated (and current), else the source's."""
+    translated = catalogue.translations.get(module_id, language)
+    if translated is not None and "module" not in translated.fallback:
+        return LocalText(translated.module.title, translated.language)
+    source = catalogue.module(module_id)
+    return LocalText(source.title, source.language)
+
+
 def _completed_modules(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
-                       participant: Participant) -> list[str]:
+                       participant: Participant, language: str) -> list[str | LocalText]:
     passed = {a.module_id for a in participant.attempts
               if a.kind == AttemptKind.MODULE.value and a.submitted and a.passed}
-    return [m.title for m in catalogue.curriculum_modules(curriculum, workshop) if m.id in passed]
+    return [module_title(catalogue, m.id, language)
+            for m in catalogue.curriculum_modules(curriculum, workshop) if m.id in passed]
 
 
 def certificate_data(app: Flask, catalogue: Catalogue, curriculum: Curriculum,
-                     workshop: Workshop, participant: Participant) -> CertificateData | None:
-    """Return what a participant's certificate says, or None when they have not earned one."""
+                     workshop: Workshop, participant: Participant,
+                     language: str | None = None) -> CertificateData | None:
+    """Return what a participant's certificate says (in `language`, by default the workshop's),
+    or None when they have not earned one."""
     post = passed_post_test(participant)
     if post is None:
         return None
+    language = base_language(language or workshop.language)
     fields = certificate_fields(participant, post)
-    assert post.submitted_at is not None  # noqa: S101 - checked by passed_post_test
     place = ", ".join(p for p in (workshop.city, workshop.country) if p) or workshop.region
     return CertificateData(
         name=participant.display_name, curriculum_title=curriculum.title,
         workshop_title=workshop.title, place=place,
-        dates=format_dates(workshop.start, workshop.end, "en"),
-        modules=_completed_modules(catalogue, curriculum, workshop, participant),
-        issued=f"{post.submitted_at.day} {post.submitted_at:%B %Y}",
+        dates=format_dates(workshop.start, workshop.end, language),
+        modules=_completed_modules(catalogue, curriculum, workshop, participant, language),
+        issued=format_dates(fields.issued, fields.issued, language),
         code=make_code(certificate_key(app), fields), issuer=curriculum.author,
+        language=language, content_language=curriculum.language,
     )
 
 

@@ -132,7 +132,9 @@ def choose_language() -> WerkzeugResponse:
     wanted = request.form.get("language", "")
     if wanted in _supported():
         session[LANGUAGE_KEY] = wanted
-    back = _same_site(request.form.get("next")) or url_for("learn.home")
+    # The author preview is an app of its own, without the trainee pages.
+    home = url_for("learn.home") if "learn" in current_app.blueprints else "/"
+    back = _same_site(request.form.get("next")) or home
     return redirect(back, code=303)
 
 

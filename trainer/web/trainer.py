@@ -13,6 +13,11 @@ Routes (every one but the login form needs a trainer session; GET shows, POST ch
   GET  /trainer/workshops/<id>/report.pdf                the results report
   GET  /trainer/workshops/<id>/certificates/<pid>.pdf    a participant's certificate
   GET  /trainer/workshops/<id>/handbook/<edition>.pdf    participant or facilitator handbook
+                                                         (?language=en|fr|ar, else the workshop's)
+
+The PDFs are written in the workshop's language (its `language:` in the curriculum), whatever the
+language of the dashboard: the report and certificates are for that workshop's people. A trainer
+may ask for the handbook in another interface language.
 
 Anyone without a trainer session (a trainee too) is sent to the login form; the check runs
 before every view of the blueprint, so a new route cannot forget it (SECURITY.md 17).
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import logging
 
+from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
     Flask,
@@ -55,6 +61,7 @@ from trainer.export.report import (
     gain_rows,
     report_filename,
 )
+from trainer.locales import LANGUAGE_NAMES, base_language, gettext_for
 from trainer.store.accounts import authenticate
 from trainer.store.results import find_workshop_participant, participant_counts, workshop_participants
 from trainer.web.dashboard_auth import (
@@ -69,6 +76,7 @@ from trainer.web.dashboard_certificates import certificate_data
 from trainer.web.dashboard_results import build_results
 from trainer.web.errors import render_error
 from trainer.web.forms import ActionForm
+from trainer.web.i18n import interface_language
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -109,7 +117,8 @@ def too_many_logins(_error: RateLimitExceeded) -> tuple[str, int]:
 def dashboard_globals() -> dict[str, object]:
     """Give every dashboard page the logout form and the number formats of the report."""
     return {"logout_form": ActionForm(), "fmt_percent": format_percent, "fmt_gain": format_gain,
-            "fmt_stat": format_stat}
+            "fmt_stat": format_stat, "workshop_language": workshop_language,
+            "language_names": LANGUAGE_NAMES, "language_name": language_name}
 
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -184,7 +193,7 @@ def gain(workshop_id: str) -> PageResult:
     chart = dumbbell_chart(
         gain_rows(results, _("Cohort mean")), chart_id="gain-chart",
         title=_("Learning gain: pre-test and post-test percent"),
-        description=gain_description(results), pre_label=_("Pre-test"),
+        description=gain_description(results, _), pre_label=_("Pre-test"),
         post_label=_("Post-test"),
     )
     return render_template("trainer/gain.html", r=results, chart=chart, tab="gain")
@@ -221,6 +230,25 @@ def item_analysis_csv(workshop_id: str) -> Response:
                      "text/csv; charset=utf-8")
 
 
+def _languages() -> tuple[str, ...]:
+    return tuple(current_app.config["TRAINER_LANGUAGES"])
+
+
+def workshop_language(workshop: Workshop) -> str:
+    """Return the language a workshop's PDFs are written in (English when it is not offered)."""
+    language = base_language(workshop.language)
+    return language if language in _languages() else "en"
+
+
+def language_name(code: str) -> str:
+    """Return the name of a language in the interface language ("français", "الفرنسية")."""
+    try:
+        name = Locale.parse(interface_language()).languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return str(name) if name else LANGUAGE_NAMES.get(code, code)
+
+
 def _pdf_failed(what: str, error: ExportError) -> tuple[str, int]:
     logger.error("%s failed: %s", what, error)
     return render_error(500, _("The PDF could not be made. Try again; if it keeps failing, "
@@ -236,7 +264,8 @@ def report_pdf(workshop_id: str) -> Response | tuple[str, int]:
     """Download the results report (summary, gain chart, grid, item analysis annex)."""
     results = _results(workshop_id)
     try:
-        pdf = build_report(results, time_limit=_time_limit())
+        pdf = build_report(results, language=workshop_language(results.workshop),
+                           time_limit=_time_limit())
     except ExportError as exc:
         return _pdf_failed("results report", exc)
     return _download(pdf, report_filename(results), "application/pdf")
@@ -249,11 +278,12 @@ def certificate(workshop_id: str, public_id: str) -> Response | tuple[str, int]:
     participant = find_workshop_participant(database(), found.id, public_id)
     if participant is None:
         abort(404)
-    data = certificate_data(current_app, catalogue(), curriculum, found, participant)
+    language = workshop_language(found)
+    data = certificate_data(current_app, catalogue(), curriculum, found, participant, language)
     if data is None:
         abort(404)
     try:
-        pdf = build_certificate(data, time_limit=_time_limit())
+        pdf = build_certificate(data, gettext=gettext_for(language), time_limit=_time_limit())
     except ExportError as exc:
         return _pdf_failed("certificate", exc)
     return _download(pdf, certificate_filename(found.id, participant.display_name),
@@ -262,16 +292,23 @@ def certificate(workshop_id: str, public_id: str) -> Response | tuple[str, int]:
 
 @bp.get("/workshops/<workshop_id>/handbook/<edition>.pdf")
 def handbook(workshop_id: str, edition: str) -> Response | tuple[str, int]:
-    """Download the workshop's participant or facilitator handbook."""
+    """Download the workshop's participant or facilitator handbook, in its language or the one
+    asked for (`?language=`)."""
     curriculum, found = _workshop(workshop_id)
     if edition not in {e.value for e in Edition}:
         abort(404)
+    language = request.args.get("language") or workshop_language(found)
+    if language not in _languages():
+        abort(404)
     try:
-        pdf = build_handbook(catalogue(), curriculum, found, Edition(edition),
+        pdf = build_handbook(catalogue(), curriculum, found, Edition(edition), language=language,
                              time_limit=_time_limit())
     except ExportError as exc:
         return _pdf_failed("handbook", exc)
-    return _download(pdf, handbook_filename(curriculum, found, edition), "application/pdf")
+    filename = handbook_filename(curriculum, found, edition)
+    if language != workshop_language(found):
+        filename = filename.removesuffix(".pdf") + f"-{language}.pdf"
+    return _download(pdf, filename, "application/pdf")
 
 
 from trainer.web import dashboard_import  # noqa: E402, F401 - its routes join this blueprint
