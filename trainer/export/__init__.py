@@ -5,7 +5,8 @@
 dashboard (results reports, certificates) renders through the same `pdf.render_pdf`.
 
 Rules of this layer:
-- It may import `trainer.errors`, `trainer.content` and `trainer.quiz`, Jinja2 and Babel.
+- It may import `trainer.errors`, `trainer.content`, `trainer.quiz` and `trainer.locales` (the
+  interface catalogs: PDF boilerplate in the document's language), Jinja2 and Babel.
 - It must not import Flask, WTForms, SQLAlchemy, `trainer.store`, `trainer.web` or `trainer.cli`:
   the web app and the CLI call into it, never the other way round.
 - WeasyPrint is imported by `pdf.py` only, and every fetch goes through its deny-by-default URL
