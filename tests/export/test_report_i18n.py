@@ -38,7 +38,7 @@ def test_an_arabic_report_is_rtl_with_the_english_content_marked(arabic: tuple[b
     # The page number goes to the bottom left, in words of the report's language.
     assert '@page { @bottom-left { content: "الصفحة " counter(page) " من " counter(pages); } }' in html
     # The chart's words are HTML (WeasyPrint's SVG text has no bidi): names keep their order.
-    assert "<th scope=\"row\"><bdi>عمر</bdi></th>" in html
+    assert "<th scope=\"row\"><bdi dir=\"rtl\">عمر</bdi></th>" in html
     assert not re.search(r"<text[^>]*>[^<]*[\u0600-\u06ff]", html)
 
 

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from trainer.errors import ExportError
 from trainer.export.pdf import STATIC_DIR, render_document
-from trainer.locales import base_language, gettext_for, text_direction
+from trainer.locales import base_language, direction_of, gettext_for, text_direction
 
 __all__ = ["CertificateData", "LocalText", "build_certificate", "certificate_filename",
            "certificate_html"]
@@ -62,6 +62,8 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
+_environment.filters["dir"] = direction_of
 
 
 def certificate_filename(workshop_id: str, name: str) -> str:

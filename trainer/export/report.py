@@ -28,7 +28,7 @@ from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ExportError
 from trainer.export.handbook import format_dates
 from trainer.export.pdf import STATIC_DIR, render_document
-from trainer.locales import base_language, gettext_for, text_direction, translations
+from trainer.locales import base_language, direction_of, gettext_for, text_direction, translations
 from trainer.quiz.statistics import GainSummary, ItemStatistics, ParticipantGain
 
 __all__ = [
@@ -238,6 +238,8 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
+_environment.filters["dir"] = direction_of
 _environment.filters["percent"] = format_percent
 _environment.filters["gain"] = format_gain
 _environment.filters["stat"] = format_stat
@@ -295,7 +297,7 @@ def print_chart(rows: Sequence[ChartRow], *, chart_id: str, title: str, descript
              for row in rows]
     html = _environment.get_template("report/chart_rows.html").render(
         chart_id=chart_id, title=title, description=description, rows=marks, span=span,
-        width=80, ticks=[(f"{tick} %", x(tick)) for tick in (0, 25, 50, 75, 100)],
+        width=80, ticks=[(f"{tick} %", x(tick)) for tick in (0, 25, 50, 75, 100)], direction=direction,
         pre_label=pre_label, post_label=post_label,
     )
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template

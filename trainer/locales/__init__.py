@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +48,18 @@ def base_language(language: str) -> str:
 def text_direction(language: str) -> str:
     """Return "rtl" for a right-to-left language, else "ltr"."""
     return "rtl" if base_language(language) in RTL_LANGUAGES else "ltr"
+
+
+def direction_of(text: str, default: str = "ltr") -> str:
+    """Return the direction of a text by its first strong letter (HTML's dir="auto", done here
+    for WeasyPrint, which does not resolve "auto": "Amina K." is "ltr", "عمر" is "rtl")."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
 
 
 def catalog_path(language: str) -> Path:
