@@ -217,3 +217,108 @@ def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
     result = CliRunner().invoke(preview, [str(tmp_path)])
     assert result.exit_code == 1
     assert "no 'modules/' folder" in result.output
+
+
+# -- languages: the preview's own words, and a module's translations ------------------------------
+
+
+def _translate(root: Path) -> Path:
+    """Write a French translation of alpha: title translated, an objective stale, a section
+    unstamped (missing), the rest stamped from the source text; return its file."""
+    from trainer.content.loader import load_module
+    from trainer.content.translation_files import translation_skeleton
+
+    source = load_module(root / "modules" / "alpha.yaml", "alpha.yaml").model
+    text = translation_skeleton(source, "fr", stamped=True)
+    text = text.replace("title: Module alpha\n", "title: Module alpha en français\n", 1)
+    text = re.sub(r"(  - id: overview\n)    source_hash: \w+\n", r"\1", text, count=1)
+    (root / "modules" / "fr").mkdir(exist_ok=True)
+    file = root / "modules" / "fr" / "alpha.yaml"
+    _save(file, text)
+    module = root / "modules" / "alpha.yaml"
+    _save(module, module.read_text(encoding="utf-8").replace(
+        "Explain what a central authority does", "Explain what a central authority really does"))
+    return file
+
+
+@pytest.mark.parametrize(("header", "lang", "direction", "words"), [
+    ("fr", "fr", "ltr", ["Aperçu auteur", "Modules", "Avertissements pédagogiques (0)"]),
+    ("ar", "ar", "rtl", ["معاينة المؤلف", "الوحدات", "تنبيهات الجودة التعليمية (0)"]),
+    ("en", "en", "ltr", ["Author preview", "Teaching-quality warnings (0)"]),
+])
+def test_preview_speaks_the_browser_language(client: FlaskClient, header: str, lang: str,
+                                            direction: str, words: list[str]) -> None:
+    for url in ("/author/", "/author/module/alpha"):
+        page = client.get(url, headers={"Accept-Language": header}).get_data(as_text=True)
+        assert f'<html lang="{lang}" dir="{direction}">' in page, url
+        assert 'action="/language"' in page
+    index = client.get("/author/", headers={"Accept-Language": header}).get_data(as_text=True)
+    for word in words:
+        assert word in index, word
+    module = client.get("/author/module/alpha", headers={"Accept-Language": header})
+    if lang != "en":
+        # The module is English: its text is marked so, inside the translated page.
+        assert '<h1 lang="en" dir="ltr">Module alpha</h1>' in module.get_data(as_text=True)
+
+
+def test_the_preview_switcher_keeps_its_choice(client: FlaskClient) -> None:
+    page = client.get("/author/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post("/language", data={"language": "ar", "next": "/author/module/alpha",
+                                              "csrf_token": token.group(1)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/author/module/alpha"
+    assert '<html lang="ar" dir="rtl">' in client.get("/author/").get_data(as_text=True)
+    # Without a page to go back to, the preview's home (there is no trainee start page here).
+    response = client.post("/language", data={"language": "fr", "csrf_token": token.group(1)})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_translation_tab_shows_the_translation_with_fallbacks_marked(
+        root: Path, client: FlaskClient) -> None:
+    _translate(root)
+    index = client.get("/author/").get_data(as_text=True)
+    assert 'href="/author/module/alpha?lang=fr" lang="fr">Français</a>' in index
+    assert re.search(r"\(\d+ complete, 1 stale, 1 untranslated\)", index)
+    source = client.get("/author/module/alpha").get_data(as_text=True)
+    assert '<nav class="tabs"' in source
+    assert '<a href="/author/module/alpha" lang="en" aria-current="page">English</a>' in source
+    assert "stale: source text shown" not in source
+    page = client.get("/author/module/alpha?lang=fr").get_data(as_text=True)
+    assert '<a href="/author/module/alpha?lang=fr" lang="fr" aria-current="page">' in page
+    assert '<h1 lang="fr" dir="ltr">Module alpha en français</h1>' in page
+    # The stale objective shows the current source text, marked stale (in the page's language,
+    # English, so without a lang attribute).
+    assert re.search(r"</code> Explain what a central authority really does[^<]*"
+                     r' <span class="tstate tstate--stale">stale: source text shown</span>', page)
+    # The unstamped section falls back too, marked untranslated.
+    assert ('<h2 id="title-overview">Overview</h2> <span class="tstate tstate--missing">'
+            "untranslated: source text shown</span>") in page
+    # The translation's warnings are listed, located in its file.
+    assert "is stale: its source text changed after it was translated" in page
+    assert page.count("tstate--") == 2
+    assert client.get("/author/module/alpha?lang=ar").status_code == 404
+
+
+def test_a_translation_tab_in_arabic_interface(root: Path, client: FlaskClient) -> None:
+    _translate(root)
+    page = client.get("/author/module/alpha?lang=fr", headers={"Accept-Language": "ar"})
+    html = page.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "متقادمة: يُعرض نص المصدر" in html
+    assert "غير مترجمة: يُعرض نص المصدر" in html
+    assert "الترجمة إلى Français" in html
+    # French text is marked French, the entries that fall back are marked English.
+    assert '<h1 lang="fr" dir="ltr">Module alpha en français</h1>' in html
+    assert re.search(r'<span lang="en" dir="ltr">Explain what a central authority really does', html)
+    assert '<span lang="en" dir="ltr">Overview</span></h2>' in html
+
+
+def test_editing_a_translation_reloads_the_preview(root: Path, client: FlaskClient) -> None:
+    file = _translate(root)
+    before = _version(client)["version"]
+    _save(file, file.read_text(encoding="utf-8").replace("Module alpha en français",
+                                                         "Le module alpha"))
+    assert _version(client)["version"] == before + 1
+    assert "Le module alpha" in client.get("/author/module/alpha?lang=fr").get_data(as_text=True)
