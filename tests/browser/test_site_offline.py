@@ -109,7 +109,8 @@ def test_take_a_quiz_offline_and_export_results(offline_page: tuple[Page, list[s
     assert (pre.kind, pre.module, pre.module_hash, pre.percent) == ("pre", None, None, 100)
     assert [(a.module, a.question, a.response) for a in pre.answers] == [
         ("all-kinds", "q-single", "a")]
-    assert pre.id is not None and attempt.id is not None and pre.id != attempt.id
+    assert None not in (pre.id, attempt.id)
+    assert pre.id != attempt.id
     assert attempt.kind == "module"
     assert attempt.module == "short-module"
     assert attempt.module_hash == content.module_hashes["short-module"]

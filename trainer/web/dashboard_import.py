@@ -16,12 +16,14 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from trainer.content.models import Curriculum, Workshop
 from trainer.export.results_check import Refusal
 from trainer.export.results_file import MAX_BYTES
 from trainer.store.imports import is_offline
+from trainer.web.errors import render_error
 from trainer.web.results_import import ImportReport, import_results
 from trainer.web.security import csrf
 from trainer.web.state import catalogue, database
@@ -80,6 +82,15 @@ def _files() -> list[FileStorage]:
     return [f for f in request.files.getlist("files") if f.filename]
 
 
+def _too_large() -> tuple[str, int]:
+    """Answer 413 without reading the body: the pages' own forms must not try to parse it."""
+    request.form = ImmutableMultiDict()
+    request.files = ImmutableMultiDict()
+    return render_error(413, _("These files are larger than this page accepts (%(size)d MiB at "
+                               "once). Import them in smaller groups.",
+                               size=max(1, (request.max_content_length or 0) // (1024 * 1024))))
+
+
 def _read(upload: FileStorage) -> bytes:
     return upload.stream.read(MAX_BYTES + 1)  # one byte more: the parser refuses what is over
 
@@ -92,10 +103,15 @@ def import_files(workshop_id: str) -> PageResult:
                "reason": _reason, "max_files": MAX_FILES}
     if request.method == "GET":
         return render_template("trainer/import.html", reports=[], error=None, **context)
-    request.max_content_length = int(current_app.config.get("TRAINER_IMPORT_MAX_BYTES",
-                                                            UPLOAD_LIMIT))
-    csrf.protect()
-    uploads = _files()
+    limit = int(current_app.config.get("TRAINER_IMPORT_MAX_BYTES", UPLOAD_LIMIT))
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        return _too_large()
+    try:
+        csrf.protect()
+        uploads = _files()
+    except RequestEntityTooLarge:
+        return _too_large()
     error = None
     if not uploads:
         error = _("Choose one or more results files first.")
