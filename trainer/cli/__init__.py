@@ -13,6 +13,7 @@ from trainer.cli.author import new, preview
 from trainer.cli.content import check, schema
 from trainer.cli.export import export, import_
 from trainer.cli.handbook import handbook
+from trainer.cli.results import import_results_command
 from trainer.cli.translations import translations
 from trainer.cli.web import db, serve
 
@@ -35,6 +36,7 @@ for command in (
     handbook,
     export,
     import_,
+    import_results_command,
     translations,
 ):
     cli.add_command(command)
