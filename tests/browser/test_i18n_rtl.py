@@ -7,28 +7,20 @@ temporary folder (pytest prints where) for a person to look at.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import REPO, axe_violations, serving
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page
 
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
 from trainer.web.state import database
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
@@ -37,42 +29,14 @@ def base_url(tmp_path: Path) -> Iterator[str]:
                              "TRAINER_CONTENT_ROOT": str(REPO),
                              "DATABASE_URL": f"sqlite:///{tmp_path / 'rtl.sqlite3'}"})
     upgrade(app.config["DATABASE_URL"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        database(app).dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make node-deps` (npm package axe-core)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    with serving(app) as url:
+        yield url
+    database(app).dispose()
 
 
 def _page(browser: Browser, width: int) -> Page:
     context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     return context.new_page()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page and return its WCAG 2.1 A/AA violations."""
-    page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
 
 
 def _walk(page: Page, base_url: str, language: str, shots: Path, width: int) -> dict[str, Any]:
