@@ -104,6 +104,13 @@ def test_request_size_is_limited(client: FlaskClient, csrf: Callable[[str], str]
     assert "Too much at once" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/join", "/language", "/trainer/login", "/trainer/logout"])
+def test_an_oversized_post_is_413_on_every_blueprint(client: FlaskClient, path: str) -> None:
+    response = client.post(path, data={"name": "x" * 600_000})
+    assert response.status_code == 413
+    assert "Too much at once" in response.get_data(as_text=True)
+
+
 def test_error_pages_are_friendly(client: FlaskClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404

@@ -116,7 +116,8 @@ def too_many_logins(_error: RateLimitExceeded) -> tuple[str, int]:
 @bp.context_processor
 def dashboard_globals() -> dict[str, object]:
     """Give every dashboard page the logout form and the number formats of the report."""
-    return {"logout_form": ActionForm(), "fmt_percent": format_percent, "fmt_gain": format_gain,
+    # formdata=None: never read the request body here (a 413 page must not parse what it refused).
+    return {"logout_form": ActionForm(formdata=None), "fmt_percent": format_percent, "fmt_gain": format_gain,
             "fmt_stat": format_stat, "workshop_language": workshop_language,
             "language_names": LANGUAGE_NAMES, "language_name": language_name}
 
