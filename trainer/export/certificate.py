@@ -14,19 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from trainer.errors import ExportError
 from trainer.export.pdf import STATIC_DIR, render_document
+from trainer.export.print_templates import print_environment
 from trainer.locales import base_language, direction_of, gettext_for, text_direction
 
 __all__ = ["CertificateData", "LocalText", "build_certificate", "certificate_filename",
            "certificate_html"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 Gettext = Callable[[str], str]
 
 
@@ -55,15 +53,8 @@ class CertificateData:
     content_language: str | None = None  # of the titles, place and issuer (None: `language`)
 
 
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 # Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
-_environment.filters["dir"] = direction_of
+_environment = print_environment({"dir": direction_of})
 
 
 def certificate_filename(workshop_id: str, name: str) -> str:

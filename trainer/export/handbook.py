@@ -24,7 +24,6 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from trainer.content.catalogue import MODULES_DIR, Catalogue
@@ -45,6 +44,7 @@ from trainer.export.pdf import (
     StageCallback,
     render_document,
 )
+from trainer.export.print_templates import css_content, print_environment
 from trainer.locales import gettext_for, text_direction
 
 __all__ = [
@@ -61,7 +61,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ASSETS_DIR = "assets"
 # Dates in international (day month year) order for English, as UN documents write them.
 _DATE_LOCALES = {"en": "en_GB"}
@@ -284,21 +283,8 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
     Running heads sit on the outer edge: the curriculum on the verso, the module on the recto.
     A right-to-left book is bound on the right, so its recto is the left page: swap them.
     """
-    def css_string(part: str) -> str:
-        return '"' + part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-    pieces: list[str] = []
-    rest = text
-    while rest:
-        head, brace, tail = rest.partition("{")
-        if head:
-            pieces.append(css_string(head))
-        if not brace:
-            break
-        name, _, rest = tail.partition("}")
-        pieces.append({"page": "counter(page)", "pages": "counter(pages)"}.get(name, '""'))
     size = "A4" if paper is Paper.A4 else "letter"
-    footer = " ".join(pieces) or '""'
+    footer = css_content(text)
     heads = ""
     if direction == "rtl":
         heads = ("@page main:left { @top-left { content: string(module-title); } }\n"
@@ -308,14 +294,7 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
             f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_environment.filters["number"] = _number
+_environment = print_environment({"number": _number})
 
 
 def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,

@@ -18,16 +18,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from babel.dates import format_date, format_time
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ExportError
 from trainer.export.handbook import format_dates
 from trainer.export.pdf import STATIC_DIR, render_document
+from trainer.export.print_templates import css_content, print_environment
 from trainer.locales import base_language, direction_of, gettext_for, text_direction, translations
 from trainer.quiz.statistics import GainSummary, ItemStatistics, ParticipantGain
 
@@ -56,7 +55,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_MAX_PAGES = 200
 
 Gettext = Callable[[str], str]
@@ -231,18 +229,10 @@ class ChartRow:
     emphasis: bool = False
 
 
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(["html", "svg"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 # Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
-_environment.filters["dir"] = direction_of
-_environment.filters["percent"] = format_percent
-_environment.filters["gain"] = format_gain
-_environment.filters["stat"] = format_stat
+_environment = print_environment(
+    {"dir": direction_of, "percent": format_percent, "gain": format_gain, "stat": format_stat}
+)
 
 
 def _short(text: str, limit: int) -> str:
@@ -352,28 +342,14 @@ def _content_lang(content: str, report: str) -> Markup:
     return Markup(' lang="{}" dir="{}"').format(content, text_direction(content))
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
 def page_footer_css(page_of: str, direction: str) -> str:
     """Return the @page rule of the translated page number ("Page {page} of {pages}").
 
     It sits in the bottom corner at the end of a line: right in a left-to-right report, left in a
     right-to-left one. Translated text cannot be written in a stylesheet, so the report writes it.
     """
-    parts: list[str] = []
-    rest = page_of
-    while rest:
-        head, brace, tail = rest.partition("{")
-        if head:
-            parts.append(_css_string(head))
-        if not brace:
-            break
-        name, _, rest = tail.partition("}")
-        parts.append({"page": "counter(page)", "pages": "counter(pages)"}.get(name, '""'))
     corner = "bottom-left" if direction == "rtl" else "bottom-right"
-    return f"@page {{ @{corner} {{ content: {' '.join(parts) or chr(34) * 2}; }} }}"
+    return f"@page {{ @{corner} {{ content: {css_content(page_of)}; }} }}"
 
 
 def report_html(results: WorkshopResults, *, gettext: Gettext | None = None,
