@@ -5,7 +5,8 @@ In one run, each measurement in its own fresh process (so peak memory is its own
       fetcher as a tagged PDF/UA-1 file (what `trainer handbook` does after start-up), then a
       second export with unchanged content in the same process (is anything reused?);
   (b) `weasyprint.HTML(string=same_html, base_url=...).write_pdf()` of the exact same HTML;
-  (c) the same with `pdf_variant="pdf/ua-1"`, the tagged file (a) writes: like for like.
+  (c) the same rendered and written with `pdf_variant="pdf/ua-1", pdf_tags=True`, the tagged file
+      (a) writes: like for like.
 Prints pages, seconds, pages/s, peak memory (max RSS) and the ratio a/b (target: <= 1.1).
 
     .venv/bin/python bench/handbook.py [--workshop ID] [--edition participant|facilitator]
@@ -64,8 +65,10 @@ def _bare(html: str, base_url: str, variant: str | None, queue: Any) -> None:
 
     started = time.perf_counter()
     # Exactly what HTML.write_pdf() does, split only to read the page count.
-    document = weasyprint.HTML(string=html, base_url=base_url).render()
-    pdf = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
+    # Tagging is laid out at render time too, so a tagged file passes the options to both steps.
+    options: dict[str, Any] = {"pdf_variant": variant, "pdf_tags": True} if variant else {}
+    document = weasyprint.HTML(string=html, base_url=base_url).render(**options)
+    pdf = document.write_pdf(**options)
     seconds = time.perf_counter() - started
     pages = len(document.pages)
     queue.put({"pages": pages, "seconds": seconds, "peak": _peak_mib(), "bytes": len(pdf)})
