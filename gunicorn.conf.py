@@ -22,10 +22,13 @@ preload_app = False
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, a little apart, so none grows for ever and they never all restart
-# at once.
-max_requests = 5000
-max_requests_jitter = 500
+# No recycling by default: a worker's memory is bounded (the catalogue plus fixed-size caches),
+# and a recycled worker reloads and revalidates the whole content (about a second of CPU) and starts
+# with cold caches, so recycling every few thousand requests cost a loaded server a third of its
+# quiz-page throughput and put its p99 in seconds. TRAINER_MAX_REQUESTS=N turns it back on (with
+# 10% jitter, so workers never all restart at once).
+max_requests = int(os.environ.get("TRAINER_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("TRAINER_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("TRAINER_LOG_LEVEL", "info")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.store.database import Database
-from trainer.store.models import Attempt, AttemptKind, Participant, Response, utcnow
+from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
 T = TypeVar("T")
 
@@ -193,17 +193,16 @@ class AttemptState:
 
 def attempt_state(database: Database, participant_id: int, public_id: str) -> AttemptState | None:
     """Return the state of a participant's attempt; None for a missing one or anyone else's."""
-    with database.read() as session:
-        row = session.connection().execute(
-            _ATTEMPT_STATE, {"public_id": public_id, "participant_id": participant_id}).first()
-    return None if row is None else AttemptState(row[0], row[1] is not None)
+    row = database.read_row(_ATTEMPT_STATE, {"public_id": public_id,
+                                             "participant_id": participant_id})
+    return None if row is None else AttemptState(row.id, row.submitted_at is not None)
 
 
 # Built once: it is run on every view of a quiz page (a Core statement, no ORM entities).
 _ATTEMPT_STATE = (
-    select(Attempt.__table__.c.id, Attempt.__table__.c.submitted_at)
-    .where(Attempt.__table__.c.public_id == bindparam("public_id"),
-           Attempt.__table__.c.participant_id == bindparam("participant_id")))
+    select(Attempt.id, Attempt.submitted_at)
+    .where(Attempt.public_id == bindparam("public_id"),
+           Attempt.participant_id == bindparam("participant_id")))
 
 
 def _open_module_attempt(session: Session, participant_id: int, module_id: str,
@@ -279,26 +278,35 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
 
     The attempt row is claimed with a conditional UPDATE (submitted_at IS NULL) in the same
     transaction as the responses, so of two concurrent submissions exactly one writes anything.
+    Both statements are prebuilt Core statements run on the session's connection: the ORM's
+    bulk paths cost more than the rest of the submission together, with the write lock held.
     """
+    claim = {"b_id": attempt_id, "b_submitted_at": utcnow(), "b_earned": score.earned,
+             "b_max_points": score.max_points, "b_percent": score.percent, "b_passed": score.passed}
     rows = [{"attempt_id": attempt_id, "position": position, "module_id": r.module_id,
              "question_id": r.question_id, "question_hash": r.question_hash,
              "response": r.response, "earned": r.earned, "max_points": r.max_points,
              "status": r.status} for position, r in enumerate(responses)]
 
     def work(session: Session) -> bool:
-        claimed = session.execute(
-            update(Attempt)
-            .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
-            .values(submitted_at=utcnow(), earned=score.earned, max_points=score.max_points,
-                    percent=score.percent, passed=score.passed)
-            .execution_options(synchronize_session=False))
-        if getattr(claimed, "rowcount", 0) != 1:
+        connection = session.connection()
+        if connection.execute(_CLAIM, claim).rowcount != 1:
             return False
-        if rows:  # one executemany, not a unit of work of ORM objects: the lock is held meanwhile
-            session.execute(insert(Response), rows)
+        if rows:  # one executemany
+            connection.execute(_INSERT_RESPONSES, rows)
         return True
 
     return _write(database, work)
+
+
+_ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
+_CLAIM = (
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("b_id"), _ATTEMPTS.c.submitted_at.is_(None))
+    .values(submitted_at=bindparam("b_submitted_at"), earned=bindparam("b_earned"),
+            max_points=bindparam("b_max_points"), percent=bindparam("b_percent"),
+            passed=bindparam("b_passed")))
+_INSERT_RESPONSES = insert(Base.metadata.tables[Response.__tablename__])
 
 
 def discard_open_attempt(database: Database, attempt_id: int) -> bool:

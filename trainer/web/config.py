@@ -48,6 +48,11 @@ class Config:
     SESSION_COOKIE_NAME = "trainer_session"
     # A trainee keeps their progress for the length of a workshop and a little after.
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # The cookie is signed again only when the session changes (joining, the language switcher,
+    # the first CSRF token), not on every page: re-signing it on every request was a fifth of the
+    # CPU of a quiz page view. The 30 days then count from the last change, which for a trainee is
+    # joining, a comfortable margin over any workshop.
+    SESSION_REFRESH_EACH_REQUEST = False
     TRAINER_SITE_NAME: str | None = None  # None: "Workshop trainer", translated
     BABEL_DEFAULT_LOCALE = "en"
     TRAINER_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")

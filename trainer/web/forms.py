@@ -8,6 +8,7 @@ one of the question's is a validation error (nothing is stored). Fields the form
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,6 @@ from markupsafe import Markup
 from wtforms import (
     Field,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,6 +30,7 @@ from trainer.store.models import DISPLAY_NAME_LENGTH
 
 NAME_MAX = DISPLAY_NAME_LENGTH
 ANSWER_MAX = 500
+FORM_CLASS_CACHE_SIZE = 256  # one per quiz shape: modules, pre- and post-tests
 
 
 def _strip(value: Any) -> Any:
@@ -92,40 +93,39 @@ class QuestionFields:
     fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
 
 
-def _token_validator(tokens: Sequence[str]) -> Any:
-    allowed = frozenset(tokens)
-
-    def check(_form: FlaskForm, field_: Field) -> None:
-        data = field_.data
-        values = data if isinstance(data, list) else [data]
-        if any(value not in allowed for value in values if value not in (None, "")):
-            raise ValidationError(str(_l("Choose one of the options shown.")))
-
-    return check
+def _check_tokens(form: QuizForm, field_: Field) -> None:
+    """Refuse any posted choice that is not one of this attempt's tokens for the field."""
+    allowed = form.allowed_tokens.get(field_.name, frozenset())
+    data = field_.data
+    values = data if isinstance(data, list) else [data]
+    if any(value not in allowed for value in values if value not in (None, "")):
+        raise ValidationError(str(_l("Choose one of the options shown.")))
 
 
-def _make_field(kind: str, spec: FieldSpec) -> Field:
-    tokens = [choice.token for choice in spec.choices]
-    pairs = [SelectChoice(choice.token, choice.label) for choice in spec.choices]
-    checks = [_token_validator(tokens)]
+def _strip_answer(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _make_field(kind: str, name: str) -> Field:
+    # The choices are the attempt's own tokens, checked per form (QuizForm.allowed_tokens); the
+    # page is written by templates/learn/_questions.html, so fields carry no real labels or
+    # choices (the label given only spares WTForms translating a made-up one per field).
     if kind in ("single", "true_false"):
-        return RadioField(spec.label, choices=pairs, validate_choice=False, validators=checks)
+        return RadioField(name, choices=[], validate_choice=False, validators=[_check_tokens])
     if kind == "multiple":
-        return MultiCheckboxField(spec.label, choices=pairs, validate_choice=False,
-                                  validators=checks)
+        return MultiCheckboxField(name, choices=[], validate_choice=False,
+                                  validators=[_check_tokens])
     if kind in ("matching", "ordering"):
-        blank = SelectChoice("", str(_l("Choose…")))
-        return SelectField(spec.label, choices=[blank, *pairs], validate_choice=False,
-                           validators=checks)
-    return StringField(spec.label, filters=[lambda v: v.strip() if isinstance(v, str) else v],
-                       validators=[Optional(), Length(max=ANSWER_MAX)],
-                       render_kw={"maxlength": ANSWER_MAX, "autocomplete": "off"})
+        return SelectField(name, choices=[], validate_choice=False, validators=[_check_tokens])
+    return StringField(name, filters=[_strip_answer],
+                       validators=[Optional(), Length(max=ANSWER_MAX)])
 
 
 class QuizForm(FlaskForm):  # type: ignore[misc]
     """Base of generated quiz forms; see `build_quiz_form`."""
 
     question_fields: tuple[QuestionFields, ...] = ()
+    allowed_tokens: Mapping[str, frozenset[str]] = {}
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """Validate every field, then that each ordering uses each step once."""
@@ -142,12 +142,27 @@ class QuizForm(FlaskForm):  # type: ignore[misc]
         return valid
 
 
+# A quiz's shape: for each question its kind and field names (q1, q2-1, q2-2 ...).
+Shape = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=FORM_CLASS_CACHE_SIZE)
+def _quiz_form_class(shape: Shape) -> type[QuizForm]:
+    attributes: dict[str, Any] = {
+        name: _make_field(kind, name) for kind, names in shape for name in names}
+    return type("GeneratedQuizForm", (QuizForm,), attributes)
+
+
 def build_quiz_form(questions: Sequence[QuestionFields], formdata: Any = None) -> QuizForm:
-    """Build a quiz form with one or more fields per question, bound to `formdata` if given."""
-    attributes: dict[str, Any] = {"question_fields": tuple(questions)}
-    for question in questions:
-        for spec in question.fields:
-            attributes[spec.name] = _make_field(question.kind, spec)
-    form_class = type("GeneratedQuizForm", (QuizForm,), attributes)
-    form: QuizForm = form_class(formdata=formdata)
+    """Build a quiz form with one or more fields per question, bound to `formdata` if given.
+
+    Form classes depend only on the quiz's shape (kinds and field names), so a worker makes one
+    per quiz and keeps it (making it was half the CPU of a submission); each form then knows the
+    tokens its own attempt accepts.
+    """
+    shape = tuple((q.kind, tuple(spec.name for spec in q.fields)) for q in questions)
+    form: QuizForm = _quiz_form_class(shape)(formdata=formdata)
+    form.question_fields = tuple(questions)
+    form.allowed_tokens = {spec.name: frozenset(choice.token for choice in spec.choices)
+                           for question in questions for spec in question.fields}
     return form
