@@ -37,6 +37,7 @@ port gives identical results). Status: "correct" when all points are earned, "pa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -147,8 +148,14 @@ def _grade_short_answer(question: ShortAnswer, response: object) -> _Outcome:
     typed = normalise_text(response)
     if not typed:
         return None
-    is_right = any(typed == normalise_text(answer) for answer in question.accepted)
+    is_right = any(typed == _accepted_form(answer) for answer in question.accepted)
     return (1.0 if is_right else 0.0), {"answer": is_right}
+
+
+@functools.lru_cache(maxsize=4096)
+def _accepted_form(answer: str) -> str:
+    """Return an authored accepted answer normalised (the same few strings, graded again and again)."""
+    return normalise_text(answer)
 
 
 def _numeric_bounds(question: Numeric) -> list[tuple[float, float]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -65,6 +65,12 @@ def _write(database: Database, work: Callable[[Session], T]) -> T:
     """Run `work` in one write transaction, one writer at a time on SQLite."""
     with _one_writer(database):
         return database.write(work)
+
+
+def _write_core(database: Database, work: Callable[[Connection], T]) -> T:
+    """Run `work` in one write transaction on a bare connection, one writer at a time on SQLite."""
+    with _one_writer(database):
+        return database.write_core(work)
 
 
 def new_public_id() -> str:
@@ -170,17 +176,26 @@ def participant_attempts(database: Database, participant_id: int) -> list[Attemp
 
 
 def find_attempt(database: Database, participant_id: int, public_id: str) -> Attempt | None:
-    """Return a participant's attempt with its responses; None for anyone else's."""
+    """Return a participant's attempt with its responses; None for anyone else's.
+
+    An open attempt (no responses yet: the quiz page and the submission) comes from one Core
+    SELECT without a session; a submitted one is loaded by the ORM with its responses.
+    """
+    row = database.read_row(_OWN_ATTEMPT, {"public_id": public_id,
+                                           "participant_id": participant_id})
+    if row is None:
+        return None
+    if row.submitted_at is None:
+        attempt = Attempt(**row._asdict())
+        set_committed_value(attempt, "responses", [])
+        return attempt
     with database.read() as session:
-        attempt = session.scalar(
+        found = session.scalar(
             select(Attempt)
             .where(Attempt.public_id == public_id, Attempt.participant_id == participant_id))
-        if attempt is not None:
-            if attempt.submitted_at is None:
-                set_committed_value(attempt, "responses", [])  # none yet: skip the query
-            else:
-                attempt.responses  # noqa: B018 - load them while the session is open
-        return attempt
+        if found is not None:
+            found.responses  # noqa: B018 - load them while the session is open
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +213,10 @@ def attempt_state(database: Database, participant_id: int, public_id: str) -> At
     return None if row is None else AttemptState(row.id, row.submitted_at is not None)
 
 
+_ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
+_OWN_ATTEMPT = select(_ATTEMPTS).where(
+    _ATTEMPTS.c.public_id == bindparam("public_id"),
+    _ATTEMPTS.c.participant_id == bindparam("participant_id"))
 # Built once: it is run on every view of a quiz page (a Core statement, no ORM entities).
 _ATTEMPT_STATE = (
     select(Attempt.id, Attempt.submitted_at)
@@ -278,8 +297,8 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
 
     The attempt row is claimed with a conditional UPDATE (submitted_at IS NULL) in the same
     transaction as the responses, so of two concurrent submissions exactly one writes anything.
-    Both statements are prebuilt Core statements run on the session's connection: the ORM's
-    bulk paths cost more than the rest of the submission together, with the write lock held.
+    Both statements are prebuilt Core statements run on a bare connection: the ORM's bulk paths
+    and session cost more than the rest of the submission together, with the write lock held.
     """
     claim = {"b_id": attempt_id, "b_submitted_at": utcnow(), "b_earned": score.earned,
              "b_max_points": score.max_points, "b_percent": score.percent, "b_passed": score.passed}
@@ -288,18 +307,16 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
              "response": r.response, "earned": r.earned, "max_points": r.max_points,
              "status": r.status} for position, r in enumerate(responses)]
 
-    def work(session: Session) -> bool:
-        connection = session.connection()
+    def work(connection: Connection) -> bool:
         if connection.execute(_CLAIM, claim).rowcount != 1:
             return False
         if rows:  # one executemany
             connection.execute(_INSERT_RESPONSES, rows)
         return True
 
-    return _write(database, work)
+    return _write_core(database, work)
 
 
-_ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
 _CLAIM = (
     update(_ATTEMPTS)
     .where(_ATTEMPTS.c.id == bindparam("b_id"), _ATTEMPTS.c.submitted_at.is_(None))

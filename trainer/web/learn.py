@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
@@ -311,12 +312,37 @@ def _page_key(trainee: Trainee, public_id: str) -> tuple[int, str, int, str, str
             request.full_path)
 
 
+# Signing the session's CSRF token (HMAC and a timestamp) is redone for every page by Flask-WTF;
+# a worker keeps each session's signed token for a few minutes and gives it to the pages it serves
+# meanwhile (Flask-WTF returns what is in `g` under the field name). The token is then up to
+# SIGNED_TOKEN_TTL_S older when the page is served, against a 12-hour validity.
+SIGNED_TOKEN_TTL_S = 300.0
+_SIGNED_TOKENS: _Recent[str, tuple[float, str]] = _Recent(1024)
+
+
+def _page_csrf_token() -> str:
+    """Return this request's signed CSRF token, reusing the worker's recent signature of it."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(name)
+    now = time.monotonic()
+    if isinstance(raw, str) and name not in g:
+        found = _SIGNED_TOKENS.get(raw)
+        if found is not None and found[0] > now:
+            setattr(g, name, found[1])
+            return found[1]
+    token = str(generate_csrf())
+    raw = session.get(name)
+    if isinstance(raw, str):
+        _SIGNED_TOKENS.put(raw, (now + SIGNED_TOKEN_TTL_S, token))
+    return token
+
+
 def _cached_quiz_page(trainee: Trainee, public_id: str) -> str | None:
     """Return the cached page of an open attempt with this request's CSRF token, else None."""
     if "_flashes" in session:
         return None
     parts = _PAGES.get(_page_key(trainee, public_id))
-    return None if parts is None else str(generate_csrf()).join(parts)
+    return None if parts is None else _page_csrf_token().join(parts)
 
 
 def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object]) -> str:
@@ -324,7 +350,7 @@ def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object
     if "_flashes" in session:
         return render_template("learn/quiz.html", **context)
     name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = str(generate_csrf())  # puts the session's raw token in place first
+    token = _page_csrf_token()  # puts the session's raw token in place first
     setattr(g, name, _TOKEN_SLOT)  # what generate_csrf() returns while the page renders
     try:
         html = render_template("learn/quiz.html", **context)
