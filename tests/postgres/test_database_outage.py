@@ -16,9 +16,19 @@ from flask import Flask
 from pg_server import ThrowawayPostgres, free_port
 from sqlalchemy import func, select
 
-from trainer.store.attempts import create_participant, get_participant
+from trainer.store.attempts import (
+    AttemptScore,
+    GradedResponse,
+    PlannedQuestion,
+    attempt_state,
+    create_participant,
+    find_attempt,
+    get_participant,
+    start_attempt,
+    submit_attempt,
+)
 from trainer.store.database import Database, DatabaseUnavailable
-from trainer.store.models import Participant
+from trainer.store.models import Attempt, AttemptKind, Participant, Response
 from trainer.web import create_app
 from trainer.web.state import database
 
@@ -63,6 +73,63 @@ def test_reads_and_writes_ride_out_a_server_restart(
             assert session.scalar(select(func.count()).select_from(Participant)) == len(stored) + 1
         assert sorted(names) == sorted(f"trainee {n}" for n in range(len(stored)))
         assert unavailable <= 1
+    finally:
+        store.dispose()
+
+
+def test_submissions_and_quiz_reads_ride_out_a_server_restart(
+        postgres_server: ThrowawayPostgres, postgres_database_url: str) -> None:
+    """The quiz page's one-statement read and the submission's Core write wait out a restart."""
+    store = Database(postgres_database_url)
+    submitted: list[int] = []
+    unavailable = 0
+    restarted = threading.Event()
+
+    def restart() -> None:
+        time.sleep(0.3)
+        postgres_server.restart()
+        restarted.set()
+
+    def read_again(public_id: str) -> None:
+        nonlocal unavailable
+        for _ in range(2):
+            try:
+                state = attempt_state(store, participant.id, public_id)
+                found = find_attempt(store, participant.id, public_id)
+            except DatabaseUnavailable:
+                unavailable += 1  # a read cut by the shutdown is not retried: a 503, then again
+                continue
+            assert state is not None
+            assert state.submitted
+            assert found is not None
+            assert len(found.responses) == 1
+            return
+        raise AssertionError("the read failed twice")
+
+    try:
+        participant = create_participant(store, "ws", "trainee")
+        thread = threading.Thread(target=restart)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not restarted.is_set() or len(submitted) < 5:
+            assert time.monotonic() < deadline
+            attempt = start_attempt(
+                store, participant_id=participant.id, kind=AttemptKind.MODULE,
+                curriculum_id="c", module_id=f"m{len(submitted)}", module_hash="h",
+                questions=[PlannedQuestion(f"m{len(submitted)}", "q1", "qh")],
+                tokens={}, seed=1, pass_mark=50.0)
+            assert submit_attempt(
+                store, attempt.id, [GradedResponse(f"m{len(submitted)}", "q1", "qh", "a", 1.0,
+                                                   1.0, "correct")],
+                AttemptScore(1.0, 1.0, 100.0, True))
+            submitted.append(attempt.id)
+            read_again(attempt.public_id)
+        thread.join()
+        with store.read() as session:
+            assert session.scalar(select(func.count()).select_from(Attempt)
+                                  .where(Attempt.submitted_at.is_not(None))) == len(submitted)
+            assert session.scalar(select(func.count()).select_from(Response)) == len(submitted)
+        assert unavailable <= 2
     finally:
         store.dispose()
 

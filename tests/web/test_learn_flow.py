@@ -216,6 +216,25 @@ def test_forged_fields_change_nothing(open_quiz: Callable[..., Any], app: Flask,
     assert "Not passed: 0%" in html
 
 
+def test_another_attempts_tokens_are_refused_on_the_same_quiz(
+        open_quiz: Callable[..., Any], join: Join, app: Flask, right_answers: Callable[..., Any],
+        post_answers: Callable[..., Any]) -> None:
+    """Two attempts at one quiz share a form class; each accepts only its own tokens."""
+    alice, alice_url, alice_page = open_quiz()
+    bob, bob_url, bob_page = open_quiz(join("Bob"))
+    before = count(app, Response)
+    borrowed = right_answers(alice_page)
+    assert set(borrowed)
+    assert borrowed != right_answers(bob_page)
+    refused = post_answers(bob, bob_url, bob_page, borrowed)
+    assert refused.status_code == 400
+    assert "Choose one of the options shown." in refused.get_data(as_text=True)
+    assert count(app, Response) == before
+    assert post_answers(alice, alice_url, alice_page, borrowed).status_code == 303
+    assert post_answers(bob, bob_url, bob_page, right_answers(bob_page)).status_code == 303
+    assert "Passed with 100%" in bob.get(bob_url).get_data(as_text=True)
+
+
 def test_ordering_must_use_each_step_once(open_quiz: Callable[..., Any],
                                           post_answers: Callable[..., Any]) -> None:
     client, url, page = open_quiz()
