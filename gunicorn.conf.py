@@ -15,11 +15,14 @@ import os
 from typing import Any
 
 bind = os.environ.get("TRAINER_BIND", "127.0.0.1:8000")
-# Workers: processes (one app, one pool each); threads: requests served at once per worker while
-# others wait on the database's fsync.
+# Workers: processes (one app, one pool each), each serving one request at a time; the gthread
+# class still keeps idle keep-alive connections aside without tying up the worker. One thread per
+# worker, because the work is CPU-bound Python: with 4 threads, a thread holding the SQLite write
+# lock had to win the GIL back from the others after every statement, and the whole server
+# submitted 200 quizzes a second with a fifth of the CPU idle; with 1 it submitted 350 (bench/serve.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
 worker_class = "gthread"
-threads = int(os.environ.get("TRAINER_THREADS", "4"))
+threads = int(os.environ.get("TRAINER_THREADS", "1"))
 preload_app = False
 timeout = 30
 graceful_timeout = 30

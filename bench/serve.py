@@ -313,7 +313,7 @@ def main() -> int:
     parser.add_argument("--keepalive", action="store_true",
                         help="keep wrk's connections open (default: one request per connection)")
     parser.add_argument("--room", type=int, default=64, help="trainees whose quiz pages are read")
-    parser.add_argument("--attempts", type=int, default=3000,
+    parser.add_argument("--attempts", type=int, default=4500,
                         help="open attempts prepared for the submissions")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

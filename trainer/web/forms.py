@@ -122,7 +122,15 @@ def _make_field(kind: str, name: str) -> Field:
 
 
 class QuizForm(FlaskForm):  # type: ignore[misc]
-    """Base of generated quiz forms; see `build_quiz_form`."""
+    """Base of generated quiz forms; see `build_quiz_form`.
+
+    No CSRF field of its own: CSRFProtect has checked the token of every POST before the view runs
+    (and its failure keeps the answers, see learn.csrf_expired); a second check per form signed a
+    fresh token on every submission for nothing.
+    """
+
+    class Meta:
+        csrf = False
 
     question_fields: tuple[QuestionFields, ...] = ()
     allowed_tokens: Mapping[str, frozenset[str]] = {}
