@@ -8,10 +8,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+from pg_server import free_port
 from sqlalchemy import select
 
 from trainer.store import Database
 from trainer.store.attempts import (
+    _ATTEMPT_STATE,
     AttemptScore,
     GradedResponse,
     PlannedQuestion,
@@ -22,6 +25,7 @@ from trainer.store.attempts import (
     start_attempt,
     submit_attempt,
 )
+from trainer.store.database import DatabaseUnavailable
 from trainer.store.models import Attempt, AttemptKind, Response
 
 QUESTIONS = [PlannedQuestion("m", "q1", "h" * 64), PlannedQuestion("m", "q2", "i" * 64)]
@@ -50,6 +54,35 @@ def test_attempt_state_is_the_owners_only_and_follows_the_submission(store: Data
     state = attempt_state(store, alice.id, attempt.public_id)
     assert state is not None
     assert state.submitted
+
+
+def test_an_open_attempt_read_without_a_session_carries_its_whole_plan(store: Database) -> None:
+    participant = create_participant(store, "w", "Alice")
+    attempt = _start(store, participant.id)
+    found = find_attempt(store, participant.id, attempt.public_id)
+    assert found is not None
+    assert (found.id, found.public_id, found.kind, found.module_id, found.seed) == (
+        attempt.id, attempt.public_id, "module", "m", 7)
+    assert found.questions == [q.as_json() for q in QUESTIONS]
+    assert found.tokens == {"m/q1": {"a": "0badc0de"}}
+    assert found.pass_mark == 70
+    assert found.started_at is not None
+    assert not found.submitted
+    assert found.responses == []
+    assert find_attempt(store, participant.id + 1, attempt.public_id) is None
+
+
+def test_the_drivers_own_read_waits_briefly_then_reports_the_database_unavailable(
+        tmp_path: Path) -> None:
+    away = Database(f"postgresql+psycopg://trainer:x@127.0.0.1:{free_port()}/trainer")
+    away.read_wait_seconds = 0.2
+    began = time.monotonic()
+    try:
+        with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
+            away.read_values(_ATTEMPT_STATE, {"public_id": "p", "participant_id": 1})
+    finally:
+        away.dispose()
+    assert time.monotonic() - began < 5
 
 
 def test_responses_are_stored_as_given_json_null_and_lists_included(store: Database) -> None:

@@ -208,9 +208,9 @@ class AttemptState:
 
 def attempt_state(database: Database, participant_id: int, public_id: str) -> AttemptState | None:
     """Return the state of a participant's attempt; None for a missing one or anyone else's."""
-    row = database.read_row(_ATTEMPT_STATE, {"public_id": public_id,
-                                             "participant_id": participant_id})
-    return None if row is None else AttemptState(row.id, row.submitted_at is not None)
+    row = database.read_values(_ATTEMPT_STATE, {"public_id": public_id,
+                                                "participant_id": participant_id})
+    return None if row is None else AttemptState(int(row[0]), row[1] is not None)
 
 
 _ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
