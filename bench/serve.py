@@ -361,6 +361,9 @@ def main() -> int:
                 for name, lines, expected, once in (("hello", hello, 200, False),
                                                     ("quiz", pages, 200, False),
                                                     ("submit", remaining[:share], 303, True)):
+                    # wrk stops with up to `concurrency` requests still queued in the server:
+                    # let them drain, or the next window's first answers wait behind them.
+                    time.sleep(1)
                     run = wrk(work, port, name, concurrency, args.seconds, lines, expected,
                               once=once, close=close)
                     figures.setdefault((name, concurrency),

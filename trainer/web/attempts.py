@@ -9,11 +9,13 @@ trainer.quiz. Nothing presented before submission carries correctness, feedback 
 from __future__ import annotations
 
 import secrets
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -117,35 +119,77 @@ class PresentedAttempt:
         return sum(q.question.points for q in self.questions)
 
 
-def _choice_label(catalogue: Catalogue, question: Question, choice_id: str) -> Markup:
+def _choice_text(question: Question, choice_id: str) -> str:
     if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
-        text = next(o.text for o in question.options if o.id == choice_id)
-    elif isinstance(question, Matching):
-        text = next((p.match for p in question.pairs if p.id == choice_id), None) or next(
+        return next(o.text for o in question.options if o.id == choice_id)
+    if isinstance(question, Matching):
+        return next((p.match for p in question.pairs if p.id == choice_id), None) or next(
             d.text for d in question.distractors if d.id == choice_id)
+    if isinstance(question, Ordering):
+        return next(i.text for i in question.items if i.id == choice_id)
+    raise KeyError(choice_id)  # pragma: no cover - typed answers have no choices
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What a question shows, whatever the attempt: rendered once per worker and language."""
+
+    prompt: Markup
+    labels: dict[str, Markup]  # choice id -> label
+    field_labels: tuple[Markup, ...]  # matching: each pair's prompt; ordering: "Position n"
+    case: Section | None
+    case_body: Markup
+
+
+# Per catalogue (by identity: it is immutable, and its entries go when it does, e.g. after a
+# preview reload), keyed by (module id, question id, language shown, interface language).
+_SHOWN: dict[int, dict[tuple[str, str, str, str], _Shown]] = {}
+_SHOWN_LOCK = threading.Lock()
+
+
+def _shown_of(catalogue: Catalogue) -> dict[tuple[str, str, str, str], _Shown]:
+    with _SHOWN_LOCK:
+        found = _SHOWN.get(id(catalogue))
+        if found is None:
+            found = _SHOWN[id(catalogue)] = {}
+            weakref.finalize(catalogue, _SHOWN.pop, id(catalogue), None)
+        return found
+
+
+def _shown(catalogue: Catalogue, module: Module, question: Question, language: str) -> _Shown:
+    cache = _shown_of(catalogue)
+    key = (module.id, question.id, language, str(get_locale()))
+    found = cache.get(key)
+    if found is not None:
+        return found
+    labels = {c: Markup(catalogue.inline_html(_choice_text(question, c)))  # noqa: S704 - sanitised
+              for c in choice_ids(question)}
+    if isinstance(question, Matching):
+        field_labels = tuple(Markup(catalogue.inline_html(pair.prompt))  # noqa: S704 - sanitised
+                             for pair in question.pairs)
     elif isinstance(question, Ordering):
-        text = next(i.text for i in question.items if i.id == choice_id)
-    else:  # pragma: no cover - typed answers have no choices
-        raise KeyError(choice_id)
-    return Markup(catalogue.inline_html(text))  # noqa: S704 - sanitised when the content loaded
+        field_labels = tuple(Markup.escape(_("Position %(number)d", number=index))
+                             for index in range(1, len(question.items) + 1))
+    else:
+        field_labels = ()
+    case = _case(module, question)
+    found = _Shown(
+        prompt=Markup(catalogue.html(question.prompt)),  # noqa: S704 - sanitised at load
+        labels=labels, field_labels=field_labels, case=case,
+        case_body=Markup(catalogue.html(case.body if case else None)))  # noqa: S704
+    cache[key] = found  # a race renders it twice, the same
+    return found
 
 
-def _fields(catalogue: Catalogue, number: int, question: Question, order: list[str],
+def _fields(shown: _Shown, number: int, question: Question, order: list[str],
             tokens: dict[str, str]) -> QuestionFields:
     name = f"q{number}"
-    prompt = Markup(catalogue.html(question.prompt))  # noqa: S704 - sanitised at load
-    choices = tuple(Choice(tokens[c], _choice_label(catalogue, question, c)) for c in order)
-    if isinstance(question, Matching):
+    choices = tuple(Choice(tokens[c], shown.labels[c]) for c in order)
+    if isinstance(question, Matching | Ordering):
         return QuestionFields(question.kind, tuple(
-            FieldSpec(f"{name}-{index}", Markup(catalogue.inline_html(pair.prompt)),  # noqa: S704
-                      choices)
-            for index, pair in enumerate(question.pairs, start=1)))
-    if isinstance(question, Ordering):
-        return QuestionFields(question.kind, tuple(
-            FieldSpec(f"{name}-{index}", Markup.escape(_("Position %(number)d", number=index)),
-                      choices)
-            for index in range(1, len(question.items) + 1)))
-    return QuestionFields(question.kind, (FieldSpec(name, prompt, choices),))
+            FieldSpec(f"{name}-{index}", label, choices)
+            for index, label in enumerate(shown.field_labels, start=1)))
+    return QuestionFields(question.kind, (FieldSpec(name, shown.prompt, choices),))
 
 
 def _case(module: Module, question: Question) -> Section | None:
@@ -187,12 +231,11 @@ def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None
         if set(tokens) != set(choice_ids(question)):
             return None
         order = _order(module, question, str(attempt.seed))
-        case = _case(module, question)
+        shown = _shown(catalogue, module, question, language or "")
         presented.append(PresentedQuestion(
             number=number, module=module, question=question, planned=planned,
-            prompt=Markup(catalogue.html(question.prompt)),  # noqa: S704 - sanitised at load
-            case=case, case_body=Markup(catalogue.html(case.body if case else None)),  # noqa: S704
-            order=tuple(order), fields=_fields(catalogue, number, question, order, tokens)))
+            prompt=shown.prompt, case=shown.case, case_body=shown.case_body, order=tuple(order),
+            fields=_fields(shown, number, question, order, tokens)))
     return PresentedAttempt(tuple(presented), attempt.pass_mark)
 
 
