@@ -41,3 +41,20 @@ def test_a_cached_page_is_still_only_its_trainees(open_quiz: Callable[..., Any],
     bob = join("Bob")
     assert bob.get(url).status_code == 404
     assert client.get(url).status_code == 302  # no session: to the start page
+
+
+def test_a_sessions_signed_token_is_reused_briefly_and_never_shared(
+        open_quiz: Callable[..., Any], join: Callable[..., FlaskClient],
+        right_answers: Callable[..., Any]) -> None:
+    alice, alice_url, alice_page = open_quiz()
+    bob, bob_url, _bob_page = open_quiz(join("Bob"))
+    first = TOKEN.findall(alice.get(alice_url).get_data(as_text=True))
+    again = TOKEN.findall(alice.get(alice_url).get_data(as_text=True))
+    bobs = TOKEN.findall(bob.get(bob_url).get_data(as_text=True))
+    assert first
+    assert again == first  # signed once, served again within SIGNED_TOKEN_TTL_S
+    assert set(bobs).isdisjoint(first)  # each session's own token
+    stolen = alice.post(alice_url, data={**right_answers(alice_page), "csrf_token": bobs[0]})
+    assert stolen.status_code == 400  # Bob's token does not pass for Alice's session
+    kept = alice.post(alice_url, data={**right_answers(alice_page), "csrf_token": again[0]})
+    assert kept.status_code == 303
