@@ -17,7 +17,7 @@ from flask_babel import format_datetime, format_decimal
 
 from trainer.content.catalogue import load_catalogue
 from trainer.store.database import Database, database_url_for
-from trainer.web import errors, i18n, learn, security, state
+from trainer.web import errors, i18n, learn, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.trainer import register_trainer
 
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     register_config(app, config)
+    sessions.register_sessions(app)
     i18n.register_i18n(app)
     security.register_security(app)
     register_catalogue(app)

@@ -1,0 +1,64 @@
+"""Flask's signed-cookie sessions, with each worker remembering the cookies it verified lately.
+
+Verifying a session cookie (HMAC key derivation and check, base64, zlib, JSON) was a fifth of the
+CPU of a cached quiz page view, and a trainee sends the same cookie with every page until the
+session changes. So a verified cookie's data is kept for `VERIFIED_TTL_S` per app (one app per
+worker), keyed by the exact cookie string: the same string verifies the same way, and never past
+the cookie's own expiry. Entries are deep copies both ways, so a request that changes its session
+in place (a flashed message) cannot change what the next request with that cookie gets.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+VERIFIED_TTL_S = 60.0
+VERIFIED_CACHE_SIZE = 2048
+
+
+class RecentCookieSessionInterface(SecureCookieSessionInterface):
+    """SecureCookieSessionInterface that skips verifying a cookie it verified a moment ago."""
+
+    def __init__(self) -> None:
+        self._verified: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Return the request's session: from the worker's recent verifications, or verified."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        now = time.monotonic()
+        with self._lock:
+            found = self._verified.get(value)
+            if found is not None and found[0] > now:
+                self._verified.move_to_end(value)
+                return self.session_class(copy.deepcopy(found[1]))
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        left = signed_at.timestamp() + max_age - time.time()
+        with self._lock:
+            self._verified[value] = (now + min(VERIFIED_TTL_S, left), copy.deepcopy(data))
+            self._verified.move_to_end(value)
+            while len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return self.session_class(data)
+
+
+def register_sessions(app: Flask) -> None:
+    """Give the app its own session interface (and so its own cache of verified cookies)."""
+    app.session_interface = RecentCookieSessionInterface()
