@@ -48,6 +48,7 @@ def dashboard_url(tmp_path: Path) -> Iterator[str]:
 
 def _look(page: Page, shots: Path, name: str) -> dict[str, Any]:
     """Screenshot the page and measure what a right-to-left page must get right."""
+    page.wait_for_load_state("load")  # after a click: measure the styled page
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     return page.evaluate("""() => {
         const h1 = document.querySelector('main h1').getBoundingClientRect();

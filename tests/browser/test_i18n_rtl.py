@@ -44,6 +44,7 @@ def _walk(page: Page, base_url: str, language: str, shots: Path, width: int) -> 
     seen: dict[str, Any] = {}
 
     def look(name: str) -> None:
+        page.wait_for_load_state("load")  # after a click: measure the styled page
         page.screenshot(path=str(shots / f"{language}-{width}-{name}.png"), full_page=True)
         seen[name] = {
             "lang": page.evaluate("document.documentElement.lang"),

@@ -222,6 +222,9 @@ def test_sample_pages_fit_a_phone_and_a_laptop(browser: Browser, sample_url: str
     page = context.new_page()
 
     def check(name: str) -> None:
+        # A click starts a navigation; measured before the new page's stylesheet applies, the
+        # unstyled page is wider (that made this test flaky once the server answered faster).
+        page.wait_for_load_state("load")
         overflow = page.evaluate("document.documentElement.scrollWidth")
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         assert overflow <= width, f"{name} is {overflow}px wide at {width}px"
