@@ -37,21 +37,26 @@ pytestmark = pytest.mark.postgres
 WEB_DATA = Path(__file__).resolve().parent.parent / "web" / "data"
 
 
+def _restart_soon(server: ThrowawayPostgres) -> tuple[threading.Thread, threading.Event]:
+    """Return a thread that restarts `server` 0.3 s after it starts, and the event it then sets."""
+    restarted = threading.Event()
+
+    def restart() -> None:
+        time.sleep(0.3)
+        server.restart()
+        restarted.set()
+
+    return threading.Thread(target=restart), restarted
+
+
 def test_reads_and_writes_ride_out_a_server_restart(
         postgres_server: ThrowawayPostgres, postgres_database_url: str) -> None:
     store = Database(postgres_database_url)
     stored: list[str] = []
     unavailable = 0
-    restarted = threading.Event()
-
-    def restart() -> None:
-        time.sleep(0.3)
-        postgres_server.restart()
-        restarted.set()
-
     try:
         create_participant(store, "ws", "before")  # fills the pool with soon-dead connections
-        thread = threading.Thread(target=restart)
+        thread, restarted = _restart_soon(postgres_server)
         thread.start()
         deadline = time.monotonic() + 30
         while not restarted.is_set() or len(stored) < 5:
@@ -83,13 +88,6 @@ def test_submissions_and_quiz_reads_ride_out_a_server_restart(
     store = Database(postgres_database_url)
     submitted: list[int] = []
     unavailable = 0
-    restarted = threading.Event()
-
-    def restart() -> None:
-        time.sleep(0.3)
-        postgres_server.restart()
-        restarted.set()
-
     def read_again(public_id: str) -> None:
         nonlocal unavailable
         for _ in range(2):
@@ -108,7 +106,7 @@ def test_submissions_and_quiz_reads_ride_out_a_server_restart(
 
     try:
         participant = create_participant(store, "ws", "trainee")
-        thread = threading.Thread(target=restart)
+        thread, restarted = _restart_soon(postgres_server)
         thread.start()
         deadline = time.monotonic() + 30
         while not restarted.is_set() or len(submitted) < 5:

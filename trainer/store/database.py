@@ -145,25 +145,16 @@ class Database:
                 logger.warning("connection lost after a read: %s", exc.orig)
 
     def read_row(self, statement: Executable, parameters: dict[str, Any]) -> Row[Any] | None:
-        """Run one SELECT and return its first row: the cheapest read, for the hottest pages.
+        """Run one SELECT and return its first row, types converted: a cheap read for hot pages.
 
         No session and, on SQLite, no explicit BEGIN (a single statement reads one consistent
         snapshot on its own). Waits and errors as `read`.
         """
-        deadline = time.monotonic() + self.read_wait_seconds
-        pause = FIRST_PAUSE_S
-        while True:
-            try:
-                with self._single.connect() as connection:
-                    return connection.execute(statement, parameters).first()
-            except OperationalError as exc:
-                if (not (exc.connection_invalidated or self._is_transient(exc))
-                        or time.monotonic() + pause > deadline):
-                    raise DatabaseUnavailable(
-                        f"the database cannot be reached: {exc.orig}") from exc
-                logger.warning("database unreachable (%s); trying again in %.2f s", exc.orig, pause)
-                time.sleep(pause)
-                pause = min(2 * pause, LONGEST_PAUSE_S)
+        def first_row() -> Row[Any] | None:
+            with self._single.connect() as connection:
+                return connection.execute(statement, parameters).first()
+
+        return self._waiting(first_row)
 
     def read_values(self, statement: Executable, parameters: dict[str, Any]
                     ) -> tuple[Any, ...] | None:
@@ -176,21 +167,7 @@ class Database:
         """
         sql, names = self._compiled(statement)
         arguments: Any = parameters if names is None else tuple(parameters[n] for n in names)
-        deadline = time.monotonic() + self.read_wait_seconds
-        pause = FIRST_PAUSE_S
-        while True:
-            try:
-                return self._fetch_one(sql, arguments)
-            except self._read_errors as exc:
-                cause = getattr(exc, "orig", exc)
-                transient = (not isinstance(exc, OperationalError) or exc.connection_invalidated
-                             or self._is_transient(exc))
-                if not transient or time.monotonic() + pause > deadline:
-                    raise DatabaseUnavailable(
-                        f"the database cannot be reached: {cause}") from exc
-                logger.warning("database unreachable (%s); trying again in %.2f s", cause, pause)
-                time.sleep(pause)
-                pause = min(2 * pause, LONGEST_PAUSE_S)
+        return self._waiting(lambda: self._fetch_one(sql, arguments))
 
     def _fetch_one(self, sql: str, arguments: Any) -> tuple[Any, ...] | None:
         connection = self.engine.raw_connection()  # SQLAlchemy's errors when it cannot connect
@@ -220,19 +197,30 @@ class Database:
 
     def _connect(self, session: Session) -> None:
         """Give `session` a live connection, waiting up to read_wait_seconds for the server."""
+        self._waiting(session.connection, after_failure=session.rollback)
+
+    def _waiting(self, read: Callable[[], T], after_failure: Callable[[], object] | None = None
+                 ) -> T:
+        """Run `read`; while the database cannot be reached, try again for read_wait_seconds.
+
+        Then, or at once for an error that waiting cannot cure, raise DatabaseUnavailable.
+        `after_failure` runs after each failed try (a session's rollback).
+        """
         deadline = time.monotonic() + self.read_wait_seconds
         pause = FIRST_PAUSE_S
         while True:
             try:
-                session.connection()
-                return
-            except OperationalError as exc:
-                session.rollback()
-                if (not (exc.connection_invalidated or self._is_transient(exc))
-                        or time.monotonic() + pause > deadline):
+                return read()
+            except self._read_errors as exc:
+                if after_failure is not None:
+                    after_failure()
+                cause = getattr(exc, "orig", exc)
+                transient = (not isinstance(exc, OperationalError) or exc.connection_invalidated
+                             or self._is_transient(exc))
+                if not transient or time.monotonic() + pause > deadline:
                     raise DatabaseUnavailable(
-                        f"the database cannot be reached: {exc.orig}") from exc
-                logger.warning("database unreachable (%s); trying again in %.2f s", exc.orig, pause)
+                        f"the database cannot be reached: {cause}") from exc
+                logger.warning("database unreachable (%s); trying again in %.2f s", cause, pause)
                 time.sleep(pause)
                 pause = min(2 * pause, LONGEST_PAUSE_S)
 
