@@ -12,8 +12,6 @@ import fcntl
 import os
 import secrets
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from trainer.recent import Recent
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
@@ -143,28 +142,20 @@ def create_participant(database: Database, workshop_id: str, display_name: str) 
 # seen within PARTICIPANT_TTL_S. Unknown ids are never cached.
 PARTICIPANT_TTL_S = 30.0
 PARTICIPANT_CACHE_SIZE = 1024
-_PARTICIPANTS: OrderedDict[tuple[int, str], tuple[float, Participant]] = OrderedDict()
-_PARTICIPANTS_LOCK = threading.Lock()
+_PARTICIPANTS: Recent[tuple[int, str], Participant] = Recent(PARTICIPANT_CACHE_SIZE)
 
 
 def get_participant(database: Database, public_id: str) -> Participant | None:
     """Return the participant with this public id, if any (detached, read-only)."""
     key = (id(database), public_id)
-    now = time.monotonic()
-    with _PARTICIPANTS_LOCK:
-        found = _PARTICIPANTS.get(key)
-        if found is not None and found[0] > now:
-            _PARTICIPANTS.move_to_end(key)
-            return found[1]
+    found = _PARTICIPANTS.get(key)
+    if found is not None:
+        return found
     with database.read() as session:
         participant = session.scalar(
             select(Participant).where(Participant.public_id == public_id))
     if participant is not None:
-        with _PARTICIPANTS_LOCK:
-            _PARTICIPANTS[key] = (now + PARTICIPANT_TTL_S, participant)
-            _PARTICIPANTS.move_to_end(key)
-            while len(_PARTICIPANTS) > PARTICIPANT_CACHE_SIZE:
-                _PARTICIPANTS.popitem(last=False)
+        _PARTICIPANTS.put(key, participant, ttl=PARTICIPANT_TTL_S)
     return participant
 
 

@@ -16,10 +16,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-import time
-from collections import OrderedDict
-from typing import Generic, TypeVar
 
 from flask import (
     Blueprint,
@@ -41,6 +37,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from trainer.content.models import Curriculum, Module, Workshop
+from trainer.recent import Recent
 from trainer.store.attempts import (
     attempt_state,
     create_participant,
@@ -71,8 +68,6 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("learn", __name__)
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 TESTS = {"pre": AttemptKind.PRE, "post": AttemptKind.POST}
 PageResult = str | tuple[str, int] | WerkzeugResponse
@@ -266,35 +261,12 @@ def _own_attempt(trainee: Trainee, public_id: str) -> Attempt:
     return attempt
 
 
-class _Recent(Generic[K, V]):
-    """A small thread-safe LRU mapping, one per worker."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: K, value: V) -> V:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-
 # What an attempt shows depends only on the attempt (questions, tokens, seed, all fixed when it
 # starts), the catalogue and the interface language, so each worker keeps the most recent ones:
 # presenting and rendering the questions is most of the time a quiz page takes.
 CACHE_SIZE = 512
-_PRESENTED: _Recent[tuple[int, str, str], quiz.PresentedAttempt] = _Recent(CACHE_SIZE)
-_FRAGMENTS: _Recent[tuple[int, str, str], Markup] = _Recent(CACHE_SIZE)
+_PRESENTED: Recent[tuple[int, str, str], quiz.PresentedAttempt] = Recent(CACHE_SIZE)
+_FRAGMENTS: Recent[tuple[int, str, str], Markup] = Recent(CACHE_SIZE)
 
 
 # A whole untouched quiz page is the same on every view but for its CSRF tokens (the session's,
@@ -303,7 +275,7 @@ _FRAGMENTS: _Recent[tuple[int, str, str], Markup] = _Recent(CACHE_SIZE)
 # and joins the parts with a fresh token. Pages with flashed messages are never cached or served
 # from the cache. Anything else a template adds to the quiz page must depend only on the key.
 PAGE_CACHE_SIZE = 256
-_PAGES: _Recent[tuple[int, str, int, str, str], tuple[str, ...]] = _Recent(PAGE_CACHE_SIZE)
+_PAGES: Recent[tuple[int, str, int, str, str], tuple[str, ...]] = Recent(PAGE_CACHE_SIZE)
 _TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
 
 
@@ -317,23 +289,22 @@ def _page_key(trainee: Trainee, public_id: str) -> tuple[int, str, int, str, str
 # meanwhile (Flask-WTF returns what is in `g` under the field name). The token is then up to
 # SIGNED_TOKEN_TTL_S older when the page is served, against a 12-hour validity.
 SIGNED_TOKEN_TTL_S = 300.0
-_SIGNED_TOKENS: _Recent[str, tuple[float, str]] = _Recent(1024)
+_SIGNED_TOKENS: Recent[str, str] = Recent(1024)
 
 
 def _page_csrf_token() -> str:
     """Return this request's signed CSRF token, reusing the worker's recent signature of it."""
     name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     raw = session.get(name)
-    now = time.monotonic()
     if isinstance(raw, str) and name not in g:
         found = _SIGNED_TOKENS.get(raw)
-        if found is not None and found[0] > now:
-            setattr(g, name, found[1])
-            return found[1]
+        if found is not None:
+            setattr(g, name, found)
+            return found
     token = str(generate_csrf())
     raw = session.get(name)
     if isinstance(raw, str):
-        _SIGNED_TOKENS.put(raw, (now + SIGNED_TOKEN_TTL_S, token))
+        _SIGNED_TOKENS.put(raw, token, ttl=SIGNED_TOKEN_TTL_S)
     return token
 
 

@@ -11,14 +11,14 @@ in place (a flashed message) cannot change what the next request with that cooki
 from __future__ import annotations
 
 import copy
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
+
+from trainer.recent import Recent
 
 VERIFIED_TTL_S = 60.0
 VERIFIED_CACHE_SIZE = 2048
@@ -28,8 +28,7 @@ class RecentCookieSessionInterface(SecureCookieSessionInterface):
     """SecureCookieSessionInterface that skips verifying a cookie it verified a moment ago."""
 
     def __init__(self) -> None:
-        self._verified: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified: Recent[str, dict[str, Any]] = Recent(VERIFIED_CACHE_SIZE)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Return the request's session: from the worker's recent verifications, or verified."""
@@ -39,23 +38,16 @@ class RecentCookieSessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        now = time.monotonic()
-        with self._lock:
-            found = self._verified.get(value)
-            if found is not None and found[0] > now:
-                self._verified.move_to_end(value)
-                return self.session_class(copy.deepcopy(found[1]))
+        found = self._verified.get(value)
+        if found is not None:
+            return self.session_class(copy.deepcopy(found))
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
         left = signed_at.timestamp() + max_age - time.time()
-        with self._lock:
-            self._verified[value] = (now + min(VERIFIED_TTL_S, left), copy.deepcopy(data))
-            self._verified.move_to_end(value)
-            while len(self._verified) > VERIFIED_CACHE_SIZE:
-                self._verified.popitem(last=False)
+        self._verified.put(value, copy.deepcopy(data), ttl=min(VERIFIED_TTL_S, left))
         return self.session_class(data)
 
 
