@@ -18,7 +18,7 @@ from pathlib import Path
 
 from trainer.content.catalogue import load_catalogue
 from trainer.content.scaffold import module_skeleton
-from trainer.web.author import PreviewState
+from trainer.web.author.views import PreviewState
 
 REPEATS = 7
 

@@ -2,7 +2,9 @@
 
 Entries may carry a lifetime (`put(..., ttl=seconds)`), after which `get` no longer returns them.
 Used for what a worker keeps between requests (rendered quiz pages, verified session cookies,
-participants); none of it is ever the only copy of anything.
+participants); none of it is ever the only copy of anything. The web app keeps its caches together
+in `trainer.web.caches` (one set per app); the store keeps its one on the `Database`. The clock is
+injectable so lifetimes can be tested without sleeping.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -19,8 +22,9 @@ V = TypeVar("V")
 class Recent(Generic[K, V]):
     """At most `size` entries; the least recently used is dropped first."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.size = size
+        self._clock = clock
         self._items: OrderedDict[K, tuple[float | None, V]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -31,7 +35,7 @@ class Recent(Generic[K, V]):
             if found is None:
                 return None
             expires, value = found
-            if expires is not None and expires <= time.monotonic():
+            if expires is not None and expires <= self._clock():
                 del self._items[key]
                 return None
             self._items.move_to_end(key)
@@ -39,10 +43,20 @@ class Recent(Generic[K, V]):
 
     def put(self, key: K, value: V, ttl: float | None = None) -> V:
         """Keep `value` for `key` (for `ttl` seconds, if given) and return it."""
-        expires = None if ttl is None else time.monotonic() + ttl
+        expires = None if ttl is None else self._clock() + ttl
         with self._lock:
             self._items[key] = (expires, value)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        """Return how many entries are kept (expired ones included until looked up)."""
+        with self._lock:
+            return len(self._items)

@@ -20,7 +20,7 @@ from test_dashboard_browser import CURRICULUM, MODULE, _trainee
 from trainer.store.accounts import create_trainer
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
-from trainer.web.author import create_preview_app
+from trainer.web.author.views import create_preview_app
 from trainer.web.state import database
 
 pytestmark = pytest.mark.browser

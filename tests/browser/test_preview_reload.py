@@ -11,7 +11,7 @@ from browser_support import serving
 from playwright.sync_api import Browser, Page, expect
 
 from trainer.content.scaffold import module_skeleton
-from trainer.web.author import create_preview_app
+from trainer.web.author.views import create_preview_app
 
 pytestmark = pytest.mark.browser
 

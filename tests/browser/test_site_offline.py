@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from trainer.content.catalogue import Catalogue, load_catalogue
-from trainer.export.results_file import parse_results_file
 from trainer.export.site import build_site, write_site
+from trainer.interchange.results_file import parse_results_file
 from trainer.quiz.grading import grade
 
 pytestmark = pytest.mark.browser

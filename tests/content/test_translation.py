@@ -9,8 +9,8 @@ import pytest
 
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Matching, Numeric, Ordering, ShortAnswer, SingleChoice
-from trainer.content.translation import Translations, load_translations, translation_issues
-from trainer.content.translation_files import translation_skeleton
+from trainer.content.translation.files import translation_skeleton
+from trainer.content.translation.overlay import Translations, load_translations, translation_issues
 from trainer.quiz.grading import grade
 
 SAMPLE = [

@@ -11,7 +11,7 @@ import pytest
 
 from trainer.content.catalogue import load_catalogue
 from trainer.content.loader import read_file
-from trainer.content.translation import MODULE_SHAPE, Shape, load_translations
+from trainer.content.translation.overlay import MODULE_SHAPE, Shape, load_translations
 from trainer.quiz.normalise import normalise_text
 
 LANGUAGES = ("fr", "ar")

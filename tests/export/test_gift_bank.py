@@ -19,7 +19,7 @@ from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Module
 from trainer.errors import ContentError
 from trainer.export.gift import escape_gift, module_gift
-from trainer.export.gift_import import gift_to_module, parse_gift
+from trainer.interchange.gift_import import gift_to_module, parse_gift
 
 REPO = Path(__file__).resolve().parents[2]
 GIFT_PEGJS = REPO / "node_modules" / "gift-pegjs"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from trainer.export.results_file import ResultsFileError, parse_results_file
+from trainer.interchange.results_file import ResultsFileError, parse_results_file
 
 HASH = "a" * 64
 GOOD: dict[str, Any] = {

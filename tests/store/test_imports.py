@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from trainer.content.catalogue import Catalogue, load_catalogue
-from trainer.export.results_file import MAX_BYTES
+from trainer.interchange.results_file import MAX_BYTES
+from trainer.services.results_import import ImportReport, import_results
 from trainer.store import Database
 from trainer.store.imports import is_offline
 from trainer.store.models import Attempt, Participant, Response
 from trainer.store.results import workshop_participants
-from trainer.web.results_import import ImportReport, import_results
 
 LEARNER = "5f0c2a9e1b7d4c3a8e6f0d1c2b3a4958"
 

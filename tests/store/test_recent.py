@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from trainer.recent import Recent
 
 
@@ -18,10 +16,22 @@ def test_the_least_recently_used_entry_goes_first() -> None:
 
 
 def test_an_entry_with_a_lifetime_is_gone_after_it() -> None:
-    recent: Recent[str, str] = Recent(8)
+    now = [100.0]
+    recent: Recent[str, str] = Recent(8, clock=lambda: now[0])
     assert recent.put("kept", "x") == "x"
-    recent.put("brief", "y", ttl=0.05)
+    recent.put("brief", "y", ttl=5.0)
+    now[0] = 104.9
     assert recent.get("brief") == "y"
-    time.sleep(0.1)
+    now[0] = 105.0
     assert recent.get("brief") is None
     assert recent.get("kept") == "x"
+
+
+def test_clear_forgets_everything() -> None:
+    recent: Recent[str, int] = Recent(4)
+    recent.put("a", 1)
+    recent.put("b", 2)
+    assert len(recent) == 2
+    recent.clear()
+    assert len(recent) == 0
+    assert recent.get("a") is None

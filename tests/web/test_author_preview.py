@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from trainer.cli.author import new, preview
 from trainer.content.scaffold import module_skeleton
-from trainer.web.author import PREVIEW, PreviewState, create_preview_app
+from trainer.web.author.views import PREVIEW, PreviewState, create_preview_app
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
@@ -226,7 +226,7 @@ def _translate(root: Path) -> Path:
     """Write a French translation of alpha: title translated, an objective stale, a section
     unstamped (missing), the rest stamped from the source text; return its file."""
     from trainer.content.loader import load_module
-    from trainer.content.translation_files import translation_skeleton
+    from trainer.content.translation.files import translation_skeleton
 
     source = load_module(root / "modules" / "alpha.yaml", "alpha.yaml").model
     text = translation_skeleton(source, "fr", stamped=True)

@@ -19,8 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from trainer.content.catalogue import load_catalogue
+from trainer.services.certificates import module_title
 from trainer.store.accounts import create_trainer
-from trainer.web.dashboard_certificates import module_title
 from trainer.web.state import database
 
 PASSWORD = "a long enough password"

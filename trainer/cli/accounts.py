@@ -8,41 +8,39 @@ with a generated password and prints that password, once.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 
 from trainer.errors import StoreError, TrainerError
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from trainer.store.database import Database
 
 
-def _bare_app() -> Flask:
-    """Return an app holding only the configuration (no content, no blueprints), or exit 1."""
-    from trainer.web.config import load_config  # noqa: PLC0415 - Flask only when this runs
+def settings_or_exit() -> tuple[dict[str, Any], Path]:
+    """Return the settings and the instance folder the web app would use, or exit 1."""
+    from trainer.settings import instance_path, read_settings  # noqa: PLC0415
 
-    instance_path = os.environ.get("TRAINER_INSTANCE_PATH")
-    app = Flask("trainer.web", instance_path=str(Path(instance_path).resolve()) if instance_path
-                else None, instance_relative_config=True)
+    instance = instance_path()
     try:
-        load_config(app, None)
+        return read_settings(instance), instance
     except TrainerError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from None
-    return app
 
 
-def _database(app: Flask) -> Database:
+def open_database(settings: dict[str, Any], instance: Path) -> Database:
+    """Open (and migrate) the database these settings name, or exit 1."""
     from trainer.store.database import Database, database_url_for  # noqa: PLC0415
     from trainer.store.migrate import upgrade  # noqa: PLC0415
 
-    url = app.config.get("DATABASE_URL") or database_url_for(app.instance_path)
+    url = settings.get("DATABASE_URL") or database_url_for(instance)
     try:
         upgrade(url)
     except (StoreError, OSError) as exc:
@@ -92,7 +90,7 @@ def create_trainer_command(username: str, password_stdin: bool, generate: bool) 
     if password_stdin and generate:
         raise click.UsageError("use either --password-stdin or --generate, not both")
     password, generated = _read_password(password_stdin, generate)
-    database = _database(_bare_app())
+    database = open_database(*settings_or_exit())
     try:
         trainer = create_trainer(database, username, password)
     except AccountError as exc:
@@ -112,12 +110,21 @@ def verify_command(code: str) -> None:
 
     Exit status 0 when the certificate is valid, 1 when it is not.
     """
-    from trainer.web.dashboard_certificates import check_code  # noqa: PLC0415
+    from trainer.services.certificates import (  # noqa: PLC0415
+        NoCertificateKey,
+        certificate_key,
+        check_code,
+    )
 
-    app = _bare_app()
-    database = _database(app)
+    settings, instance = settings_or_exit()
     try:
-        verified = check_code(app, database, code)
+        key: bytes | None = certificate_key(settings.get("TRAINER_CERTIFICATE_KEY"), instance,
+                                            create=False)
+    except NoCertificateKey:
+        key = None
+    database = open_database(settings, instance)
+    try:
+        verified = check_code(key, database, code)
     finally:
         database.dispose()
     if not verified.valid:

@@ -114,7 +114,7 @@ def preview(root: Path, port: int) -> None:
 
     Listens on 127.0.0.1 only: the pages show answer keys.
     """
-    from trainer.web.author import create_preview_app  # noqa: PLC0415 - Flask only when previewing
+    from trainer.web.author.views import create_preview_app  # noqa: PLC0415 - Flask only when previewing
 
     if not (root / MODULES_DIR).is_dir():
         click.echo(f"error: no '{MODULES_DIR}/' folder in {root}: is this a content root?", err=True)

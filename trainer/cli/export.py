@@ -15,10 +15,10 @@ from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Module, Workshop, is_slug
 from trainer.errors import ContentError, TrainerError
 from trainer.export.gift import modules_gift
-from trainer.export.gift_import import gift_to_module, module_yaml
 from trainer.export.moodle_xml import modules_moodle_xml
 from trainer.export.scorm import build_scorm
 from trainer.export.site import build_site, site_zip, write_site
+from trainer.interchange.gift_import import gift_to_module, module_yaml
 
 _ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                      show_default=True, help="Content root for a module id.")

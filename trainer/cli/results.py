@@ -2,18 +2,18 @@
 
 Reads the same configuration as the web app (DATABASE_URL, TRAINER_CONTENT_ROOT,
 TRAINER_INSTANCE_PATH) and calls the function the dashboard upload calls
-(trainer.web.results_import.import_results), so both check, re-grade and store alike.
+(trainer.services.results_import.import_results), without starting the web app, so both
+check, re-grade and store alike.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from trainer.errors import ContentError, StoreError, TrainerError
-from trainer.export.results_file import MAX_BYTES
+from trainer.interchange.results_file import MAX_BYTES
 
 
 def _fail(message: str) -> SystemExit:
@@ -46,27 +46,25 @@ def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
     the browser's claim); an attempt taken against questions that have changed since is refused.
     Importing a file twice adds nothing. Exit status 1 when a file or an attempt was refused.
     """
-    from trainer.store.migrate import upgrade  # noqa: PLC0415 - Flask only when this runs
-    from trainer.web import create_app  # noqa: PLC0415
-    from trainer.web.results_import import import_results  # noqa: PLC0415
-    from trainer.web.state import catalogue, database  # noqa: PLC0415
+    from trainer.cli.accounts import open_database, settings_or_exit  # noqa: PLC0415
+    from trainer.content.catalogue import load_catalogue  # noqa: PLC0415
+    from trainer.services.results_import import import_results  # noqa: PLC0415
 
-    overrides: dict[str, Any] = {}
-    if content_root is not None:
-        overrides["TRAINER_CONTENT_ROOT"] = str(content_root)
+    settings, instance = settings_or_exit()
+    root = content_root or Path(settings["TRAINER_CONTENT_ROOT"])
     try:
-        app = create_app(overrides)
-        upgrade(app.config["DATABASE_URL"])
+        catalogue = load_catalogue(root)
     except ContentError as exc:
         for issue in exc.issues:
             click.echo(str(issue), err=True)
         raise _fail("the content has problems: fix them (see `trainer check`)") from None
     except (TrainerError, OSError) as exc:
         raise _fail(str(exc)) from None
+    database = open_database(settings, instance)
     failed = False
     try:
         for path in files:
-            report = import_results(database(app), catalogue(app), _read(path), workshop_id,
+            report = import_results(database, catalogue, _read(path), workshop_id,
                                     source=str(path))
             for line in report.lines():
                 click.echo(line)
@@ -74,6 +72,6 @@ def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
     except StoreError as exc:
         raise _fail(f"the database refused the import: {exc}") from None
     finally:
-        database(app).dispose()
+        database.dispose()
     if failed:
         raise SystemExit(1)

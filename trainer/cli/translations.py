@@ -8,8 +8,8 @@ import click
 
 from trainer.content.catalogue import MODULES_DIR, Catalogue, load_catalogue
 from trainer.content.models import is_slug
-from trainer.content.translation import LANGUAGE_FOLDER, Translations
-from trainer.content.translation_files import stamp_text, translation_skeleton
+from trainer.content.translation.files import stamp_text, translation_skeleton
+from trainer.content.translation.overlay import LANGUAGE_FOLDER, Translations
 from trainer.errors import ContentError, TrainerError
 
 _ROOT_OPTION = click.option(

@@ -8,13 +8,15 @@ message, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 
 from trainer.cli.accounts import announce_first_trainer
 from trainer.errors import ContentError, StoreError, TrainerError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def _app(content_root: Path | None) -> Flask:

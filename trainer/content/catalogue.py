@@ -32,7 +32,7 @@ from trainer.content.models import (
     Workshop,
     content_hash,
 )
-from trainer.content.translation import Translations, load_translations
+from trainer.content.translation.overlay import Translations, load_translations
 from trainer.content.validate import validate_content
 from trainer.errors import ContentError, Issue
 

@@ -31,6 +31,7 @@ from trainer.content.models import (
     ShortAnswer,
     TrueFalse,
 )
+from trainer.quiz.normalise import format_number
 
 __all__ = ["GiftExport", "METADATA_PREFIX", "escape_gift", "module_gift", "modules_gift"]
 
@@ -59,8 +60,6 @@ def escape_gift(text: str) -> str:
     return "".join(out)
 
 
-def _number(value: float) -> str:
-    return f"{value:.12g}"
 
 
 def _weight(fraction: float) -> str:
@@ -102,9 +101,9 @@ def _answers(question: Question) -> str | None:
         return "\n".join(lines)
     if isinstance(question, Numeric):
         if question.answer is not None:
-            return f"#{_number(question.answer)}:{_number(abs(question.tolerance))}"
+            return f"#{format_number(question.answer)}:{format_number(abs(question.tolerance))}"
         assert question.range is not None  # validation requires answer or range  # noqa: S101
-        return f"#{_number(question.range.min)}..{_number(question.range.max)}"
+        return f"#{format_number(question.range.min)}..{format_number(question.range.max)}"
     if isinstance(question, Matching):
         lines = [f"={escape_gift(p.prompt.replace('->', '→'))} -> {escape_gift(p.match)}"
                  for p in question.pairs]

@@ -17,13 +17,10 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval
 from markupsafe import Markup
 
 from trainer.content.catalogue import MODULES_DIR, Catalogue
@@ -45,7 +42,8 @@ from trainer.export.pdf import (
     render_document,
 )
 from trainer.export.print_templates import css_content, print_environment
-from trainer.locales import gettext_for, text_direction
+from trainer.locales import format_dates, gettext_for, language_name_in, text_direction
+from trainer.quiz.normalise import format_number
 
 __all__ = [
     "Edition",
@@ -63,8 +61,6 @@ logger = logging.getLogger(__name__)
 
 ASSETS_DIR = "assets"
 # Dates in international (day month year) order for English, as UN documents write them.
-_DATE_LOCALES = {"en": "en_GB"}
-
 Gettext = Callable[[str], str]
 
 
@@ -233,37 +229,12 @@ def _module_views(catalogue: Catalogue, modules: Sequence[Module], letters: tupl
     return views
 
 
-def _parse_date(value: str) -> tuple[date, bool]:
-    """Return the date and whether its day is known (`YYYY-MM` dates have no day)."""
-    parts = [int(part) for part in value.split("-")]
-    return date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1), len(parts) == 3
-
-
-def format_dates(start: str, end: str, locale: str = "en") -> str:
-    """Return a workshop's dates for people: "16–20 May 2017", "March 2016"."""
-    locale = _DATE_LOCALES.get(locale, locale)
-    first, first_day = _parse_date(start)
-    last, last_day = _parse_date(end)
-    if first_day and last_day:
-        if first == last:
-            return format_date(first, "d MMMM y", locale=locale)
-        return format_interval(first, last, "yMMMMd", locale=locale)
-    if (first.year, first.month) == (last.year, last.month):
-        return format_date(first, "MMMM y", locale=locale)
-    return format_interval(first, last, "yMMMM", locale=locale)
-
-
 def _language_name(code: str, locale: str) -> str:
-    try:
-        name = Locale.parse(locale).languages.get(code)
-    except (UnknownLocaleError, ValueError):
-        name = None
-    return name[:1].upper() + name[1:] if name else code
+    """Return a language's name as a heading or table cell shows it (capitalised)."""
+    name = language_name_in(code, locale)
+    return name[:1].upper() + name[1:]
 
 
-def _number(value: float) -> str:
-    """Return a number as an author would write it: 6, 2016, 0.5 (never 6.0)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _sources(modules: Iterable[Module]) -> list[Any]:
@@ -294,7 +265,7 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
             f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
-_environment = print_environment({"number": _number})
+_environment = print_environment({"number": format_number})
 
 
 def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,

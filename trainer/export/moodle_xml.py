@@ -28,12 +28,11 @@ from trainer.content.models import (
     TrueFalse,
 )
 from trainer.export.gift import is_truth_pair
+from trainer.quiz.normalise import format_number
 
 __all__ = ["modules_moodle_xml"]
 
 
-def _number(value: float) -> str:
-    return f"{value:.12g}"
 
 
 def _fraction(value: float) -> str:
@@ -81,7 +80,7 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
     ET.SubElement(name, "text").text = question.id
     _text(element, "questiontext", catalogue.html(question.prompt))
     _text(element, "generalfeedback", catalogue.html(question.explanation))
-    _plain(element, "defaultgrade", _number(question.points))
+    _plain(element, "defaultgrade", format_number(question.points))
     _plain(element, "penalty", "0")
     _plain(element, "hidden", "0")
     _plain(element, "idnumber", f"{module.id}/{question.id}")
@@ -100,8 +99,8 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
             value = (question.range.min + question.range.max) / 2
             tolerance = (question.range.max - question.range.min) / 2
         answer = ET.SubElement(element, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-        ET.SubElement(answer, "text").text = _number(value)
-        _plain(answer, "tolerance", _number(tolerance))
+        ET.SubElement(answer, "text").text = format_number(value)
+        _plain(answer, "tolerance", format_number(tolerance))
         _text(answer, "feedback", "")
         if question.feedback:
             _answer(element, 0, "*", html(question.feedback), fmt="moodle_auto_format")

@@ -38,6 +38,7 @@ from trainer.content.models import (
     Question,
     ShortAnswer,
 )
+from trainer.quiz.normalise import format_number
 
 Mode = Literal["scorm", "site"]
 
@@ -144,8 +145,6 @@ def _stable_order(salt: str, keys: Sequence[str]) -> list[int]:
     return order
 
 
-def _number(value: float) -> str:
-    return f"{value:.12g}"
 
 
 def _answer_text(question: Question) -> str:
@@ -155,10 +154,10 @@ def _answer_text(question: Question) -> str:
     if isinstance(question, Numeric):
         unit = f" {question.unit}" if question.unit else ""
         if question.answer is not None:
-            tolerance = f" ± {_number(question.tolerance)}" if question.tolerance else ""
-            return f"{_number(question.answer)}{tolerance}{unit}"
+            tolerance = f" ± {format_number(question.tolerance)}" if question.tolerance else ""
+            return f"{format_number(question.answer)}{tolerance}{unit}"
         if question.range is not None:
-            return f"{_number(question.range.min)} – {_number(question.range.max)}{unit}"
+            return f"{format_number(question.range.min)} – {format_number(question.range.max)}{unit}"
         return ""
     if isinstance(question, Matching):
         return "; ".join(f"{pair.prompt} → {pair.match}" for pair in question.pairs)
@@ -167,8 +166,7 @@ def _answer_text(question: Question) -> str:
     return ""
 
 
-def _question_view(module: Module, question: Question, inline: Callable[[str], str]
-                   ) -> _QuestionView:
+def _question_view(module: Module, question: Question) -> _QuestionView:
     choices: list[_Choice] = []
     start: list[_Item] = []
     if isinstance(question, Matching):
@@ -183,7 +181,7 @@ def _question_view(module: Module, question: Question, inline: Callable[[str], s
     for position, section in enumerate(module.sections, start=1):
         if question.case is not None and section.id == question.case:
             anchor, title = f"s{position}", section.title
-    return _QuestionView(question, _number(question.points), choices, start,
+    return _QuestionView(question, format_number(question.points), choices, start,
                          _answer_text(question), anchor, title)
 
 
@@ -282,9 +280,9 @@ def test_files(catalogue: Catalogue, curriculum: Curriculum, which: Literal["pre
                "../shared/site_store.js", "../shared/player.js"]
     page = _environment().get_template("test.html").render(
         lang=curriculum.language, up="../", mode="site", scripts=scripts, t=UI_TEXT, test=test,
-        which=which, questions=[_question_view(module, q, inline) for module, q in pairs],
+        which=which, questions=[_question_view(module, q) for module, q in pairs],
         case_pages=[f"../{module_folders[module.id]}/index.html" for module, _q in pairs],
-        pass_mark=_number(test.pass_mark), html=block, inline=inline, footer=footer,
+        pass_mark=format_number(test.pass_mark), html=block, inline=inline, footer=footer,
     )
     return [
         PackageFile(f"{which}/index.html", page.encode("utf-8")),
@@ -321,8 +319,8 @@ def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode
     scripts.append("../shared/player.js")
     page = _environment().get_template("module.html").render(
         lang=module.language, up="../", mode=mode, scripts=scripts, t=UI_TEXT, module=module,
-        questions=[_question_view(module, q, inline) for q in module.quiz.questions],
-        pass_mark=_number(module.quiz.pass_mark), html=block, inline=inline, footer=footer,
+        questions=[_question_view(module, q) for q in module.quiz.questions],
+        pass_mark=format_number(module.quiz.pass_mark), html=block, inline=inline, footer=footer,
     )
     return [
         PackageFile(f"{folder}/index.html", page.encode("utf-8")),

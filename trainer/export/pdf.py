@@ -87,7 +87,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         self.refused: list[str] = []
         self.read: list[Fingerprint] = []
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:  # noqa: ARG002 - WeasyPrint's signature
         """Return the resource at `url`, or raise AssetRefused."""
         try:
             return self._fetch(url)

@@ -1,6 +1,6 @@
 """A workshop's results: the data the dashboard shows, its SVG charts, and the results PDF.
 
-`WorkshopResults` is built by the web layer from stored attempts (trainer.web.dashboard_results);
+`WorkshopResults` is built by the web layer from stored attempts (trainer.services.results);
 here it is only shown. The numbers in it come from trainer.quiz.statistics (learning gain, item
 analysis), never recomputed. Charts are SVG written by a Jinja template, with a title, a
 description and text labels on every mark, so they read without colour and print well; the same

@@ -4,7 +4,7 @@
 the modules, the post-test and the results export), one folder per module (the same page as the
 SCORM package, reporting to the browser's localStorage instead of an LMS), `pre/` and `post/` (the
 curriculum's tests, with the same player and grader) and `shared/` (CSS, the grader, the player,
-the site data). The order is the web app's (trainer.web.progress): module quizzes open once the
+the site data). The order is the web app's (trainer.services.progress): module quizzes open once the
 pre-test is submitted, the post-test once every module quiz has been; each test is taken once;
 reading is never locked. Results are exported by the participant as a JSON file
 (docs/results-file.md) that the trainer imports (`trainer import-results` or the dashboard). As

@@ -17,10 +17,12 @@ import io
 import logging
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.plural import PluralRule
@@ -36,6 +38,8 @@ LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "dv", "yi"})
 _PLURAL_TAGS = ("zero", "one", "two", "few", "many", "other")
+# Dates in English are written the British way ("16–20 May 2017"), as in UN documents.
+_DATE_LOCALES = {"en": "en_GB"}
 
 Gettext = Callable[[str], str]
 
@@ -102,3 +106,40 @@ def _compiled(language: str) -> NullTranslations:
 def gettext_for(language: str) -> Gettext:
     """Return a gettext function for `language` (what the PDF exports take as `gettext=`)."""
     return translations(language).gettext
+
+
+def _parse_date(value: str) -> tuple[date, bool]:
+    """Return the date and whether its day is known (`YYYY-MM` dates have no day)."""
+    parts = [int(part) for part in value.split("-")]
+    return date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1), len(parts) == 3
+
+
+def format_dates(start: str, end: str, language: str = SOURCE_LANGUAGE) -> str:
+    """Return a workshop's dates for people in `language`: "16–20 May 2017", "March 2016".
+
+    `start` and `end` are the content's `YYYY-MM-DD` or `YYYY-MM` strings; the one function for
+    the web pages, the handbooks, reports and certificates.
+    """
+    locale = _DATE_LOCALES.get(base_language(language), language)
+    first, first_day = _parse_date(start)
+    last, last_day = _parse_date(end)
+    if first_day and last_day:
+        if first == last:
+            return format_date(first, "d MMMM y", locale=locale)
+        return format_interval(first, last, "yMMMMd", locale=locale)
+    if (first.year, first.month) == (last.year, last.month):
+        return format_date(first, "MMMM y", locale=locale)
+    return format_interval(first, last, "yMMMM", locale=locale)
+
+
+def language_name_in(code: str, language: str) -> str:
+    """Return the name of language `code` written in `language` ("français", "الفرنسية").
+
+    CLDR's name as it stands in a sentence (French and Spanish names are lower case); the
+    endonym of LANGUAGE_NAMES, else the code, when CLDR has none.
+    """
+    try:
+        name = Locale.parse(base_language(language)).languages.get(base_language(code))
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return str(name) if name else LANGUAGE_NAMES.get(code, code)

@@ -52,7 +52,7 @@ from trainer.content.models import (
     Question,
     ShortAnswer,
 )
-from trainer.quiz.normalise import normalise_text, parse_number
+from trainer.quiz.normalise import format_number, normalise_text, parse_number
 
 __all__ = [
     "NUMERIC_SLACK",
@@ -210,8 +210,6 @@ def _grade_ordering(question: Ordering, response: object) -> _Outcome:
     return sum(marks.values()) / len(right), marks
 
 
-def _format_number(value: float) -> str:
-    return f"{value:.12g}"
 
 
 def right_answer(question: Question) -> RightAnswer:
@@ -220,7 +218,7 @@ def right_answer(question: Question) -> RightAnswer:
         return tuple(question.accepted)
     if isinstance(question, Numeric):
         bounds = _numeric_bounds(question)
-        return (_format_number(bounds[0][0]), _format_number(bounds[0][1])) if bounds else ()
+        return (format_number(bounds[0][0]), format_number(bounds[0][1])) if bounds else ()
     if isinstance(question, Matching):
         return {pair.id: pair.id for pair in question.pairs}
     if isinstance(question, Ordering):

@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 
-__all__ = ["normalise_text", "parse_number"]
+__all__ = ["format_number", "normalise_text", "parse_number"]
 
 # Spelled out rather than `\s` because Python's and JavaScript's ideas of whitespace differ.
 _WHITESPACE = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -120,3 +120,12 @@ def parse_number(text: str) -> float | None:
     if math.isinf(value):
         return None
     return -value if match["sign"] in ("-", "\u2212") else value
+
+
+def format_number(value: float) -> str:
+    """Return a number as an author writes it: 6, 2016, 0.5, 1500000 (never 6.0 or 1.5e+06).
+
+    The one way every output (grading's right answers, print, packages, question banks) writes
+    the content's numbers; `parse_number` reads them back.
+    """
+    return f"{value:.12g}"

@@ -142,20 +142,19 @@ def create_participant(database: Database, workshop_id: str, display_name: str) 
 # seen within PARTICIPANT_TTL_S. Unknown ids are never cached.
 PARTICIPANT_TTL_S = 30.0
 PARTICIPANT_CACHE_SIZE = 1024
-_PARTICIPANTS: Recent[tuple[int, str], Participant] = Recent(PARTICIPANT_CACHE_SIZE)
 
 
 def get_participant(database: Database, public_id: str) -> Participant | None:
     """Return the participant with this public id, if any (detached, read-only)."""
-    key = (id(database), public_id)
-    found = _PARTICIPANTS.get(key)
+    cache: Recent[str, Participant] = database.recent("participants", PARTICIPANT_CACHE_SIZE)
+    found = cache.get(public_id)
     if found is not None:
         return found
     with database.read() as session:
         participant = session.scalar(
             select(Participant).where(Participant.public_id == public_id))
     if participant is not None:
-        _PARTICIPANTS.put(key, participant, ttl=PARTICIPANT_TTL_S)
+        cache.put(public_id, participant, ttl=PARTICIPANT_TTL_S)
     return participant
 
 

@@ -13,6 +13,7 @@ DatabaseUnavailable, which the web app answers with 503.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trainer.errors import StoreError
+from trainer.recent import Recent
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +104,8 @@ class Database:
 
     def __init__(self, url: str | URL, **engine_options: Any) -> None:
         self.url = make_url(url)
+        self._recent: dict[str, Recent[Any, Any]] = {}
+        self._recent_lock = threading.Lock()
         self.engine = make_engine(self.url, **engine_options)
         self.is_sqlite = _is_sqlite(self.url)
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
@@ -117,6 +121,18 @@ class Database:
         self._raw_statements: dict[int, tuple[Executable, str, tuple[str, ...] | None]] = {}
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
+
+    def recent(self, name: str, size: int) -> Recent[Any, Any]:
+        """Return this database's worker cache `name` (made on first use), e.g. participants.
+
+        Kept on the Database, one per app like the web app's caches (trainer.web.caches), so a
+        new app or a test's database starts with an empty one.
+        """
+        with self._recent_lock:
+            found = self._recent.get(name)
+            if found is None:
+                found = self._recent[name] = Recent(size)
+            return found
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -1,7 +1,7 @@
 """Store attempts taken offline (the offline site's results files), once each, in one transaction.
 
 Knows ids, hashes and JSON values only (like the rest of the store): checking a file against the
-content and grading it happen before (trainer.export.results_check).
+content and grading it happen before (trainer.interchange.results_check).
 
 Idempotency comes from the ids: an offline participant's public id is derived from the workshop
 and the learner's key, an offline attempt's from those and the attempt's key, so importing the same

@@ -1,7 +1,17 @@
-"""Web: the Flask app (trainee quizzes; later the trainer dashboard and author preview).
+"""Web: the Flask app, one blueprint package per audience.
 
-The only package that imports Flask and WTForms. May import trainer.content, trainer.quiz,
-trainer.store and trainer.errors; nothing imports trainer.web except trainer.cli.
+  app.py, config.py      the app factory (small register_* steps) and its configuration
+  errors.py, security.py error pages; headers, CSRF and request limits
+  sessions.py, i18n.py   signed-cookie sessions (and their rotation); languages and the switcher
+  forms.py, caches.py    WTForms forms; the one set of per-worker caches
+  state.py               the app's catalogue and database
+  learn/                 trainees: join, read, take quizzes, see results
+  dashboard/             trainers: workshops, results, downloads, imports
+  author/                authors: the live preview (a separate local app)
+
+The only package that imports Flask and WTForms. May import trainer.services, trainer.export,
+trainer.interchange, trainer.content, trainer.quiz, trainer.store, trainer.locales and the
+top-level modules; nothing imports trainer.web except trainer.cli (contracts in pyproject.toml).
 """
 
 from __future__ import annotations

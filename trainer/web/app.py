@@ -7,7 +7,6 @@ here too, so create the app after a fork (gunicorn without preload), never befor
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,12 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal
 
 from trainer.content.catalogue import load_catalogue
+from trainer.settings import instance_path
 from trainer.store.database import Database, database_url_for
-from trainer.web import errors, i18n, learn, security, sessions, state
+from trainer.web import caches, errors, i18n, security, sessions, state
 from trainer.web.config import load_config
-from trainer.web.trainer import register_trainer
+from trainer.web.dashboard import register_dashboard
+from trainer.web.learn import views as learn
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +32,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance folder, which holds the SQLite database, the secret key and an optional config.py.
     Raises ContentError when the content does not load, ConfigError when a setting is missing.
     """
-    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("TRAINER_INSTANCE_PATH")
-    app = Flask(
-        "trainer.web",
-        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
-        instance_relative_config=True,
-    )
+    app = Flask("trainer.web", instance_path=str(instance_path(config)),
+                instance_relative_config=True)
     register_config(app, config)
+    caches.register_caches(app)
     sessions.register_sessions(app)
     i18n.register_i18n(app)
     security.register_security(app)
@@ -104,4 +102,4 @@ def register_ping(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
-    register_trainer(app)  # the dashboard, with Flask-Login and Flask-Limiter
+    register_dashboard(app)  # with Flask-Login and Flask-Limiter

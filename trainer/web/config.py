@@ -1,7 +1,6 @@
-"""Configuration: class defaults → instance/config.py → environment → the caller's mapping.
+"""The web app's configuration: `trainer.settings` (defaults → instance/config.py → environment →
+the caller's mapping) put into app.config, and the session-signing key.
 
-The environment names are DATABASE_URL, SECRET_KEY, TRAINER_CONTENT_ROOT, TRAINER_ENV
-("production" turns on production checks) and TRAINER_SECURE_COOKIES ("1" when served over HTTPS).
 Without a SECRET_KEY a key is generated into the instance folder on first run (never in production).
 """
 
@@ -11,76 +10,28 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from trainer.errors import TrainerError
+from trainer.settings import ConfigError, read_settings
+from trainer.settings import is_production as _is_production
 
 logger = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
-TRUE_WORDS = {"1", "true", "yes", "on"}
-
-
-class ConfigError(TrainerError):
-    """The app cannot start with this configuration."""
-
-
-class Config:
-    """Defaults for every setting the app reads."""
-
-    TRAINER_ENV = "development"
-    SECRET_KEY: str | None = None
-    DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
-    TRAINER_CONTENT_ROOT = "."
-    # Request size limits (SECURITY.md 18): the largest quiz form is a few kilobytes.
-    MAX_CONTENT_LENGTH = 512 * 1024
-    MAX_FORM_MEMORY_SIZE = 256 * 1024
-    MAX_FORM_PARTS = 2000
-    # Longer than any quiz, and an expired token never loses answers (see learn.submit).
-    WTF_CSRF_TIME_LIMIT = 12 * 3600
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
-    SESSION_COOKIE_NAME = "trainer_session"
-    # A trainee keeps their progress for the length of a workshop and a little after.
-    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
-    # The cookie is signed again only when the session changes (joining, the language switcher,
-    # the first CSRF token), not on every page: re-signing it on every request was a fifth of the
-    # CPU of a quiz page view. The 30 days then count from the last change, which for a trainee is
-    # joining, a comfortable margin over any workshop.
-    SESSION_REFRESH_EACH_REQUEST = False
-    TRAINER_SITE_NAME: str | None = None  # None: "Workshop trainer", translated
-    BABEL_DEFAULT_LOCALE = "en"
-    TRAINER_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")
-
-
-def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name in ("DATABASE_URL", "SECRET_KEY", "TRAINER_CONTENT_ROOT", "TRAINER_ENV"):
-        if environ.get(name):
-            found[name] = environ[name]
-    if "TRAINER_SECURE_COOKIES" in environ:
-        found["SESSION_COOKIE_SECURE"] = environ["TRAINER_SECURE_COOKIES"].lower() in TRUE_WORDS
-    return found
 
 
 def is_production(app: Flask) -> bool:
     """Return whether the app runs in production mode."""
-    return str(app.config.get("TRAINER_ENV", "")).lower() == "production"
+    return _is_production(app.config)
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None,
                 environ: Mapping[str, str] | None = None) -> None:
     """Fill app.config from defaults, instance/config.py, the environment and `overrides`."""
-    app.config.from_object(Config)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(_from_environment(os.environ if environ is None else environ))
-    if overrides:
-        app.config.update(overrides)
+    app.config.update(read_settings(Path(app.instance_path), overrides, environ))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path),
                                                         create=not is_production(app))

@@ -8,10 +8,14 @@ from flask import Flask, Response, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.store.database import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
+
+# What a view returns: a page, a page with its status, or a response (a redirect, a download).
+PageResult = str | tuple[str, int] | WerkzeugResponse
 
 MESSAGES = {
     400: (_l("Something went wrong with that request"),

@@ -1,6 +1,6 @@
 """Flask-WTF forms: joining a workshop, one-button actions, and quiz forms built from questions.
 
-A quiz form is generated per attempt from its presented questions (see trainer.web.attempts):
+A quiz form is generated per attempt from its presented questions (see trainer.services.attempts):
 every choice is posted as a per-attempt token, never as an option id, and any token that is not
 one of the question's is a validation error (nothing is stored). Fields the form does not define
 (`score=100`, unknown question ids) are never read.
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import (
     Field,
     RadioField,
@@ -26,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trainer.services.attempts import QuestionFields
 from trainer.store.models import DISPLAY_NAME_LENGTH
 
 NAME_MAX = DISPLAY_NAME_LENGTH
@@ -68,31 +67,6 @@ class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     option_widget = CheckboxInput()
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One thing a learner can pick: its per-attempt token and its label as safe HTML."""
-
-    token: str
-    label: Markup
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One form field of a question: its name, its label and the choices it accepts."""
-
-    name: str
-    label: Markup
-    choices: tuple[Choice, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuestionFields:
-    """The form fields that answer one question."""
-
-    kind: str
-    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
-
-
 def _check_tokens(form: QuizForm, field_: Field) -> None:
     """Refuse any posted choice that is not one of this attempt's tokens for the field."""
     allowed = form.allowed_tokens.get(field_.name, frozenset())
@@ -130,6 +104,8 @@ class QuizForm(FlaskForm):  # type: ignore[misc]
     """
 
     class Meta:
+        """WTForms options: no per-form CSRF field (see above)."""
+
         csrf = False
 
     question_fields: tuple[QuestionFields, ...] = ()

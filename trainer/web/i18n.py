@@ -25,7 +25,7 @@ from trainer import locales
 from trainer.content.models import Curriculum, Module
 from trainer.errors import StoreError
 from trainer.locales import LANGUAGE_NAMES, base_language, text_direction
-from trainer.web.participants import current_trainee
+from trainer.web.learn.participants import current_trainee
 from trainer.web.state import catalogue
 
 logger = logging.getLogger(__name__)

@@ -46,8 +46,8 @@ from trainer.quiz.statistics import (
     item_statistics,
     learning_gain,
 )
+from trainer.services.progress import module_progress, test_progress
 from trainer.store.models import Attempt, AttemptKind, Participant, Response
-from trainer.web.progress import module_progress, test_progress
 
 PROMPT_LIMIT = 160
 

@@ -19,13 +19,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask
-
 from trainer.content.catalogue import Catalogue
 from trainer.content.models import Curriculum, Workshop
 from trainer.export.certificate import CertificateData, LocalText
-from trainer.export.handbook import format_dates
-from trainer.locales import base_language
+from trainer.locales import base_language, format_dates
 from trainer.quiz.verification import (
     CertificateFields,
     VerificationCodeError,
@@ -46,12 +43,12 @@ class NoCertificateKey(LookupError):  # noqa: N818 - a state, not a failure of t
     """No key exists yet: this installation never issued a certificate."""
 
 
-def certificate_key(app: Flask, *, create: bool = True) -> bytes:
-    """Return the key of verification codes, generating the instance file when allowed."""
-    configured = app.config.get("TRAINER_CERTIFICATE_KEY")
+def certificate_key(configured: object, instance: Path | str, *, create: bool = True) -> bytes:
+    """Return the key of verification codes: `configured` (TRAINER_CERTIFICATE_KEY) when set,
+    else the instance folder's file, generated when allowed (NoCertificateKey when not)."""
     if configured:
         return str(configured).encode("utf-8")
-    path = Path(app.instance_path) / KEY_FILE
+    path = Path(instance) / KEY_FILE
     if not path.exists():
         if not create:
             raise NoCertificateKey(str(path))
@@ -102,7 +99,7 @@ def _completed_modules(catalogue: Catalogue, curriculum: Curriculum, workshop: W
             for m in catalogue.curriculum_modules(curriculum, workshop) if m.id in passed]
 
 
-def certificate_data(app: Flask, catalogue: Catalogue, curriculum: Curriculum,
+def certificate_data(key: bytes, catalogue: Catalogue, curriculum: Curriculum,
                      workshop: Workshop, participant: Participant,
                      language: str | None = None) -> CertificateData | None:
     """Return what a participant's certificate says (in `language`, by default the workshop's),
@@ -119,7 +116,7 @@ def certificate_data(app: Flask, catalogue: Catalogue, curriculum: Curriculum,
         dates=format_dates(workshop.start, workshop.end, language),
         modules=_completed_modules(catalogue, curriculum, workshop, participant, language),
         issued=format_dates(fields.issued, fields.issued, language),
-        code=make_code(certificate_key(app), fields), issuer=curriculum.author,
+        code=make_code(key, fields), issuer=curriculum.author,
         language=language, content_language=curriculum.language,
     )
 
@@ -135,15 +132,16 @@ class Verified:
     issued: str | None = None
 
 
-def check_code(app: Flask, database: Database, code: str) -> Verified:
-    """Check a verification code against the key and the stored results (no network)."""
+def check_code(key: bytes | None, database: Database, code: str) -> Verified:
+    """Check a verification code against the key and the stored results (no network).
+
+    `key` None: this installation has no certificate key, so it never issued a certificate.
+    """
     try:
         participant_id = decode_code(code)
     except VerificationCodeError as exc:
         return Verified(False, str(exc))
-    try:
-        key = certificate_key(app, create=False)
-    except NoCertificateKey:
+    if key is None:
         return Verified(False, "no certificate has been issued by this installation "
                                "(there is no certificate key)")
     participant = find_participant_by_id(database, participant_id)

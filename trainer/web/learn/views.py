@@ -1,4 +1,4 @@
-"""Blueprint `learn`: what a trainee does — join, see the programme, read, take quizzes, see results.
+"""The `learn` blueprint's routes: a trainee joins, sees the programme, reads, takes quizzes.
 
 Routes (GET shows, POST changes; every POST carries a CSRF token):
   GET  /                          start page: join a workshop (or continue)
@@ -15,29 +15,26 @@ Routes (GET shows, POST changes; every POST carries a CSRF token):
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf
-from markupsafe import Markup
+from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from trainer.content.models import Curriculum, Module, Workshop
-from trainer.recent import Recent
+from trainer.locales import format_dates
+from trainer.services import attempts as quiz
+from trainer.services.progress import module_progress, post_test_open, test_progress
+from trainer.services.review import review
 from trainer.store.attempts import (
     attempt_state,
     create_participant,
@@ -48,10 +45,11 @@ from trainer.store.attempts import (
     submit_attempt,
 )
 from trainer.store.models import Attempt, AttemptKind
-from trainer.web import attempts as quiz
-from trainer.web.forms import ANSWER_MAX, ActionForm, JoinForm, QuizForm, build_quiz_form
+from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
+from trainer.web.forms import ActionForm, JoinForm
 from trainer.web.i18n import interface_language
-from trainer.web.participants import (
+from trainer.web.learn.pages import cached_quiz_page, present, quiz_form_or_none, render_quiz
+from trainer.web.learn.participants import (
     NotSignedIn,
     Trainee,
     current_trainee,
@@ -60,8 +58,6 @@ from trainer.web.participants import (
     sign_in,
     sign_out,
 )
-from trainer.web.progress import module_progress, post_test_open, test_progress
-from trainer.web.review import review
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -70,7 +66,6 @@ bp = Blueprint("learn", __name__)
 
 
 TESTS = {"pre": AttemptKind.PRE, "post": AttemptKind.POST}
-PageResult = str | tuple[str, int] | WerkzeugResponse
 
 
 @bp.errorhandler(NotSignedIn)
@@ -88,11 +83,10 @@ def csrf_expired(error: CSRFError) -> PageResult:
         attempt = trainee and find_attempt(database(), trainee.participant.id,
                                            str(request.view_args.get("public_id", "")))
         if trainee and attempt and not attempt.submitted:
-            built = _quiz_form_or_none(attempt, request.form)
+            built = quiz_form_or_none(attempt, request.form)
             if built is not None:
                 logger.info("expired CSRF token on a quiz submission; answers re-shown")
-                return _render_quiz(trainee, attempt, *built, expired=True), 400
-    from trainer.web.errors import CSRF_MESSAGE, render_error  # noqa: PLC0415 - avoids a cycle
+                return render_quiz(trainee, attempt, *built, expired=True), 400
     del error
     return render_error(400, str(CSRF_MESSAGE))
 
@@ -100,11 +94,17 @@ def csrf_expired(error: CSRFError) -> PageResult:
 # -- joining ------------------------------------------------------------------------------------
 
 
+def workshop_label(workshop: Workshop) -> str:
+    """Return how a workshop is listed on the start page: title, place and dates."""
+    place = workshop.city or workshop.country or workshop.region
+    return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end, interface_language())}"
+
+
 def _join_form(formdata: object = None) -> JoinForm:
     form = JoinForm(formdata=formdata) if formdata is not None else JoinForm()
     choices = [SelectChoice("", _("Choose your workshop…"))]
-    for curriculum, workshop in catalogue().workshops():
-        choices.append(SelectChoice(workshop.id, quiz.workshop_label(curriculum, workshop)))
+    for _curriculum, workshop in catalogue().workshops():
+        choices.append(SelectChoice(workshop.id, workshop_label(workshop)))
     form.workshop.choices = choices
     if len(choices) == 2 and not form.workshop.data:
         form.workshop.data = choices[1].value
@@ -239,7 +239,7 @@ def start_test(which: str) -> WerkzeugResponse:
     current = [a for a in attempts if a.kind == kind.value and not a.submitted]
     if current:
         full = find_attempt(database(), trainee.participant.id, current[0].public_id)
-        if full is not None and quiz.present(catalogue(), full) is None:
+        if full is not None and present(full) is None:
             # The test changed since it was started: nothing was recorded, so start it afresh.
             discard_open_attempt(database(), full.id)
     plan = quiz.plan_test(catalogue(), trainee.curriculum, which)
@@ -261,126 +261,6 @@ def _own_attempt(trainee: Trainee, public_id: str) -> Attempt:
     return attempt
 
 
-# What an attempt shows depends only on the attempt (questions, tokens, seed, all fixed when it
-# starts), the catalogue and the interface language, so each worker keeps the most recent ones:
-# presenting and rendering the questions is most of the time a quiz page takes.
-CACHE_SIZE = 512
-_PRESENTED: Recent[tuple[int, str, str], quiz.PresentedAttempt] = Recent(CACHE_SIZE)
-_FRAGMENTS: Recent[tuple[int, str, str], Markup] = Recent(CACHE_SIZE)
-
-
-# A whole untouched quiz page is the same on every view but for its CSRF tokens (the session's,
-# signed with a timestamp), so it is kept per attempt, trainee, interface language and path, cut
-# where the tokens go; a view then only checks that the attempt is the trainee's and still open,
-# and joins the parts with a fresh token. Pages with flashed messages are never cached or served
-# from the cache. Anything else a template adds to the quiz page must depend only on the key.
-PAGE_CACHE_SIZE = 256
-_PAGES: Recent[tuple[int, str, int, str, str], tuple[str, ...]] = Recent(PAGE_CACHE_SIZE)
-_TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
-
-
-def _page_key(trainee: Trainee, public_id: str) -> tuple[int, str, int, str, str]:
-    return (id(catalogue()), public_id, trainee.participant.id, interface_language(),
-            request.full_path)
-
-
-# Signing the session's CSRF token (HMAC and a timestamp) is redone for every page by Flask-WTF;
-# a worker keeps each session's signed token for a few minutes and gives it to the pages it serves
-# meanwhile (Flask-WTF returns what is in `g` under the field name). The token is then up to
-# SIGNED_TOKEN_TTL_S older when the page is served, against a 12-hour validity.
-SIGNED_TOKEN_TTL_S = 300.0
-_SIGNED_TOKENS: Recent[str, str] = Recent(1024)
-
-
-def _page_csrf_token() -> str:
-    """Return this request's signed CSRF token, reusing the worker's recent signature of it."""
-    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    raw = session.get(name)
-    if isinstance(raw, str) and name not in g:
-        found = _SIGNED_TOKENS.get(raw)
-        if found is not None:
-            setattr(g, name, found)
-            return found
-    token = str(generate_csrf())
-    raw = session.get(name)
-    if isinstance(raw, str):
-        _SIGNED_TOKENS.put(raw, token, ttl=SIGNED_TOKEN_TTL_S)
-    return token
-
-
-def _cached_quiz_page(trainee: Trainee, public_id: str) -> str | None:
-    """Return the cached page of an open attempt with this request's CSRF token, else None."""
-    if "_flashes" in session:
-        return None
-    parts = _PAGES.get(_page_key(trainee, public_id))
-    return None if parts is None else _page_csrf_token().join(parts)
-
-
-def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object]) -> str:
-    """Render an untouched quiz page, keeping it cut at its CSRF tokens for the next views."""
-    if "_flashes" in session:
-        return render_template("learn/quiz.html", **context)
-    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = _page_csrf_token()  # puts the session's raw token in place first
-    setattr(g, name, _TOKEN_SLOT)  # what generate_csrf() returns while the page renders
-    try:
-        html = render_template("learn/quiz.html", **context)
-    finally:
-        setattr(g, name, token)
-    parts = _PAGES.put(_page_key(trainee, attempt.public_id), tuple(html.split(_TOKEN_SLOT)))
-    return token.join(parts)
-
-
-def _present(attempt: Attempt) -> quiz.PresentedAttempt | None:
-    language = interface_language()
-    key = (id(catalogue()), attempt.public_id, language)
-    found = _PRESENTED.get(key)
-    if found is None:
-        presented = quiz.present(catalogue(), attempt, language)
-        found = _PRESENTED.put(key, presented) if presented is not None else None
-    return found
-
-
-def _quiz_form_or_none(attempt: Attempt, formdata: object = None
-                       ) -> tuple[quiz.PresentedAttempt, QuizForm] | None:
-    presented = _present(attempt)
-    if presented is None:
-        return None
-    return presented, build_quiz_form([q.fields for q in presented.questions], formdata)
-
-
-def _questions_html(attempt: Attempt, presented: quiz.PresentedAttempt,
-                    form: QuizForm | None) -> Markup:
-    """Render the questions; an untouched form (`form` None) comes from the worker's cache."""
-    key = (id(catalogue()), attempt.public_id, str(get_locale()))
-    if form is None:
-        cached = _FRAGMENTS.get(key)
-        if cached is not None:
-            return cached
-    names = [spec.name for item in presented.questions for spec in item.fields.fields]
-    values = {} if form is None else {name: form[name].data for name in names}
-    errors = {} if form is None else {
-        name: form[name].errors for name in names if form[name].errors}
-    html = Markup(render_template(  # noqa: S704 - a rendered, autoescaped template
-        "learn/_questions.html", presented=presented, values=values, errors=errors,
-        answer_max=ANSWER_MAX))
-    return _FRAGMENTS.put(key, html) if form is None else html
-
-
-def _render_quiz(trainee: Trainee, attempt: Attempt, presented: quiz.PresentedAttempt,
-                 form: QuizForm | None, *, expired: bool = False) -> str:
-    """Render a quiz page; `form` None for an untouched form, else the posted one."""
-    context: dict[str, object] = {
-        "trainee": trainee, "attempt": attempt, "presented": presented,
-        "form": form or ActionForm(), "expired": expired,
-        "questions_html": _questions_html(attempt, presented, form),
-        "title": quiz.attempt_title(catalogue(), trainee.curriculum, attempt,
-                                    interface_language())}
-    if form is None and not expired:
-        return _render_cached(trainee, attempt, context)
-    return render_template("learn/quiz.html", **context)
-
-
 @bp.get("/attempts/<public_id>")
 def attempt(public_id: str) -> PageResult:
     """Show the quiz of an open attempt, or the result of a submitted one."""
@@ -389,7 +269,7 @@ def attempt(public_id: str) -> PageResult:
     if state is None:
         abort(404)  # missing, or someone else's: the same answer either way
     if not state.submitted:
-        page = _cached_quiz_page(trainee, public_id)
+        page = cached_quiz_page(trainee, public_id)
         if page is not None:
             return page
     found = _own_attempt(trainee, public_id)
@@ -398,11 +278,11 @@ def attempt(public_id: str) -> PageResult:
         return render_template("learn/result.html", trainee=trainee, attempt=found,
                                title=title, review=review(catalogue(), found, interface_language()),
                                action_form=ActionForm())
-    presented = _present(found)
+    presented = present(found)
     if presented is None:
         return render_template("learn/changed.html", trainee=trainee, attempt=found,
                                title=title, action_form=ActionForm()), 409
-    return _render_quiz(trainee, found, presented, None)
+    return render_quiz(trainee, found, presented, None)
 
 
 @bp.post("/attempts/<public_id>")
@@ -413,13 +293,13 @@ def submit(public_id: str) -> PageResult:
     result_url = url_for("learn.attempt", public_id=found.public_id)
     if found.submitted:
         return redirect(result_url, code=303)
-    built = _quiz_form_or_none(found, request.form)
+    built = quiz_form_or_none(found, request.form)
     if built is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
     presented, form = built
     if not form.validate():
-        return _render_quiz(trainee, found, presented, form), 400
-    graded, score = quiz.grade_form(presented, form, found.tokens)
+        return render_quiz(trainee, found, presented, form), 400
+    graded, score = quiz.grade_answers(presented, form.data, found.tokens)
     recorded = submit_attempt(database(), found.id, graded, score)
     if recorded:
         logger.info("attempt %s submitted: %.1f%%", found.public_id, score.percent)

@@ -26,9 +26,9 @@ from trainer.content.models import (
 )
 from trainer.quiz.grading import grade
 from trainer.quiz.shuffle import choice_ids, option_order
+from trainer.services.attempts import shown_question
 from trainer.store.models import Attempt
 from trainer.store.models import Response as StoredResponse
-from trainer.web.attempts import shown_question
 
 
 @dataclass(frozen=True)

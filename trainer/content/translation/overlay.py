@@ -32,7 +32,7 @@ from typing import Any, Literal, Protocol
 
 from trainer.content.loader import Loaded, Loc, SourceMap, dotted, load_file
 from trainer.content.models import Module
-from trainer.content.translation_models import HASH_LENGTH, ModuleTranslation
+from trainer.content.translation.models import HASH_LENGTH, ModuleTranslation
 from trainer.errors import ContentError, Issue, Severity
 
 LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}$")
@@ -271,10 +271,12 @@ class SourceContent(Protocol):
     """What translations are checked against: a loaded catalogue has both (Catalogue fits)."""
 
     @property
-    def modules(self) -> Mapping[str, Module]: ...
+    def modules(self) -> Mapping[str, Module]:
+        """The source modules, by id."""
 
     @property
-    def sources(self) -> Mapping[str, SourceMap]: ...
+    def sources(self) -> Mapping[str, SourceMap]:
+        """Where each source entry stands in its file, by module id."""
 
 
 @dataclass(frozen=True)

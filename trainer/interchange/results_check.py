@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.models import Curriculum, Question, Workshop
-from trainer.export.results_file import Attempt, ResultsFile, ResultsFileError
+from trainer.interchange.results_file import Attempt, ResultsFile, ResultsFileError
 from trainer.quiz.grading import Result, grade
 from trainer.quiz.scoring import score_attempt
 

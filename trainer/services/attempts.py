@@ -1,22 +1,21 @@
-"""Quiz attempts on the web side: plan one, present it as a form, grade the form, review the result.
+"""Quiz attempts: plan one, present it as form fields, grade the posted answers.
 
 Planning picks the questions and gives every choice a random per-attempt token; presenting puts
 the choices in the attempt's seeded order (matching and ordering choices are always shuffled,
 since their authored order is the answer); grading turns posted tokens back into ids and calls
 trainer.quiz. Nothing presented before submission carries correctness, feedback or explanations.
+
+No Flask here (trainer.services): the web app passes the interface's words and a cache in, and
+builds its WTForms form from the `QuestionFields` this module describes.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-import weakref
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from trainer.content.catalogue import Catalogue
@@ -33,16 +32,48 @@ from trainer.content.models import (
     ShortAnswer,
     SingleChoice,
     TrueFalse,
-    Workshop,
 )
 from trainer.quiz.grading import Response, Result, grade
 from trainer.quiz.scoring import score_attempt
 from trainer.quiz.shuffle import choice_ids, option_order
+from trainer.recent import Recent
 from trainer.store.attempts import AttemptScore, GradedResponse, PlannedQuestion, planned_questions
 from trainer.store.models import Attempt
-from trainer.web.forms import Choice, FieldSpec, QuestionFields, QuizForm
 
 SEED_LIMIT = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One thing a learner can pick: its per-attempt token and its label as safe HTML."""
+
+    token: str
+    label: Markup
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One form field of a question: its name, its label and the choices it accepts."""
+
+    name: str
+    label: Markup
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionFields:
+    """The form fields that answer one question."""
+
+    kind: str
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class InterfaceWords:
+    """The interface's own words a presented quiz needs, in the learner's interface language."""
+
+    locale: str = "en"
+    position: Callable[[int], str] = "Position {}".format  # an ordering field's label
 
 
 @dataclass(frozen=True)
@@ -131,7 +162,7 @@ def _choice_text(question: Question, choice_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Shown:
+class Shown:
     """What a question shows, whatever the attempt: rendered once per worker and language."""
 
     prompt: Markup
@@ -141,25 +172,15 @@ class _Shown:
     case_body: Markup
 
 
-# Per catalogue (by identity: it is immutable, and its entries go when it does, e.g. after a
-# preview reload), keyed by (module id, question id, language shown, interface language).
-_SHOWN: dict[int, dict[tuple[str, str, str, str], _Shown]] = {}
-_SHOWN_LOCK = threading.Lock()
+# What a worker keeps of questions as shown: (module id, question id, language shown, locale).
+ShownKey = tuple[str, str, str, str]
+ShownCache = Recent[ShownKey, "Shown"]
 
 
-def _shown_of(catalogue: Catalogue) -> dict[tuple[str, str, str, str], _Shown]:
-    with _SHOWN_LOCK:
-        found = _SHOWN.get(id(catalogue))
-        if found is None:
-            found = _SHOWN[id(catalogue)] = {}
-            weakref.finalize(catalogue, _SHOWN.pop, id(catalogue), None)
-        return found
-
-
-def _shown(catalogue: Catalogue, module: Module, question: Question, language: str) -> _Shown:
-    cache = _shown_of(catalogue)
-    key = (module.id, question.id, language, str(get_locale()))
-    found = cache.get(key)
+def _shown(catalogue: Catalogue, module: Module, question: Question, language: str,
+           words: InterfaceWords, cache: ShownCache | None) -> Shown:
+    key = (module.id, question.id, language, words.locale)
+    found = cache.get(key) if cache is not None else None
     if found is not None:
         return found
     labels = {c: Markup(catalogue.inline_html(_choice_text(question, c)))  # noqa: S704 - sanitised
@@ -168,20 +189,19 @@ def _shown(catalogue: Catalogue, module: Module, question: Question, language: s
         field_labels = tuple(Markup(catalogue.inline_html(pair.prompt))  # noqa: S704 - sanitised
                              for pair in question.pairs)
     elif isinstance(question, Ordering):
-        field_labels = tuple(Markup.escape(_("Position %(number)d", number=index))
+        field_labels = tuple(Markup.escape(words.position(index))
                              for index in range(1, len(question.items) + 1))
     else:
         field_labels = ()
     case = _case(module, question)
-    found = _Shown(
+    found = Shown(
         prompt=Markup(catalogue.html(question.prompt)),  # noqa: S704 - sanitised at load
         labels=labels, field_labels=field_labels, case=case,
         case_body=Markup(catalogue.html(case.body if case else None)))  # noqa: S704
-    cache[key] = found  # a race renders it twice, the same
-    return found
+    return cache.put(key, found) if cache is not None else found  # a race renders it twice
 
 
-def _fields(shown: _Shown, number: int, question: Question, order: list[str],
+def _fields(shown: Shown, number: int, question: Question, order: list[str],
             tokens: dict[str, str]) -> QuestionFields:
     name = f"q{number}"
     choices = tuple(Choice(tokens[c], shown.labels[c]) for c in order)
@@ -212,12 +232,15 @@ def shown_question(catalogue: Catalogue, module_id: str, question_id: str, langu
     return module, question
 
 
-def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None
+def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None, *,
+            words: InterfaceWords | None = None, cache: ShownCache | None = None
             ) -> PresentedAttempt | None:
     """Return the attempt's questions as shown, or None when the content changed since it began.
 
-    `language`: show translated modules in that language (None: the source text).
+    `language`: show translated modules in that language (None: the source text); `words`: the
+    interface's words (English by default); `cache`: where a worker keeps questions as shown.
     """
+    words = words or InterfaceWords()
     presented: list[PresentedQuestion] = []
     for number, planned in enumerate(planned_questions(attempt), start=1):
         try:
@@ -231,7 +254,7 @@ def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None
         if set(tokens) != set(choice_ids(question)):
             return None
         order = _order(module, question, str(attempt.seed))
-        shown = _shown(catalogue, module, question, language or "")
+        shown = _shown(catalogue, module, question, language or "", words, cache)
         presented.append(PresentedQuestion(
             number=number, module=module, question=question, planned=planned,
             prompt=shown.prompt, case=shown.case, case_body=shown.case_body, order=tuple(order),
@@ -246,33 +269,34 @@ def _order(module: Module, question: Question, seed: str) -> list[str]:
     return choice_ids(question)
 
 
-def _response(presented: PresentedQuestion, form: QuizForm, tokens: dict[str, str]) -> Response:
+def _response(presented: PresentedQuestion, answers: Mapping[str, Any], tokens: dict[str, str]
+              ) -> Response:
     by_token = {token: choice_id for choice_id, token in tokens.items()}
     question = presented.question
     specs = presented.fields.fields
     if isinstance(question, MultipleChoice):
-        data = form[specs[0].name].data or []
+        data = answers.get(specs[0].name) or []
         return [by_token[t] for t in data if t in by_token]
     if isinstance(question, SingleChoice | TrueFalse):
-        return by_token.get(form[specs[0].name].data or "")
+        return by_token.get(answers.get(specs[0].name) or "")
     if isinstance(question, ShortAnswer | Numeric):
-        text = form[specs[0].name].data
+        text = answers.get(specs[0].name)
         return text if text else None
-    chosen = [by_token.get(form[spec.name].data or "") for spec in specs]
+    chosen = [by_token.get(answers.get(spec.name) or "") for spec in specs]
     if isinstance(question, Matching):
         return {pair.id: c for pair, c in zip(question.pairs, chosen, strict=True) if c}
     answered = [c for c in chosen if c]
     return answered if answered else None
 
 
-def grade_form(presented: PresentedAttempt, form: QuizForm, tokens: dict[str, dict[str, str]]
-               ) -> tuple[list[GradedResponse], AttemptScore]:
-    """Grade a validated quiz form: every response as ids, and the attempt's score."""
+def grade_answers(presented: PresentedAttempt, answers: Mapping[str, Any],
+                  tokens: dict[str, dict[str, str]]) -> tuple[list[GradedResponse], AttemptScore]:
+    """Grade validated answers (field name → posted value): every response as ids, and the score."""
     graded: list[GradedResponse] = []
     results: list[Result] = []
     for item in presented.questions:
         key = question_key(item.module.id, item.question.id)
-        response = _response(item, form, tokens[key])
+        response = _response(item, answers, tokens[key])
         result = grade(item.question, response)
         results.append(result)
         graded.append(GradedResponse(item.module.id, item.question.id, item.planned.question_hash,
@@ -291,29 +315,3 @@ def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt
                  else catalogue.modules[attempt.module_id])
         return found.title
     return curriculum.pre_test.title if attempt.kind == "pre" else curriculum.post_test.title
-
-
-def _as_date(value: str) -> tuple[date, bool]:
-    parts = [int(p) for p in value.split("-")]
-    return date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1), len(parts) == 3
-
-
-def format_dates(start: str, end: str) -> str:
-    """Return a workshop's dates for people: "16–18 May 2017", or "March 2016"."""
-    first, first_day = _as_date(start)
-    last, last_day = _as_date(end)
-    if not (first_day and last_day):
-        shown = format_date(first, "MMMM y")
-        return shown if start[:7] == end[:7] else f"{shown} – {format_date(last, 'MMMM y')}"
-    if first == last:
-        return str(format_date(first, "d MMMM y"))
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{format_date(last, 'd MMMM y')}"
-    return f"{format_date(first, 'd MMMM')} – {format_date(last, 'd MMMM y')}"
-
-
-def workshop_label(curriculum: Curriculum, workshop: Workshop) -> str:
-    """Return how a workshop is listed on the start page."""
-    del curriculum
-    place = workshop.city or workshop.country or workshop.region
-    return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end)}"

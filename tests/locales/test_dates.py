@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.export.handbook import format_dates
+from trainer.locales import format_dates
 
 
 @pytest.mark.parametrize(

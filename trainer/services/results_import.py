@@ -2,8 +2,8 @@
 dashboard upload both call. No Flask here (the CLI imports it too).
 
 `import_results(database, catalogue, data, workshop_id)` parses the bytes (never trusting them:
-trainer.export.results_file), checks and re-grades every attempt against the current content
-(trainer.export.results_check), and stores what passed in one transaction
+trainer.interchange.results_file), checks and re-grades every attempt against the current content
+(trainer.interchange.results_check), and stores what passed in one transaction
 (trainer.store.imports). It lives at this level because it needs both the export layer and the
 store, which must not import each other.
 
@@ -18,13 +18,13 @@ import logging
 from dataclasses import dataclass
 
 from trainer.content.catalogue import Catalogue
-from trainer.export.results_check import (
+from trainer.interchange.results_check import (
     CheckedAttempt,
     Refusal,
     ScoreDifference,
     check_results,
 )
-from trainer.export.results_file import ResultsFileError, parse_results_file
+from trainer.interchange.results_file import ResultsFileError, parse_results_file
 from trainer.store.attempts import GradedResponse
 from trainer.store.database import Database
 from trainer.store.imports import OfflineAttempt, store_offline_attempts

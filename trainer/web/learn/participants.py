@@ -14,11 +14,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from trainer.content.models import Curriculum, Workshop
 from trainer.store.attempts import get_participant
 from trainer.store.models import Participant
+from trainer.web.sessions import KEPT_ON_SIGN_IN, rotate_session
 from trainer.web.state import catalogue, database
 
 SESSION_KEY = "participant"
-# The language a visitor picked with the switcher (trainer.web.i18n.LANGUAGE_KEY) outlives joining.
-KEPT_ON_SIGN_IN = ("language",)
 
 
 @dataclass(frozen=True)
@@ -36,16 +35,14 @@ class NotSignedIn(Exception):  # noqa: N818 - control flow, not an error
 
 def sign_in(participant: Participant) -> None:
     """Start a fresh trainee session for `participant` (keeping the interface language chosen)."""
-    kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
-    session.clear()
-    session.update(kept)
+    rotate_session(session, KEPT_ON_SIGN_IN)
     session[SESSION_KEY] = participant.public_id
     session.permanent = True
 
 
 def sign_out() -> None:
-    """End the trainee session."""
-    session.clear()
+    """End the trainee session (the interface language stays)."""
+    rotate_session(session, KEPT_ON_SIGN_IN)
 
 
 def current_trainee() -> Trainee | None:

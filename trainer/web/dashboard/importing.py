@@ -7,27 +7,27 @@ Trainer-only like every route of the blueprint (its before_request sends anyone 
 login form before the body is read). The body limit of this route is larger than the app's
 (a results file may hold up to 2 MiB), so the limit is set before anything reads the body, and the
 CSRF check (SECURITY.md 13) runs here, after it, instead of before every request: a body over the
-limit is a 413, never parsed. Importing is `trainer.web.results_import.import_results`, the
+limit is a 413, never parsed. Importing is `trainer.services.results_import.import_results`, the
 function `trainer import-results` calls.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from trainer.content.models import Curriculum, Workshop
-from trainer.export.results_check import Refusal
-from trainer.export.results_file import MAX_BYTES
+from trainer.content.models import Curriculum
+from trainer.interchange.results_check import Refusal
+from trainer.interchange.results_file import MAX_BYTES
+from trainer.services.results_import import ImportReport, import_results
 from trainer.store.imports import is_offline
-from trainer.web.errors import render_error
-from trainer.web.results_import import ImportReport, import_results
+from trainer.web.dashboard.blueprint import bp, find_workshop
+from trainer.web.errors import PageResult, render_error
 from trainer.web.security import csrf
 from trainer.web.state import catalogue, database
-from trainer.web.trainer import PageResult, bp
 
 UPLOAD_LIMIT = 8 * 1024 * 1024  # bytes per request (config TRAINER_IMPORT_MAX_BYTES)
 MAX_FILES = 50
@@ -66,13 +66,6 @@ def _what(curriculum: Curriculum, label: str) -> str:
     return str(_("Module quiz: %(title)s", title=module.title if module else module_id))
 
 
-def _workshop(workshop_id: str) -> tuple[Curriculum, Workshop]:
-    try:
-        return catalogue().workshop(workshop_id)
-    except KeyError:
-        abort(404)
-
-
 def _reason(refusal: Refusal) -> str:
     found = REASONS.get(refusal.code)
     return str(found) if found is not None else refusal.message
@@ -98,7 +91,7 @@ def _read(upload: FileStorage) -> bytes:
 @bp.route("/workshops/<workshop_id>/import", methods=["GET", "POST"])
 def import_files(workshop_id: str) -> PageResult:
     """Show the upload form, or import the uploaded results files and show the report."""
-    curriculum, workshop = _workshop(workshop_id)
+    curriculum, workshop = find_workshop(workshop_id)
     context = {"curriculum": curriculum, "workshop": workshop, "what": _what,
                "reason": _reason, "max_files": MAX_FILES}
     if request.method == "GET":

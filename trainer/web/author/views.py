@@ -45,7 +45,7 @@ from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, lo
 from trainer.content.lint import lint_module
 from trainer.content.loader import SourceMap
 from trainer.content.models import Module
-from trainer.content.translation import TranslatedModule, translation_files
+from trainer.content.translation.overlay import TranslatedModule, translation_files
 from trainer.errors import ContentError, Issue
 from trainer.web import i18n, security
 
@@ -55,7 +55,7 @@ PREVIEW = "trainer.author_preview"
 ASSETS_DIR = "assets"
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 
-bp = Blueprint("author", __name__, url_prefix="/author", static_folder="static/author",
+bp = Blueprint("author", __name__, url_prefix="/author", static_folder="../static/author",
                static_url_path="/static")
 
 Fingerprint = tuple[tuple[str, int, int], ...]

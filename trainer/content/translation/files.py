@@ -13,7 +13,7 @@ from typing import Any
 
 from trainer.content.loader import Loc, SourceMap
 from trainer.content.models import Module
-from trainer.content.translation import MODULE_SHAPE, Shape, TranslatedModule, source_text_hash
+from trainer.content.translation.overlay import MODULE_SHAPE, Shape, TranslatedModule, source_text_hash
 from trainer.errors import TrainerError
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")

@@ -1,7 +1,7 @@
 """Trainer sign-in for the dashboard: Flask-Login, Flask-Limiter on the login form, safe `next=`.
 
 Trainers and trainees share Flask's signed session cookie but never a key in it: a trainee is
-`session["participant"]` (trainer.web.participants), a trainer is Flask-Login's `_user_id`,
+`session["participant"]` (trainer.web.learn.participants), a trainer is Flask-Login's `_user_id`,
 `_fresh` and `_id`. Logging in clears the whole session first (SECURITY.md 12), so nothing set
 before the login, by anyone, survives it, except the interface language chosen with the switcher,
 which is put back explicitly. No "remember me" cookie: a trainer session ends with the
@@ -30,7 +30,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from trainer.store.accounts import MAX_PASSWORD_LENGTH, USERNAME_LENGTH, Trainer, get_trainer
-from trainer.web.participants import KEPT_ON_SIGN_IN
+from trainer.web.sessions import KEPT_ON_SIGN_IN, rotate_session
 from trainer.web.state import database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,19 +118,10 @@ def register_auth(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def _clear_session() -> None:
-    """Drop everything in the session but the interface language the visitor chose."""
-    # The language is the one thing carried over, put back explicitly: it was chosen on this
-    # browser with the switcher (a known code, CSRF-protected), so it grants nothing.
-    kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
-    session.clear()
-    session.update(kept)
-
-
 def sign_in_trainer(trainer: Trainer) -> None:
     """Start a fresh session for a trainer: everything in the old session is dropped, but the
     interface language."""
-    _clear_session()
+    rotate_session(session, KEPT_ON_SIGN_IN)
     login_user(TrainerUser(trainer.id, trainer.username))
     session.permanent = False
 
@@ -138,7 +129,7 @@ def sign_in_trainer(trainer: Trainer) -> None:
 def sign_out_trainer() -> None:
     """End the trainer's session (the interface language stays)."""
     logout_user()
-    _clear_session()
+    rotate_session(session, KEPT_ON_SIGN_IN)
 
 
 def safe_next(target: str | None) -> str:

@@ -1,0 +1,92 @@
+"""The dashboard's blueprint `trainer` (url_prefix /trainer) and what all its views share.
+
+Anyone without a trainer session (a trainee too) is sent to the login form; the check runs
+before every view of the blueprint, so a new route cannot forget it (SECURITY.md 17). The views
+live beside this module: views.py (sign-in and pages), downloads.py (CSV and PDF), importing.py
+(results files); `trainer.web.dashboard.register_dashboard` mounts them all.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from trainer.content.models import Curriculum, Workshop
+from trainer.export.report import WorkshopResults, format_gain, format_percent, format_stat
+from trainer.locales import LANGUAGE_NAMES, base_language, language_name_in
+from trainer.services.results import build_results
+from trainer.store.results import workshop_participants
+from trainer.web.dashboard.auth import LoginForm, safe_next
+from trainer.web.forms import ActionForm
+from trainer.web.i18n import interface_language
+from trainer.web.state import catalogue, database
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+
+
+@bp.before_request
+def require_trainer() -> WerkzeugResponse | None:
+    """Send anyone who is not a signed-in trainer to the login form."""
+    if request.endpoint in {"trainer.login"}:
+        return None
+    if current_user.is_authenticated:
+        return None
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("trainer.login", next=target) if target else url_for("trainer.login"))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_logins(_error: RateLimitExceeded) -> tuple[str, int]:
+    """Show the login form again with a throttling message (429)."""
+    form = LoginForm(formdata=None)
+    form.next.data = safe_next(request.form.get("next"))
+    message = _("Too many login attempts. Wait a minute, then try again.")
+    return render_template("trainer/login.html", form=form, error=message), 429
+
+
+@bp.context_processor
+def dashboard_globals() -> dict[str, object]:
+    """Give every dashboard page the logout form and the number formats of the report."""
+    # formdata=None: never read the request body here (a 413 page must not parse what it refused).
+    return {"logout_form": ActionForm(formdata=None), "fmt_percent": format_percent, "fmt_gain": format_gain,
+            "fmt_stat": format_stat, "workshop_language": workshop_language,
+            "language_names": LANGUAGE_NAMES, "language_name": language_name}
+
+
+def find_workshop(workshop_id: str) -> tuple[Curriculum, Workshop]:
+    """Return a workshop and its curriculum, or answer 404."""
+    try:
+        return catalogue().workshop(workshop_id)
+    except KeyError:
+        abort(404)
+
+
+def workshop_results(workshop_id: str) -> WorkshopResults:
+    """Return the results tables of a workshop (404 when there is no such workshop)."""
+    curriculum, workshop = find_workshop(workshop_id)
+    participants = workshop_participants(database(), workshop.id)
+    return build_results(catalogue(), curriculum, workshop, participants)
+
+
+
+def languages() -> tuple[str, ...]:
+    """Return the languages this site offers (its interface and PDFs)."""
+    return tuple(current_app.config["TRAINER_LANGUAGES"])
+
+
+def workshop_language(workshop: Workshop) -> str:
+    """Return the language a workshop's PDFs are written in (English when it is not offered)."""
+    language = base_language(workshop.language)
+    return language if language in languages() else "en"
+
+
+def language_name(code: str) -> str:
+    """Return the name of a language in the interface language ("français", "الفرنسية")."""
+    return language_name_in(code, interface_language())

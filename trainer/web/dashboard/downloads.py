@@ -1,0 +1,124 @@
+"""Dashboard downloads: results and item CSVs, the results report, certificates and handbooks.
+
+The PDFs are written in the workshop's language (its `language:` in the curriculum), whatever the
+language of the dashboard: the report and certificates are for that workshop's people. A trainer
+may ask for the handbook in another interface language (`?language=`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, abort, current_app, request
+from flask_babel import gettext as _
+
+from trainer.errors import ExportError
+from trainer.export.certificate import build_certificate, certificate_filename
+from trainer.export.csv_export import items_csv, participants_csv
+from trainer.export.handbook import Edition, build_handbook, handbook_filename
+from trainer.export.report import build_report, report_filename
+from trainer.locales import gettext_for
+from trainer.services.certificates import certificate_data, certificate_key
+from trainer.store.results import find_workshop_participant
+from trainer.web.dashboard.blueprint import (
+    bp,
+    find_workshop,
+    languages,
+    workshop_language,
+    workshop_results,
+)
+from trainer.web.errors import render_error
+from trainer.web.state import catalogue, database
+
+logger = logging.getLogger(__name__)
+
+PDF_TIME_LIMIT = 90.0  # seconds; a PDF taking longer is stopped (SECURITY.md 10)
+
+
+def _download(body: str | bytes, filename: str, content_type: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/workshops/<workshop_id>/results.csv")
+def results_csv(workshop_id: str) -> Response:
+    """Download one row per participant (formula-safe CSV)."""
+    results = workshop_results(workshop_id)
+    return _download(participants_csv(results), f"{results.workshop.id}-results.csv",
+                     "text/csv; charset=utf-8")
+
+
+@bp.get("/workshops/<workshop_id>/items.csv")
+def item_analysis_csv(workshop_id: str) -> Response:
+    """Download the item analysis, one row per question version (formula-safe CSV)."""
+    results = workshop_results(workshop_id)
+    return _download(items_csv(results), f"{results.workshop.id}-items.csv",
+                     "text/csv; charset=utf-8")
+
+
+def _pdf_failed(what: str, error: ExportError) -> tuple[str, int]:
+    logger.error("%s failed: %s", what, error)
+    return render_error(500, _("The PDF could not be made. Try again; if it keeps failing, "
+                               "tell whoever runs this site."))
+
+
+def _certificate_key() -> bytes:
+    return certificate_key(current_app.config.get("TRAINER_CERTIFICATE_KEY"),
+                           current_app.instance_path)
+
+
+def _time_limit() -> float:
+    return float(current_app.config.get("TRAINER_PDF_TIME_LIMIT", PDF_TIME_LIMIT))
+
+
+@bp.get("/workshops/<workshop_id>/report.pdf")
+def report_pdf(workshop_id: str) -> Response | tuple[str, int]:
+    """Download the results report (summary, gain chart, grid, item analysis annex)."""
+    results = workshop_results(workshop_id)
+    try:
+        pdf = build_report(results, language=workshop_language(results.workshop),
+                           time_limit=_time_limit())
+    except ExportError as exc:
+        return _pdf_failed("results report", exc)
+    return _download(pdf, report_filename(results), "application/pdf")
+
+
+@bp.get("/workshops/<workshop_id>/certificates/<public_id>.pdf")
+def certificate(workshop_id: str, public_id: str) -> Response | tuple[str, int]:
+    """Download the certificate of a participant who passed the post-test (else 404)."""
+    curriculum, found = find_workshop(workshop_id)
+    participant = find_workshop_participant(database(), found.id, public_id)
+    if participant is None:
+        abort(404)
+    language = workshop_language(found)
+    data = certificate_data(_certificate_key(), catalogue(), curriculum, found, participant, language)
+    if data is None:
+        abort(404)
+    try:
+        pdf = build_certificate(data, gettext=gettext_for(language), time_limit=_time_limit())
+    except ExportError as exc:
+        return _pdf_failed("certificate", exc)
+    return _download(pdf, certificate_filename(found.id, participant.display_name),
+                     "application/pdf")
+
+
+@bp.get("/workshops/<workshop_id>/handbook/<edition>.pdf")
+def handbook(workshop_id: str, edition: str) -> Response | tuple[str, int]:
+    """Download the workshop's participant or facilitator handbook, in its language or the one
+    asked for (`?language=`)."""
+    curriculum, found = find_workshop(workshop_id)
+    if edition not in {e.value for e in Edition}:
+        abort(404)
+    language = request.args.get("language") or workshop_language(found)
+    if language not in languages():
+        abort(404)
+    try:
+        pdf = build_handbook(catalogue(), curriculum, found, Edition(edition), language=language,
+                             time_limit=_time_limit())
+    except ExportError as exc:
+        return _pdf_failed("handbook", exc)
+    filename = handbook_filename(curriculum, found, edition)
+    if language != workshop_language(found):
+        filename = filename.removesuffix(".pdf") + f"-{language}.pdf"
+    return _download(pdf, filename, "application/pdf")

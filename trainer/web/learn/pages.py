@@ -1,0 +1,145 @@
+"""Quiz pages of the `learn` blueprint: presenting an attempt and rendering its page, from the
+worker's caches when nothing about the page changed.
+
+What an attempt shows depends only on the attempt (questions, tokens, seed, all fixed when it
+starts), the catalogue and the interface language, so each worker keeps the most recent ones
+(trainer.web.caches): presenting and rendering the questions is most of the time a quiz page takes.
+
+A whole untouched quiz page is the same on every view but for its CSRF tokens (the session's,
+signed with a timestamp), so it is kept per attempt, trainee, interface language and path, cut
+where the tokens go; a view then only checks that the attempt is the trainee's and still open,
+and joins the parts with a fresh token. Pages with flashed messages are never cached or served
+from the cache. Anything else templates/learn/quiz.html adds must depend only on that key (the
+rule is repeated at the top of the template, where it is edited).
+
+Signing the session's CSRF token (HMAC and a timestamp) is redone for every page by Flask-WTF;
+a worker keeps each session's signed token for a few minutes and gives it to the pages it serves
+meanwhile (Flask-WTF returns what is in `g` under the field name). The token is then up to
+SIGNED_TOKEN_TTL_S older when the page is served, against a 12-hour validity.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, g, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from trainer.services import attempts as quiz_attempts
+from trainer.services.attempts import InterfaceWords, PresentedAttempt
+from trainer.store.models import Attempt
+from trainer.web.caches import caches
+from trainer.web.forms import ANSWER_MAX, ActionForm, QuizForm, build_quiz_form
+from trainer.web.i18n import interface_language
+from trainer.web.learn.participants import Trainee
+from trainer.web.state import catalogue
+
+SIGNED_TOKEN_TTL_S = 300.0
+_TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
+
+
+def _page_key(trainee: Trainee, public_id: str) -> tuple[str, int, str, str]:
+    return (public_id, trainee.participant.id, interface_language(), request.full_path)
+
+
+def interface_words() -> InterfaceWords:
+    """Return the interface's words a presented quiz needs, in this request's language."""
+    return InterfaceWords(locale=str(get_locale()),
+                          position=lambda number: _("Position %(number)d", number=number))
+
+
+def _page_csrf_token() -> str:
+    """Return this request's signed CSRF token, reusing the worker's recent signature of it."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(name)
+    if isinstance(raw, str) and name not in g:
+        found = caches().signed_tokens.get(raw)
+        if found is not None:
+            setattr(g, name, found)
+            return found
+    token = str(generate_csrf())
+    raw = session.get(name)
+    if isinstance(raw, str):
+        caches().signed_tokens.put(raw, token, ttl=SIGNED_TOKEN_TTL_S)
+    return token
+
+
+def cached_quiz_page(trainee: Trainee, public_id: str) -> str | None:
+    """Return the cached page of an open attempt with this request's CSRF token, else None."""
+    if "_flashes" in session:
+        return None
+    parts = caches().quiz_pages.get(_page_key(trainee, public_id))
+    return None if parts is None else _page_csrf_token().join(parts)
+
+
+def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object]) -> str:
+    """Render an untouched quiz page, keeping it cut at its CSRF tokens for the next views."""
+    if "_flashes" in session:
+        return render_template("learn/quiz.html", **context)
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = _page_csrf_token()  # puts the session's raw token in place first
+    setattr(g, name, _TOKEN_SLOT)  # what generate_csrf() returns while the page renders
+    try:
+        html = render_template("learn/quiz.html", **context)
+    finally:
+        setattr(g, name, token)
+    parts = caches().quiz_pages.put(_page_key(trainee, attempt.public_id), tuple(html.split(_TOKEN_SLOT)))
+    return token.join(parts)
+
+
+def present(attempt: Attempt) -> PresentedAttempt | None:
+    """Return the attempt as shown in the interface language (None: its content changed)."""
+    language = interface_language()
+    key = (attempt.public_id, language)
+    found = caches().presented.get(key)
+    if found is None:
+        presented = quiz_attempts.present(catalogue(), attempt, language, words=interface_words(),
+                                          cache=caches().shown)
+        found = caches().presented.put(key, presented) if presented is not None else None
+    return found
+
+
+def quiz_form_or_none(attempt: Attempt, formdata: object = None
+                      ) -> tuple[PresentedAttempt, QuizForm] | None:
+    """Return the attempt as shown and its form (bound to `formdata`), or None when it changed."""
+    presented = present(attempt)
+    if presented is None:
+        return None
+    return presented, build_quiz_form([q.fields for q in presented.questions], formdata)
+
+
+def _questions_html(attempt: Attempt, presented: PresentedAttempt,
+                    form: QuizForm | None) -> Markup:
+    """Render the questions; an untouched form (`form` None) comes from the worker's cache."""
+    key = (attempt.public_id, str(get_locale()))
+    if form is None:
+        cached = caches().questions_html.get(key)
+        if cached is not None:
+            return cached
+    names = [spec.name for item in presented.questions for spec in item.fields.fields]
+    values = {} if form is None else {name: form[name].data for name in names}
+    errors = {} if form is None else {
+        name: form[name].errors for name in names if form[name].errors}
+    html = Markup(render_template(  # noqa: S704 - a rendered, autoescaped template
+        "learn/_questions.html", presented=presented, values=values, errors=errors,
+        answer_max=ANSWER_MAX))
+    return caches().questions_html.put(key, html) if form is None else html
+
+
+def render_quiz(trainee: Trainee, attempt: Attempt, presented: PresentedAttempt,
+                 form: QuizForm | None, *, expired: bool = False) -> str:
+    """Render a quiz page; `form` None for an untouched form, else the posted one."""
+    context: dict[str, object] = {
+        "trainee": trainee, "attempt": attempt, "presented": presented,
+        "form": form or ActionForm(), "expired": expired,
+        "questions_html": _questions_html(attempt, presented, form),
+        "title": quiz_attempts.attempt_title(catalogue(), trainee.curriculum, attempt,
+                                    interface_language())}
+    if form is None and not expired:
+        return _render_cached(trainee, attempt, context)
+    return render_template("learn/quiz.html", **context)
+
+
