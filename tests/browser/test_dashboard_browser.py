@@ -8,23 +8,18 @@ laptop and on a 360 px phone, and no page may be wider than the phone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_support import axe_violations, serving
+from browser_support import TRAINER_PASSWORD, axe_violations
 from flask import Flask
 from playwright.sync_api import Browser, Page
-
-from trainer.store.accounts import create_trainer
-from trainer.store.migrate import upgrade
-from trainer.web import create_app
-from trainer.web.state import database
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "a long enough password"
+PASSWORD = TRAINER_PASSWORD
 
 MODULE = """\
 id: dash-one
@@ -81,26 +76,18 @@ pre_test:
 
 
 @pytest.fixture
-def live_app(tmp_path: Path) -> Flask:
+def live_app(tmp_path: Path, make_live_app: Callable[..., Flask]) -> Flask:
     root = tmp_path / "content"
     (root / "modules").mkdir(parents=True)
     (root / "curriculum").mkdir()
     (root / "modules" / "dash-one.yaml").write_text(MODULE, encoding="utf-8")
     (root / "curriculum" / "dash.yaml").write_text(CURRICULUM, encoding="utf-8")
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
-                      "TRAINER_CONTENT_ROOT": str(root),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'dashboard.sqlite3'}",
-                      "TRAINER_PDF_TIME_LIMIT": 120})
-    upgrade(app.config["DATABASE_URL"])
-    create_trainer(database(app), "tess", PASSWORD)
-    return app
+    return make_live_app(root, trainer="tess", TRAINER_PDF_TIME_LIMIT=120)
 
 
 @pytest.fixture
-def base_url(live_app: Flask) -> Iterator[str]:
-    with serving(live_app) as url:
-        yield url
-    database(live_app).dispose()
+def base_url(live_app: Flask, live_url: Callable[[Flask], str]) -> str:
+    return live_url(live_app)
 
 
 def _answer(page: Page, labels: list[str]) -> None:

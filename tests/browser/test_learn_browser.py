@@ -9,19 +9,16 @@ injection only.
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import axe_violations, serving
+from browser_support import axe_violations
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
-from trainer.store.migrate import upgrade
 from trainer.store.models import Response
-from trainer.web import create_app
 from trainer.web.state import database
 
 pytestmark = pytest.mark.browser
@@ -30,30 +27,14 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE_CONTENT = REPO / "tests" / "web" / "data"
 
 
-def _serve(app: Flask) -> Iterator[str]:
-    with serving(app) as url:
-        yield url
-    database(app).dispose()
-
-
-def _app(tmp_path: Path, content: Path) -> Flask:
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
-                      "TRAINER_CONTENT_ROOT": str(content),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}"})
-    upgrade(app.config["DATABASE_URL"])
-    return app
+@pytest.fixture
+def live_app(make_live_app: Callable[..., Flask]) -> Flask:
+    return make_live_app()
 
 
 @pytest.fixture
-def live_app(tmp_path: Path) -> Flask:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
-    return _app(tmp_path, content)
-
-
-@pytest.fixture
-def base_url(live_app: Flask) -> Iterator[str]:
-    yield from _serve(live_app)
+def base_url(live_app: Flask, live_url: Callable[[Flask], str]) -> str:
+    return live_url(live_app)
 
 
 @pytest.fixture
@@ -208,8 +189,9 @@ def test_the_home_page_and_error_page_pass_axe(page: Page, base_url: str) -> Non
 
 
 @pytest.fixture
-def sample_url(tmp_path: Path, sample_root: Path) -> Iterator[str]:
-    yield from _serve(_app(tmp_path, sample_root))
+def sample_url(sample_root: Path, make_live_app: Callable[..., Flask],
+               live_url: Callable[[Flask], str]) -> str:
+    return live_url(make_live_app(sample_root))
 
 
 @pytest.mark.parametrize("width", [360, 1280])

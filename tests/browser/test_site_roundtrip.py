@@ -5,11 +5,11 @@ dashboard and imports it again with `trainer import-results`; the grid shows the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_support import serving
+from browser_support import TRAINER_PASSWORD, serving
 from click.testing import CliRunner
 from flask import Flask
 from playwright.sync_api import Browser, Route
@@ -17,14 +17,10 @@ from playwright.sync_api import Browser, Route
 from trainer.cli.results import import_results_command
 from trainer.content.catalogue import load_catalogue
 from trainer.export.site import build_site, write_site
-from trainer.store.accounts import create_trainer
-from trainer.store.migrate import upgrade
-from trainer.web import create_app
-from trainer.web.state import database
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long enough password"
+PASSWORD = TRAINER_PASSWORD
 
 
 @pytest.fixture
@@ -33,14 +29,8 @@ def content_dir(repo_root: Path) -> Path:
 
 
 @pytest.fixture
-def live_app(tmp_path: Path, content_dir: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'trainer.sqlite3'}"
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": url,
-                      "TRAINER_CONTENT_ROOT": str(content_dir)})
-    upgrade(url)
-    create_trainer(database(app), "tess", PASSWORD)
-    yield app
-    database(app).dispose()
+def live_app(content_dir: Path, make_live_app: Callable[..., Flask]) -> Flask:
+    return make_live_app(content_dir, trainer="tess")
 
 
 def _learn_offline(browser: Browser, content_dir: Path, folder: Path) -> Path:

@@ -8,14 +8,9 @@ first.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import secrets
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -28,49 +23,6 @@ from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
 T = TypeVar("T")
-
-_WRITER = threading.Lock()
-_LOCK_FILES: dict[tuple[int, str], int] = {}
-
-
-@contextmanager
-def _one_writer(database: Database) -> Iterator[None]:
-    """On a SQLite file, queue this process's threads, then the processes, for the write lock.
-
-    SQLite's busy handler polls a held lock with sleeps of up to 100 ms, so with a few workers and
-    threads all starting BEGIN IMMEDIATE, writers sleep far longer than the lock is held (under
-    load a submission took a second). A thread lock and an flock on a file next to the database
-    wake the next writer the moment the previous one commits. The busy timeout stays as a backstop
-    (other writers, other programs).
-    """
-    path = database.url.database or ""
-    if not database.is_sqlite or not path or path == ":memory:" or path.startswith("file:"):
-        yield
-        return
-    with _WRITER:
-        key = (os.getpid(), path)  # a forked child must not share its parent's open file
-        fd = _LOCK_FILES.get(key)
-        if fd is None:
-            fd = os.open(f"{Path(path).resolve()}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
-            _LOCK_FILES[key] = fd
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def _write(database: Database, work: Callable[[Session], T]) -> T:
-    """Run `work` in one write transaction, one writer at a time on SQLite."""
-    with _one_writer(database):
-        return database.write(work)
-
-
-def _write_core(database: Database, work: Callable[[Connection], T]) -> T:
-    """Run `work` in one write transaction on a bare connection, one writer at a time on SQLite."""
-    with _one_writer(database):
-        return database.write_core(work)
-
 
 def new_public_id() -> str:
     """Return a fresh random public id (about 128 bits, URL-safe)."""
@@ -133,7 +85,7 @@ def create_participant(database: Database, workshop_id: str, display_name: str) 
         session.flush()
         return participant
 
-    return _write(database, work)
+    return database.write(work)
 
 
 # Every trainee page looks its participant up, and the lookup (an ORM read) cost as much as the
@@ -271,7 +223,7 @@ def start_attempt(
         return attempt
 
     try:
-        return _write(database, work)
+        return database.write(work)
     except IntegrityError:
         # Another request started this participant's pre/post test at the same moment.
         with database.read() as session:
@@ -304,7 +256,7 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
             connection.execute(_INSERT_RESPONSES, rows)
         return True
 
-    return _write_core(database, work)
+    return database.write_core(work)
 
 
 _CLAIM = (
@@ -324,4 +276,4 @@ def discard_open_attempt(database: Database, attempt_id: int) -> bool:
             .execution_options(synchronize_session=False))
         return getattr(result, "rowcount", 0) == 1
 
-    return _write(database, work)
+    return database.write(work)

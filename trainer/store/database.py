@@ -12,7 +12,9 @@ DatabaseUnavailable, which the web app answers with 503.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,6 +99,38 @@ def _configure_sqlite(engine: Engine) -> None:
 
 class DatabaseUnavailable(StoreError):
     """The database stayed unreachable (or busy) for longer than a request waits: try again later."""
+
+
+_WRITER = threading.Lock()
+_LOCK_FILES: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def one_writer(url: URL) -> Iterator[None]:
+    """On a SQLite file, queue this process's threads, then the processes, for the write lock.
+
+    SQLite's busy handler polls a held lock with sleeps of up to 100 ms, so with a few workers and
+    threads all starting BEGIN IMMEDIATE, writers sleep far longer than the lock is held (under
+    load a submission took a second). A thread lock and an flock on a file next to the database
+    wake the next writer the moment the previous one commits. The busy timeout stays as a backstop
+    (other writers, other programs). Every write of `Database` goes through here: attempts,
+    accounts and imports alike.
+    """
+    path = url.database or ""
+    if not _is_sqlite(url) or not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    with _WRITER:
+        key = (os.getpid(), path)  # a forked child must not share its parent's open file
+        fd = _LOCK_FILES.get(key)
+        if fd is None:
+            fd = os.open(f"{Path(path).resolve()}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            _LOCK_FILES[key] = fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class Database:
@@ -251,7 +285,8 @@ class Database:
             with self._write() as session, session.begin():
                 return work(session)
 
-        return self._retrying(in_session)
+        with one_writer(self.url):
+            return self._retrying(in_session)
 
     def write_core(self, work: Callable[[Connection], T]) -> T:
         """Like `write`, on a bare connection: for prebuilt Core statements on the hottest path."""
@@ -259,7 +294,8 @@ class Database:
             with self._writer.begin() as connection:
                 return work(connection)
 
-        return self._retrying(on_connection)
+        with one_writer(self.url):
+            return self._retrying(on_connection)
 
     def _retrying(self, transaction: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.write_retry_seconds
