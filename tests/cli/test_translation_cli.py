@@ -42,9 +42,9 @@ def test_status_of_the_sample_translations(sample_root: Path) -> None:
         ("mandate-2322", "fr"): (77, 0, 0),
         ("mla-extradition-guardrails", "ar"): (80, 0, 0),
         ("mla-extradition-guardrails", "fr"): (80, 0, 0),
-    }.items() <= rows.items()
-    # Every sample translation, including those added later, is complete.
-    assert all(stale == missing == 0 for _, stale, missing in rows.values()), rows
+        ("electronic-evidence", "fr"): (76, 0, 0),
+        ("networks-regional-frameworks", "fr"): (97, 0, 0),
+    }
     assert "incomplete" not in result.output
 
 
@@ -59,22 +59,27 @@ def test_status_lists_stale_and_missing_items(content: Path) -> None:
     french.write_text(text[: last_source + 1], encoding="utf-8")
     result = run("status", str(content), "--language", "fr", "--language", "de", "--items")
     assert result.exit_code == 0, result.output
-    rows = _table(result.output)
-    assert {
-        ("mandate-2322", "fr"): (76, 1, 0),
-        ("mla-extradition-guardrails", "fr"): (79, 0, 1),
-    }.items() <= rows.items()
-    # The other French translations are untouched, so still complete.
-    edited = {"mandate-2322", "mla-extradition-guardrails"}
-    others = {key: row for key, row in rows.items() if key[0] not in edited}
-    assert all(key[1] == "fr" and row[1] == row[2] == 0 for key, row in others.items()), others
+    table = _table(result.output)
+    assert table[("mandate-2322", "fr")] == (76, 1, 0)
+    assert table[("mla-extradition-guardrails", "fr")] == (79, 0, 1)
+    # Only French rows; the other French translations are untouched, so still complete.
+    edited = ("mandate-2322", "mla-extradition-guardrails")
+    others = {key: row for key, row in table.items() if key[0] not in edited}
+    assert {language for _, language in table} == {"fr"}
+    assert all(stale == missing == 0 for _, stale, missing in others.values())
     assert "    stale    questions.q-cosponsors\n" in result.output
     assert "    missing  sources[12]\n" in result.output
     assert "electronic-evidence           de" in result.output
     assert "(no translation)" in result.output
 
 
+def _untranslate(content: Path, module_id: str, language: str) -> None:
+    """Remove a translation from the copy, so the test starts from an untranslated module."""
+    (content / "modules" / language / f"{module_id}.yaml").unlink(missing_ok=True)
+
+
 def test_new_then_stamp_makes_a_complete_translation(content: Path) -> None:
+    _untranslate(content, "electronic-evidence", "fr")
     result = run("new", "electronic-evidence", "fr", "--root", str(content))
     assert result.exit_code == 0, result.output
     target = content / "modules" / "fr" / "electronic-evidence.yaml"
@@ -153,6 +158,7 @@ def test_stamp_refuses_what_it_cannot_do(content: Path) -> None:
     unknown = run("stamp", "mandate-2322", "fr", "questions.q-nope", "--root", str(content))
     assert unknown.exit_code == 1
     assert "no such entry: questions.q-nope" in unknown.output
+    _untranslate(content, "electronic-evidence", "fr")
     untranslated = run("stamp", "electronic-evidence", "fr", "--all", "--root", str(content))
     assert untranslated.exit_code == 1
     assert "no usable translation of 'electronic-evidence' into 'fr'" in untranslated.output
