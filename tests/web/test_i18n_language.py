@@ -133,10 +133,25 @@ def test_a_translated_module_is_shown_in_the_trainee_language(sample_app: Flask)
     arabic = catalogue(sample_app).module_in("mandate-2322", "ar")
     assert arabic.language == "ar"
     assert f"<h1>{arabic.title}</h1>" in html  # same language as the page: no lang attribute
-    # An untranslated module keeps its source language, marked so screen readers switch voice.
-    other = client.get("/modules/electronic-evidence").get_data(as_text=True)
-    source = catalogue(sample_app).module("electronic-evidence")
-    assert f'<h1 lang="en" dir="ltr">{source.title}</h1>' in other
+
+
+def test_an_untranslated_module_is_marked_with_its_language(tmp_path: Path,
+                                                            sample_root: Path) -> None:
+    """A module with no Arabic translation keeps its source language, marked for screen readers."""
+    root = tmp_path / "content"
+    shutil.copytree(sample_root / "modules", root / "modules")
+    shutil.copytree(sample_root / "curriculum", root / "curriculum")
+    (root / "modules" / "ar" / "electronic-evidence.yaml").unlink()
+    app = _sample_app(tmp_path, root)
+    try:
+        client = app.test_client()
+        _choose(client, "ar")
+        _join(client)
+        other = client.get("/modules/electronic-evidence").get_data(as_text=True)
+        source = catalogue(app).module("electronic-evidence")
+        assert f'<h1 lang="en" dir="ltr">{source.title}</h1>' in other
+    finally:
+        database(app).dispose()
 
 
 def test_an_entry_that_falls_back_is_marked_with_the_source_language(tmp_path: Path,
