@@ -282,8 +282,9 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) else 1
-        raise refuse(path, f"not well-formed XML: {exc.msg}", line=line) from None
+        found: object = getattr(exc, "lineno", None)
+        raise refuse(path, f"not well-formed XML: {exc.msg}",
+                     line=found if isinstance(found, int) else 1) from None
     if root.tag != "quiz":
         raise refuse(path, f"not a Moodle XML question bank: the root element is <{root.tag}>, "
                            "not <quiz>", line=root.sourceline or 1)
