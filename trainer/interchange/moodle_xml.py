@@ -60,7 +60,7 @@ class _Reader:
         self.links: list[str] = []
 
     def where(self, element: etree._Element) -> str:
-        return f"{self.path}:{element.sourceline or 1}:1"
+        return f"{self.path}:{_line(element)}:1"
 
     def _files(self, holder: etree._Element, text: str) -> str:
         """Extract the <file> images of a text element; point @@PLUGINFILE@@ URLs at them."""
@@ -96,6 +96,11 @@ class _Reader:
         if inline:
             return inline_markdown(text, self.links.append)
         return to_markdown(text, on_link=self.links.append)
+
+
+def _line(element: etree._Element) -> int:
+    found: object = element.sourceline
+    return found if isinstance(found, int) else 1
 
 
 def _fraction(answer: etree._Element) -> float:
@@ -287,7 +292,7 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
                      line=found if isinstance(found, int) else 1) from None
     if root.tag != "quiz":
         raise refuse(path, f"not a Moodle XML question bank: the root element is <{root.tag}>, "
-                           "not <quiz>", line=root.sourceline or 1)
+                           "not <quiz>", line=_line(root))
     images = ImageStore(module_id)
     reader = _Reader(path, images)
     notes: list[str] = []
