@@ -50,10 +50,14 @@ def _run(importer: Importer, file: Path, module_id: str | None, root: Path, forc
     counts = [_plural(len(draft.data["sections"]), "section"),
               _plural(len(written.image_files), "image"),
               _plural(draft.questions, "question")]
-    tail = f"; {_plural(len(draft.notes), 'unsupported item')} listed below" if draft.notes else ""
-    click.echo(f"wrote {written.module_file}: {', '.join(counts)}{tail}")
-    for note in draft.notes:
-        click.echo(f"  {note}")
+    tail = [_plural(len(draft.unsupported), "unsupported item")] if draft.unsupported else []
+    tail += [_plural(len(draft.notes), "note")] if draft.notes else []
+    listed = f"; {' and '.join(tail)} listed below" if tail else ""
+    click.echo(f"wrote {written.module_file}: {', '.join(counts)}{listed}")
+    for line in draft.unsupported:
+        click.echo(f"  unsupported: {line}")
+    for line in draft.notes:
+        click.echo(f"  note: {line}")
     click.echo("next:")
     for step in draft.next_steps:
         click.echo(f"  - {step}")

@@ -80,29 +80,29 @@ def aiken_to_draft(path: Path, module_id: str) -> Draft:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise refuse(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
-    notes: list[str] = []
+    left_out: list[str] = []
     questions: list[dict[str, Any]] = []
     for block in _blocks(text):
         line = block[0][0]
         try:
             question = _question(block, len(questions) + 1)
         except ValueError as exc:
-            notes.append(f"{path}:{line}:1: not imported: {exc}")
+            left_out.append(f"{path}:{line}:1: not imported: {exc}")
             continue
         problems = question_problems(question)
         if problems:
-            notes.append(f"{path}:{line}:1: not imported: {'; '.join(problems)}")
+            left_out.append(f"{path}:{line}:1: not imported: {'; '.join(problems)}")
             continue
         questions.append(question)
     if not questions:
         raise refuse(path, "no question could be imported" + (
-            f" ({len(notes)} left out: " + "; ".join(notes) + ")" if notes else
+            f" ({len(left_out)} left out: " + "; ".join(left_out) + ")" if left_out else
             ": write `question`, `A. option` lines and `ANSWER: A`"))
     module = skeleton(module_id, f"Imported questions ({module_id})")
     module["sections"] = [{"id": "reading", "title": "Reading", "body": PLACEHOLDER_SECTION_BODY}]
     module["quiz"]["questions"] = questions
-    return Draft(str(path), "aiken", module, {}, notes, len(questions),
+    return Draft(str(path), "aiken", module, {}, [], len(questions),
                  ["write the objectives and tie each question to one (`objective:`)",
                   "give each question an explanation and each wrong option feedback "
                   "(Aiken has neither)",
-                  "write the reading and the summary"])
+                  "write the reading and the summary"], left_out)

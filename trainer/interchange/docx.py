@@ -148,4 +148,5 @@ def _draft(path: Path, module_id: str, html: str, core: dict[str, str], notes: l
     return Draft(str(path), "docx", data, images.files, notes, 0,
                  ["write the objectives (what a participant can do after the module) and the summary",
                   "write the quiz: replace the placeholder question, with an explanation for each",
-                  "check each section's Markdown and images in `trainer preview`"])
+                  "check each section's Markdown and images in `trainer preview`"],
+                 images.left_out)

@@ -61,9 +61,10 @@ class Draft:
     importer: str
     data: dict[str, Any]
     images: dict[str, bytes] = field(default_factory=dict)  # file name in modules/assets/<id>/
-    notes: list[str] = field(default_factory=list)  # what was not imported, located in the source
+    notes: list[str] = field(default_factory=list)  # what to review, located in the source
     questions: int = 0  # questions read from the source (not the placeholder)
     next_steps: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # items left out, located in the source
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ class ImageStore:
     module_id: str
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     def add(self, data: bytes, content_type: str, where: str, alt: str = "") -> str | None:
         """Keep an image; return its Markdown path (`assets/<id>/image-N.ext`), or None (noted)."""
         extension = IMAGE_TYPES.get(content_type.lower())
         if extension is None:
-            self.notes.append(f"{where}: an image of type {content_type or 'unknown'} was left out "
+            self.left_out.append(f"{where}: an image of type {content_type or 'unknown'} was left out "
                               "(only PNG, JPEG, GIF and WebP are shown): export it as PNG and add it")
             return None
         name = f"image-{len(self.files) + 1}.{extension}"

@@ -296,6 +296,7 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
     images = ImageStore(module_id)
     reader = _Reader(path, images)
     notes: list[str] = []
+    left_out: list[str] = []
     questions: list[dict[str, Any]] = []
     taken: set[str] = set()
     title = ""
@@ -308,7 +309,7 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
             continue
         name = " ".join((element.findtext("name/text") or "").split()) or f"question {number}"
         if kind not in _READ:
-            notes.append(f"{reader.where(element)}: {name!r}: Moodle type '{kind}' has no trainer "
+            left_out.append(f"{reader.where(element)}: {name!r}: Moodle type '{kind}' has no trainer "
                          "kind: not imported (write it as one of the seven kinds)")
             continue
         question_notes: list[str] = []
@@ -316,11 +317,12 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
             question = {"id": _question_id(element, number, taken),
                         **_question(element, kind, reader, question_notes)}
         except _Skip as exc:
-            notes.append(f"{reader.where(element)}: {name!r}: not imported: {exc}")
+            left_out.append(f"{reader.where(element)}: {name!r}: not imported: {exc}")
             continue
         problems = question_problems(question)
         if problems:
-            notes.append(f"{reader.where(element)}: {name!r}: not imported: {'; '.join(problems)}")
+            left_out.append(f"{reader.where(element)}: {name!r}: not imported: "
+                            f"{'; '.join(problems)}")
             continue
         if kind == "multichoice":
             shuffles.append((element.findtext("shuffleanswers") or "").strip() in ("true", "1"))
@@ -328,7 +330,7 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
         questions.append(question)
     if not questions:
         raise refuse(path, "no question could be imported" + (
-            f" ({len(notes)} left out: " + "; ".join(notes) + ")" if notes else ""))
+            f" ({len(left_out)} left out: " + "; ".join(left_out) + ")" if left_out else ""))
     module = skeleton(module_id, title or f"Imported questions ({module_id})")
     module["sections"] = [{"id": "reading", "title": "Reading", "body": PLACEHOLDER_SECTION_BODY}]
     module["quiz"]["questions"] = questions
@@ -340,4 +342,5 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
     return Draft(str(path), "moodle-xml", module, images.files, notes, len(questions),
                  ["write the objectives and tie each question to one (`objective:`)",
                   "write the reading and the summary",
-                  "give each question an explanation and each wrong option feedback where missing"])
+                  "give each question an explanation and each wrong option feedback where missing"],
+                 left_out + images.left_out)

@@ -207,9 +207,10 @@ def pptx_to_draft(path: Path, module_id: str) -> Draft:
     images = ImageStore(module_id)
     links: list[str] = []
     notes: list[str] = []
+    left_out: list[str] = []
     try:
         deck = Presentation(str(path))
-        slides = [_read_slide(slide, number, images, links, notes, path)
+        slides = [_read_slide(slide, number, images, links, left_out, path)
                   for number, slide in enumerate(deck.slides, start=1)]
         core_title = " ".join((deck.core_properties.title or "").split())
     except Exception as exc:  # python-pptx raises many kinds on a damaged file: never a traceback
@@ -233,4 +234,5 @@ def pptx_to_draft(path: Path, module_id: str) -> Draft:
     return Draft(str(path), "pptx", data, images.files, notes, 0,
                  ["write the objectives (what a participant can do after the module) and the summary",
                   "write the quiz: replace the placeholder question, with an explanation for each",
-                  "turn the slide bullets into reading participants can follow without the talk"])
+                  "turn the slide bullets into reading participants can follow without the talk"],
+                 left_out + images.left_out)
