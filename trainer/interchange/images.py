@@ -19,8 +19,11 @@ class ImageStore:
     notes: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
 
-    def add(self, data: bytes, content_type: str, where: str, alt: str = "") -> str | None:
-        """Keep an image; return its Markdown path (`assets/<id>/image-N.ext`), or None (noted)."""
+    def add(self, data: bytes, content_type: str, where: str, alt: str | None = None) -> str | None:
+        """Keep an image; return its Markdown path (`assets/<id>/image-N.ext`), or None (noted).
+
+        `alt` is the image's description when the document holds it apart (None: it is elsewhere).
+        """
         extension = IMAGE_TYPES.get(content_type.lower())
         if extension is None:
             self.left_out.append(f"{where}: an image of type {content_type or 'unknown'} was left out "
@@ -31,7 +34,7 @@ class ImageStore:
         if len(data) > MAX_IMAGE_BYTES:
             self.notes.append(f"{where}: {name} is larger than 2 MB: make it smaller before "
                               "the workshop")
-        if not alt.strip():
+        if alt is not None and not alt.strip():
             self.notes.append(f"{where}: {name} has no description: write one between its "
                               "brackets, ![like this](...), for screen readers")
         return f"assets/{self.module_id}/{name}"

@@ -72,7 +72,7 @@ class _Reader:
             except (binascii.Error, ValueError):
                 continue
             src = self.images.add(data, _IMAGE_TYPES.get(extension, extension),
-                                  self.where(file), "")
+                                  self.where(file))
             if src is not None:
                 for spelling in {name, quote(name)}:
                     text = text.replace(f"@@PLUGINFILE@@/{spelling}", src)
