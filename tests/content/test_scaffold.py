@@ -24,7 +24,7 @@ def _new(*args: str) -> Result:
 
 
 def _strict(root: Path) -> Result:
-    return CliRunner().invoke(check, ["--strict", str(root)])
+    return CliRunner().invoke(check, ["--strict", "--root", str(root)])
 
 
 def test_new_module_passes_check_strict(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def content_root(tmp_path: Path) -> Path:
 
 def assert_checks(root: Path) -> str:
     """Assert that `trainer check` passes on `root` (warnings allowed); return its output."""
-    result = run("check", str(root))
+    result = run("check", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert "OK: " in result.output
     return result.output

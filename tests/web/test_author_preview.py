@@ -205,16 +205,16 @@ def test_preview_command_listens_on_localhost_only(root: Path, monkeypatch: pyte
         seen.update(options)
 
     monkeypatch.setattr(Flask, "run", fake_run)
-    result = CliRunner().invoke(preview, [str(root), "--port", "5123"])
+    result = CliRunner().invoke(preview, ["--root", str(root), "--port", "5123"])
     assert result.exit_code == 0, result.output
     assert seen["host"] == "127.0.0.1"
     assert seen["port"] == 5123
     assert "at http://127.0.0.1:5123/author/" in result.output
-    assert CliRunner().invoke(preview, [str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
+    assert CliRunner().invoke(preview, ["--root", str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
 
 
 def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
-    result = CliRunner().invoke(preview, [str(tmp_path)])
+    result = CliRunner().invoke(preview, ["--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "no 'modules/' folder" in result.output
 

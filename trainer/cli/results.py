@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from trainer.cli.options import root_option
 from trainer.errors import ContentError, StoreError, TrainerError
 from trainer.export.results_file import MAX_BYTES
 
@@ -35,11 +36,8 @@ def _read(path: Path) -> bytes:
                 type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop to import into (default: the one each file names).")
-@click.option("--content-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder holding modules/ and curriculum/ (default: TRAINER_CONTENT_ROOT or "
-                   "here).")
-def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
-                           content_root: Path | None) -> None:
+@root_option(content_root=True)
+def import_results_command(files: tuple[Path, ...], workshop_id: str | None, root: Path) -> None:
     """Import results files saved by participants from the offline site.
 
     Every answer is graded again against the current content (the scores in a file are only
@@ -51,9 +49,7 @@ def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
     from trainer.web.results_import import import_results  # noqa: PLC0415
     from trainer.web.state import catalogue, database  # noqa: PLC0415
 
-    overrides: dict[str, Any] = {}
-    if content_root is not None:
-        overrides["TRAINER_CONTENT_ROOT"] = str(content_root)
+    overrides: dict[str, Any] = {"TRAINER_CONTENT_ROOT": str(root)}
     try:
         app = create_app(overrides)
         upgrade(app.config["DATABASE_URL"])
