@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from trainer.content.loader import Loaded, Loc
+from trainer.content.loader import Loaded, Loc, SourceMap
 from trainer.content.models import Module
 from trainer.errors import Issue
 
@@ -42,6 +42,28 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _texts(item, (*loc, index))
 
 
+def _at(source: SourceMap, loc: Loc, text: str, start: int, needle: str, file: Path,
+        message: str) -> Issue:
+    """Return an issue at the line (and column) of `needle`, found at `start` inside `text`.
+
+    A multi-line text is a block (`|`) starting on the line after its key; the column is found by
+    looking for `needle` on that line of the file.
+    """
+    issue = source.issue(loc, message)
+    if "\n" not in text:  # a one-line value: on its key's line
+        line = issue.line
+    else:
+        line = issue.line + 1 + text.count("\n", 0, start)
+    column = issue.column
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+        found = lines[line - 1].find(needle) if 0 < line <= len(lines) else -1
+        column = found + 1 if found >= 0 else column
+    except (OSError, UnicodeError):
+        pass
+    return Issue(issue.path, line, column, issue.where, issue.message)
+
+
 def check_module_files(loaded: Loaded[Module], modules_dir: Path) -> Iterator[Issue]:
     """Yield the problems of a module's file name, images and link targets."""
     module, source = loaded.model, loaded.source
@@ -52,9 +74,10 @@ def check_module_files(loaded: Loaded[Module], modules_dir: Path) -> Iterator[Is
     for loc, text in _texts(module.model_dump(mode="json", exclude_defaults=True), ()):
         if ":" in text:
             for found in _BAD_SCHEME.finditer(text):
-                yield source.issue(loc, f"a link to a '{found.group(1).lower()}:' URL is not "
-                                        "allowed: link to an http, https or mailto address, and "
-                                        "put images in modules/assets/")
+                yield _at(source, loc, text, found.start(1), text[found.start(1):found.end(1) + 1],
+                          loaded.file, f"a link to a '{found.group(1).lower()}:' URL is not "
+                          "allowed: link to an http, https or mailto address, and put images in "
+                          "modules/assets/")
         if "![" in text:
             for found in _IMAGE.finditer(text):
                 src = found.group(1)
@@ -62,5 +85,6 @@ def check_module_files(loaded: Loaded[Module], modules_dir: Path) -> Iterator[Is
                     continue
                 target = modules_dir / src.removeprefix("./")
                 if not target.is_file():
-                    yield source.issue(loc, f"image '{src}' does not exist: add the file "
-                                            f"modules/{src.removeprefix('./')}, or fix the path")
+                    yield _at(source, loc, text, found.start(1), src, loaded.file,
+                              f"image '{src}' does not exist: add the file "
+                              f"modules/{src.removeprefix('./')}, or fix the path")
