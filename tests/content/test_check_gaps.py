@@ -191,3 +191,25 @@ def test_translations_new_quotes_true_and_false_ids(root: Path) -> None:
     assert '- id: "true"\n' in text
     assert '- id: "false"\n' in text
     assert "id: true\n" not in text
+
+
+def test_skeleton_placeholders_left_in_place_are_strict_warnings(root: Path) -> None:
+    _curriculum(root, "author: Faculty", "author: Who wrote it")
+    text = (root / "curriculum" / "programme.yaml").read_text(encoding="utf-8")
+    text = text.replace("audience: Prosecutors",
+                        "audience: Who the programme is for, e.g. central authority staff and "
+                        "prosecutors").replace("    region: Region", "    region: Region\n"
+                                                                      "    city: Name the city")
+    (root / "curriculum" / "programme.yaml").write_text(text, encoding="utf-8")
+    assert _check(root)[0] == 0
+    result = CliRunner().invoke(cli, ["check", "--strict", "--root", str(root)])
+    assert result.exit_code == 1
+    assert _located(root, result.stdout.splitlines()) == [
+        "curriculum/programme.yaml:3:1: warning: audience: still a placeholder (\"Who the "
+        "programme is for, e.g. central authority staff and prosecutors\"): write your own text",
+        "curriculum/programme.yaml:4:1: warning: author: still a placeholder (\"Who wrote it\"): "
+        "write your own text",
+        "curriculum/programme.yaml:18:5: warning: workshops[0].city: still a placeholder (\"Name "
+        "the city\"): write your own text",
+    ]
+    assert result.stderr == "3 warnings found (--strict).\n"
