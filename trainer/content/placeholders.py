@@ -14,14 +14,12 @@ __all__ = ["PLACEHOLDER_PHRASES", "placeholder_in"]
 PLACEHOLDER_PHRASES: tuple[str, ...] = (
     # module skeleton (trainer new module) and importer drafts (trainer import)
     "write one or two sentences on what",
-    "one or two sentences on what this module covers",
     "write what a participant can",
     "write the reading here",
     "write the reading of this section here",
     "write the situation the participants discuss",
     "describe the situation the participants discuss",
     "write how to run the discussion",
-    "how to run the discussion, what answers to expect",
     "case study: write its title",
     "write a question with",
     "write a statement that is true or false",
