@@ -89,7 +89,7 @@ def test_results_from_the_offline_site_reach_the_dashboard(
             assert page.locator(".import-refused-count").inner_text() == "0"
 
             cli = CliRunner().invoke(
-                import_results_command, [str(saved), "--content-root", str(content_dir)],
+                import_results_command, [str(saved), "--root", str(content_dir)],
                 env={"DATABASE_URL": live_app.config["DATABASE_URL"],
                      "TRAINER_INSTANCE_PATH": str(tmp_path / "instance")})
             assert cli.exit_code == 0, cli.output

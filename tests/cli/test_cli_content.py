@@ -12,7 +12,7 @@ from trainer.cli import cli
 
 
 def test_check_passes_on_the_sample_curriculum(sample_root: Path) -> None:
-    result = CliRunner().invoke(cli, ["check", str(sample_root)])
+    result = CliRunner().invoke(cli, ["check", "--root", str(sample_root)])
     assert result.exit_code == 0, result.output
     line = result.output.strip()
     assert line.startswith("OK: ")
@@ -39,7 +39,7 @@ def test_check_lists_every_problem_of_a_broken_copy(sample_root: Path, tmp_path:
         text.replace("duration_minutes:", "duration_minutes: NO\nx_minutes:", 1), encoding="utf-8"
     )
     (tmp_path / "curriculum" / "extra.yaml").write_text("id: [unclosed\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
@@ -53,7 +53,7 @@ def test_check_lists_every_problem_of_a_broken_copy(sample_root: Path, tmp_path:
 
 
 def test_check_outside_a_content_root_says_so(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["check", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "no 'modules/' folder here: is this a content root?" in result.output
 

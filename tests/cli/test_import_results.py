@@ -60,7 +60,7 @@ def _file(content: Catalogue, folder: Path, *, workshop: str | None = "test-edit
 
 def _run(env: dict[str, str], content_dir: Path, *args: str) -> Any:
     return CliRunner().invoke(import_results_command,
-                              ["--content-root", str(content_dir), *args], env=env)
+                              ["--root", str(content_dir), *args], env=env)
 
 
 def _stored(env: dict[str, str]) -> list[tuple[str, list[float | None]]]:

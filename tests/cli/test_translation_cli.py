@@ -33,7 +33,7 @@ def _table(output: str) -> dict[tuple[str, str], tuple[int, int, int]]:
 
 
 def test_status_of_the_sample_translations(sample_root: Path) -> None:
-    result = run("status", str(sample_root))
+    result = run("status", "--root", str(sample_root))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].split() == ["module", "lang", "complete", "stale", "missing"]
     # The whole sample, in French and Arabic: every entry translated and current.
@@ -63,7 +63,7 @@ def test_status_lists_stale_and_missing_items(content: Path) -> None:
     text = french.read_text(encoding="utf-8")
     last_source = text.rindex("\n  - source_hash:")
     french.write_text(text[: last_source + 1], encoding="utf-8")
-    result = run("status", str(content), "--language", "fr", "--language", "de", "--items")
+    result = run("status", "--root", str(content), "--language", "fr", "--language", "de", "--items")
     assert result.exit_code == 0, result.output
     table = _table(result.output)
     assert table[("mandate-2322", "fr")] == (76, 1, 0)
@@ -90,7 +90,7 @@ def test_new_then_stamp_makes_a_complete_translation(content: Path) -> None:
     assert result.exit_code == 0, result.output
     target = content / "modules" / "fr" / "electronic-evidence.yaml"
     assert target.exists()
-    rows = _table(run("status", str(content), "-l", "fr").output)
+    rows = _table(run("status", "--root", str(content), "-l", "fr").output)
     assert rows[("electronic-evidence", "fr")] == (0, 0, 76)
     again = run("new", "electronic-evidence", "fr", "--root", str(content))
     assert again.exit_code == 1
@@ -102,9 +102,9 @@ def test_new_then_stamp_makes_a_complete_translation(content: Path) -> None:
     partial = run("stamp", "electronic-evidence", "fr", "module", "sources[0]", "--root", str(content))
     assert partial.exit_code == 0, partial.output
     assert "stamped 2 entries" in partial.output
-    assert _table(run("status", str(content)).output)[("electronic-evidence", "fr")] == (2, 0, 74)
+    assert _table(run("status", "--root", str(content)).output)[("electronic-evidence", "fr")] == (2, 0, 74)
     assert run("stamp", "electronic-evidence", "fr", "--all", "--root", str(content)).exit_code == 0
-    assert _table(run("status", str(content)).output)[("electronic-evidence", "fr")] == (76, 0, 0)
+    assert _table(run("status", "--root", str(content)).output)[("electronic-evidence", "fr")] == (76, 0, 0)
     assert target.read_text(encoding="utf-8").startswith("# Translation of modules/electronic-evidence.yaml")
 
 
@@ -134,7 +134,7 @@ def test_stamp_changes_only_the_hash_of_the_named_entry(content: Path) -> None:
     assert len(changed) == 1
     assert changed[0][0].strip().startswith("source_hash: ")
     assert changed[0][1].strip().startswith("source_hash: ")
-    assert _table(run("status", str(content)).output)[("mandate-2322", "fr")] == (77, 0, 0)
+    assert _table(run("status", "--root", str(content)).output)[("mandate-2322", "fr")] == (77, 0, 0)
 
 
 def test_stamp_inserts_missing_hashes_and_keeps_comments(content: Path) -> None:
@@ -147,11 +147,11 @@ def test_stamp_inserts_missing_hashes_and_keeps_comments(content: Path) -> None:
     assert lines[option + 1].strip().startswith("source_hash:")
     del lines[option + 1]
     french.write_text("".join(lines), encoding="utf-8")
-    assert _table(run("status", str(content)).output)[("mandate-2322", "fr")] == (75, 0, 2)
+    assert _table(run("status", "--root", str(content)).output)[("mandate-2322", "fr")] == (75, 0, 2)
     result = run("stamp", "mandate-2322", "fr", "--all", "--root", str(content))
     assert result.exit_code == 0, result.output
     assert "stamped 2 entries" in result.output
-    assert _table(run("status", str(content)).output)[("mandate-2322", "fr")] == (77, 0, 0)
+    assert _table(run("status", "--root", str(content)).output)[("mandate-2322", "fr")] == (77, 0, 0)
     text = french.read_text(encoding="utf-8")
     assert "  # a translator's comment\n  - source_hash: " in text
     assert "\n        - id: d\n          source_hash: " in text

@@ -196,7 +196,7 @@ def test_check_lists_warnings_but_passes_without_strict(tmp_path: Path) -> None:
     (tmp_path / "modules" / "lint-demo.yaml").write_text(
         _change("      explanation: Because Alpha is right.\n", ""), encoding="utf-8"
     )
-    result = CliRunner().invoke(check, [str(tmp_path)])
+    result = CliRunner().invoke(check, ["--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 2
@@ -212,7 +212,7 @@ def test_check_strict_fails_on_warnings(tmp_path: Path) -> None:
                                                               ""),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(check, ["--strict", str(tmp_path)])
+    result = CliRunner().invoke(check, ["--strict", "--root", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert [line.split(": warning: ")[1].split(":")[0] for line in lines[:-1]] == [
@@ -224,6 +224,6 @@ def test_check_strict_fails_on_warnings(tmp_path: Path) -> None:
 def test_check_strict_passes_clean_content(tmp_path: Path) -> None:
     (tmp_path / "modules").mkdir()
     (tmp_path / "modules" / "lint-demo.yaml").write_text(CLEAN, encoding="utf-8")
-    result = CliRunner().invoke(check, ["--strict", str(tmp_path)])
+    result = CliRunner().invoke(check, ["--strict", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("; 0 warnings")

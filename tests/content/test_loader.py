@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -68,7 +69,8 @@ EXPECTED = {
     "two-correct-single.yaml": "23:7: quiz.questions[0].options: a single-choice question needs "
     "exactly one option with correct: true (found 2)",
     "two-documents.yaml": "2:1: only one YAML document is allowed per file",
-    "unknown-field.yaml": "18:3: quiz.pasmark: unknown field 'pasmark'",
+    "unknown-field.yaml": "18:3: quiz.pasmark: unknown field 'pasmark'; the fields here are "
+    "pass_mark, questions, shuffle",
     "wrong-kind.yaml": "20:7: quiz.questions[0].kind: unknown question kind 'essay': expected one "
     "of single, multiple, true_false, short_answer, numeric, matching, ordering",
 }
@@ -79,11 +81,18 @@ def test_corpus_has_every_file() -> None:
     assert len(EXPECTED) >= 25
 
 
+def _file_name(name: str) -> str:
+    """Return the name a bad module is copied under: its id when it has one (modules/<id>.yaml),
+    so that each file shows its own problem rather than a file name that differs from its id."""
+    found = re.search(rb"^id: ([a-z0-9-]+)\s*$", (BAD / name).read_bytes(), re.MULTILINE)
+    return f"{found.group(1).decode()}.yaml" if found else name
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_file_gives_one_located_error(name: str, tmp_path: Path) -> None:
     modules = tmp_path / "modules"
     modules.mkdir()
-    target = modules / name
+    target = modules / _file_name(name)
     shutil.copyfile(BAD / name, target)
     started = time.perf_counter()
     with pytest.raises(ContentError) as caught:
@@ -225,7 +234,7 @@ def test_pure_python_fallback_refuses_the_same(
     monkeypatch.setattr(loader, "_EventSource", yaml.SafeLoader)
     modules = tmp_path / "modules"
     modules.mkdir()
-    target = modules / name
+    target = modules / _file_name(name)
     shutil.copyfile(BAD / name, target)
     with pytest.raises(ContentError) as caught:
         load_catalogue(tmp_path)

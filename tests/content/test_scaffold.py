@@ -1,8 +1,10 @@
-"""`trainer new module` and `trainer new curriculum`: skeletons that pass `trainer check --strict`."""
+"""`trainer new module` and `trainer new curriculum`: skeletons that pass `trainer check`, whose
+placeholders `trainer check --strict` lists until an author has replaced them all."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -14,6 +16,7 @@ from trainer.cli.author import new
 from trainer.cli.content import check
 from trainer.content.catalogue import load_catalogue
 from trainer.content.models import QUESTION_KINDS
+from trainer.content.placeholders import placeholder_in
 from trainer.content.scaffold import curriculum_skeleton, module_skeleton
 from trainer.content.schema import json_schemas
 from trainer.errors import TrainerError
@@ -24,17 +27,44 @@ def _new(*args: str) -> Result:
 
 
 def _strict(root: Path) -> Result:
-    return CliRunner().invoke(check, ["--strict", str(root)])
+    return CliRunner().invoke(check, ["--strict", "--root", str(root)])
 
 
-def test_new_module_passes_check_strict(tmp_path: Path) -> None:
+def _fill(root: Path) -> None:
+    """Replace every placeholder line of every file under `root` with a distinct text, as an
+    author would (keeping the key or list marker in front of it)."""
+    count = 0
+    for file in sorted(root.glob("*/*.yaml")):
+        lines = []
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if placeholder_in(line) and not line.lstrip().startswith("#"):
+                count += 1
+                found = re.match(r"^(\s*)(- )?([a-z_]+: )?", line)
+                assert found is not None
+                head = "".join(part or "" for part in found.groups())
+                line = f"{head}Filled text {count}"
+            lines.append(line)
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_new_module_passes_check_and_strict_lists_its_placeholders(tmp_path: Path) -> None:
     result = _new("module", "mla-basics", "--title", "MLA: the basics", "--root", str(tmp_path))
     assert result.exit_code == 0, result.output
     target = tmp_path / "modules" / "mla-basics.yaml"
     assert f"wrote {target}" in result.output
-    checked = _strict(tmp_path)
-    assert checked.exit_code == 0, checked.output
-    assert checked.output.strip().splitlines() == [
+    plain = CliRunner().invoke(check, ["--root", str(tmp_path)])
+    assert plain.exit_code == 0, plain.output
+    strict = _strict(tmp_path)
+    assert strict.exit_code == 1
+    warnings = strict.stdout.splitlines()
+    assert len(warnings) == 43
+    assert all(": warning: " in w and "still a placeholder (" in w for w in warnings)
+    assert f"{target}:13:1: warning: summary: still a placeholder (\"Write one or two sentences on " \
+        "what this module covers and who it is for.\"): write your own text" in warnings
+    _fill(tmp_path)
+    filled = _strict(tmp_path)
+    assert filled.exit_code == 0, filled.output
+    assert filled.output.strip().splitlines() == [
         "OK: 1 modules, 7 questions (1 matching, 1 multiple, 1 numeric, 1 ordering, "
         "1 short_answer, 1 single, 1 true_false), 0 curricula, 0 workshops; 0 warnings"
     ]
@@ -96,7 +126,7 @@ def test_new_module_refuses_an_empty_title() -> None:
         module_skeleton("ok", "   ")
 
 
-def test_new_curriculum_over_every_module_passes_check_strict(tmp_path: Path) -> None:
+def test_new_curriculum_over_every_module_passes_check_strict_once_filled(tmp_path: Path) -> None:
     for module_id in ("beta", "alpha"):
         _new("module", module_id, "--title", module_id.title(), "--root", str(tmp_path))
     result = _new("curriculum", "programme", "--title", "A programme", "--root", str(tmp_path))
@@ -105,6 +135,8 @@ def test_new_curriculum_over_every_module_passes_check_strict(tmp_path: Path) ->
     assert text.splitlines()[0] == (
         "# yaml-language-server: $schema=../schema/curriculum.schema.json"
     )
+    assert "still a placeholder (\"Write who wrote it\")" in _strict(tmp_path).stdout
+    _fill(tmp_path)
     checked = _strict(tmp_path)
     assert checked.exit_code == 0, checked.output
     assert "1 curricula, 1 workshops; 0 warnings" in checked.output
@@ -120,6 +152,7 @@ def test_new_curriculum_with_chosen_modules_keeps_their_order(tmp_path: Path) ->
     result = _new("curriculum", "short", "--module", "three", "--module", "one",
                   "--root", str(tmp_path))
     assert result.exit_code == 0, result.output
+    _fill(tmp_path)
     assert _strict(tmp_path).exit_code == 0
     assert list(load_catalogue(tmp_path).curriculum("short").modules) == ["three", "one"]
 

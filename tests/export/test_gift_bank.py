@@ -175,4 +175,5 @@ def test_cli_unknown_module_is_a_message(repo_root: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(export, ["gift", "nope", "--root", str(root),
                                          "-o", str(tmp_path / "x.gift")])
     assert result.exit_code == 2
-    assert "no module 'nope' (modules: all-kinds, short-module)" in result.output
+    assert "no module or curriculum 'nope' (modules: all-kinds, short-module; curricula: " \
+        "practice)" in result.output

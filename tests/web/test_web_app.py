@@ -187,7 +187,7 @@ def test_trainer_serve_prints_content_errors_without_a_traceback(
     (content_root / "modules" / "canary-second.yaml").write_text("id: [unclosed\n",
                                                                  encoding="utf-8")
     monkeypatch.setenv("TRAINER_INSTANCE_PATH", str(tmp_path / "i"))
-    result = CliRunner().invoke(serve, ["--content-root", str(content_root)])
+    result = CliRunner().invoke(serve, ["--root", str(content_root)])
     assert result.exit_code == 1
     assert "canary-second.yaml:2:" in result.output
     assert "fix them (see `trainer check`)" in result.output
@@ -200,7 +200,7 @@ def test_trainer_db_upgrade_and_downgrade(tmp_path: Path, content_root: Path,
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("TRAINER_INSTANCE_PATH", str(tmp_path / "i"))
     runner = CliRunner()
-    root = ["--content-root", str(content_root)]
+    root = ["--root", str(content_root)]
     assert runner.invoke(db, ["upgrade", *root]).exit_code == 0
     from sqlalchemy import create_engine, inspect
 

@@ -13,6 +13,7 @@ from trainer.cli.author import new, preview
 from trainer.cli.content import check, schema
 from trainer.cli.export import export, import_
 from trainer.cli.handbook import handbook
+from trainer.cli.importing import IMPORTERS  # noqa: F401 - adds docx, pptx, moodle-xml, aiken to `import`
 from trainer.cli.results import import_results_command
 from trainer.cli.translations import translations
 from trainer.cli.web import db, serve

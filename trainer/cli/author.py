@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
+from trainer.cli.options import root_option
 from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, load_catalogue
 from trainer.content.scaffold import check_new_id, curriculum_skeleton, module_skeleton
 from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
 from trainer.errors import ContentError, TrainerError
-
-_ROOT_OPTION = click.option(
-    "--root", default=".", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The content root (it holds modules/ and curriculum/).",
-)
 
 
 def _write_new(target: Path, text: str) -> None:
@@ -61,7 +56,7 @@ def new() -> None:
 @click.argument("module_id", metavar="ID")
 @click.option("--title", required=True, help="The module title.")
 @click.option("--language", default="en", show_default=True, help="Two-letter language code.")
-@_ROOT_OPTION
+@root_option
 def new_module(module_id: str, title: str, language: str, root: Path) -> None:
     """Write modules/ID.yaml: a valid skeleton with one question of each kind."""
     try:
@@ -80,7 +75,7 @@ def new_module(module_id: str, title: str, language: str, root: Path) -> None:
     "--module", "module_ids", multiple=True, metavar="MODULE_ID",
     help="A module to include, in order (repeat it; default: every module found).",
 )
-@_ROOT_OPTION
+@root_option
 def new_curriculum(curriculum_id: str, title: str, module_ids: tuple[str, ...],
                    root: Path) -> None:
     """Write curriculum/ID.yaml over existing modules, with a pre-test, post-test and workshop."""
@@ -105,12 +100,10 @@ PREVIEW_HOST = "127.0.0.1"
 
 
 @click.command()
-@click.argument(
-    "root", required=False, default=".", type=click.Path(file_okay=False, exists=True, path_type=Path)
-)
+@root_option(argument=True)
 @click.option("--port", default=5001, show_default=True, type=click.IntRange(1, 65535))
 def preview(root: Path, port: int) -> None:
-    """Serve ROOT's content for its authors (answers, notes), reloading when a file is saved.
+    """Serve the content root for its authors (answers, notes), reloading when a file is saved.
 
     Listens on 127.0.0.1 only: the pages show answer keys.
     """

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from trainer.cli.options import root_option
 from trainer.content.catalogue import load_catalogue
 from trainer.content.lint import lint_catalogue
 from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
@@ -18,14 +19,14 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.command()
-@click.argument("root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@root_option(argument=True)
 @click.option(
     "--strict",
     is_flag=True,
     help="Fail on teaching-quality warnings too (they are always listed).",
 )
 def check(root: Path, strict: bool) -> None:
-    """Validate every module and curriculum under ROOT (default: here); list every problem."""
+    """Validate every module and curriculum of the content root; list every problem."""
     try:
         catalogue = load_catalogue(root)
     except ContentError as exc:

@@ -1,7 +1,8 @@
 """The `trainer export` (scorm, site, gift, moodle-xml) and `trainer import` (gift) commands.
 
-TARGET is a module id (looked up in --root, default here) or a curriculum file
-(`curriculum/<id>.yaml`, whose content root is the folder above `curriculum/`).
+TARGET is a module id or a curriculum id of the content root (--root, else $TRAINER_CONTENT_ROOT,
+else here). A curriculum file (`curriculum/<id>.yaml`, whose content root is the folder above
+`curriculum/`) still works for one release, with a deprecation notice.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import NoReturn
 
 import click
 
+from trainer.cli.options import deprecated, root_option
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Module, Workshop, is_slug
 from trainer.errors import ContentError, TrainerError
@@ -20,8 +22,7 @@ from trainer.export.scorm import build_scorm
 from trainer.export.site import build_site, site_zip, write_site
 from trainer.interchange.gift_import import gift_to_module, module_yaml
 
-_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-                     show_default=True, help="Content root for a module id.")
+_ROOT = root_option
 _MAX_GIFT_BYTES = 1024 * 1024
 
 
@@ -38,6 +39,7 @@ def _target(target: str, root: Path) -> tuple[Catalogue, list[Module], str, str,
     """Return (catalogue, modules, title, identifier, curriculum or None) of a TARGET."""
     path = Path(target)
     if target.endswith((".yaml", ".yml")):
+        deprecated("naming a curriculum by its file", "its id with --root")
         if not path.is_file():
             raise click.BadParameter(f"no file {target}", param_hint="TARGET")
         catalogue = load_catalogue(path.resolve().parent.parent)
@@ -49,9 +51,15 @@ def _target(target: str, root: Path) -> tuple[Catalogue, list[Module], str, str,
         raise click.BadParameter(f"{target} is not a curriculum file of its content root",
                                  param_hint="TARGET")
     catalogue = load_catalogue(root)
+    if target not in catalogue.modules and target in catalogue.curricula:
+        curriculum = catalogue.curriculum(target)
+        return (catalogue, catalogue.curriculum_modules(curriculum), curriculum.title,
+                curriculum.id, curriculum)
     if target not in catalogue.modules:
         known = ", ".join(sorted(catalogue.modules))
-        raise click.BadParameter(f"no module '{target}' (modules: {known})", param_hint="TARGET")
+        curricula = ", ".join(sorted(catalogue.curricula)) or "none"
+        raise click.BadParameter(f"no module or curriculum '{target}' (modules: {known}; "
+                                 f"curricula: {curricula})", param_hint="TARGET")
     module = catalogue.module(target)
     return catalogue, [module], module.title, module.id, None
 
@@ -81,18 +89,21 @@ def export_scorm(target: str, output: Path, root: Path) -> None:
 
 
 @export.command("site")
-@click.argument("curriculum_file", metavar="CURRICULUM",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("curriculum_name", metavar="CURRICULUM")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Folder to create (or zip file with --zip).")
 @click.option("--zip", "as_zip", is_flag=True, help="Write one zip file instead of a folder.")
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop edition: adds its extra modules and its id to results files.")
-def export_site(curriculum_file: Path, output: Path, as_zip: bool, workshop_id: str | None) -> None:
-    """Write the offline static site of CURRICULUM: open index.html, no server, no network."""
+@_ROOT
+def export_site(curriculum_name: str, output: Path, as_zip: bool, workshop_id: str | None,
+                root: Path) -> None:
+    """Write the offline static site of CURRICULUM (an id): open index.html, no server, no network."""
     try:
-        catalogue, _, _, _, curriculum = _target(str(curriculum_file), Path("."))
-        assert curriculum is not None  # a curriculum file gives a curriculum  # noqa: S101
+        catalogue, _, _, _, curriculum = _target(curriculum_name, root)
+        if curriculum is None:
+            raise click.BadParameter(f"'{curriculum_name}' is a module, not a curriculum",
+                                     param_hint="CURRICULUM")
         workshop: Workshop | None = None
         if workshop_id is not None:
             found = [w for w in curriculum.workshops if w.id == workshop_id]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from trainer.cli.options import deprecated, root_option
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ContentError, ExportError
@@ -19,8 +20,15 @@ _STAGES = {"load": "reading content", "html": "building pages", "layout": "layin
            "write": "writing PDF"}
 
 
-def _find_curriculum(catalogue: Catalogue, file: Path) -> Curriculum:
-    """Return the curriculum loaded from `file` (the catalogue knows every file it read)."""
+def _find_curriculum(catalogue: Catalogue, name: str) -> Curriculum:
+    """Return the curriculum with id `name`, or (deprecated) the one loaded from file `name`."""
+    if not name.endswith((".yaml", ".yml")):
+        if name not in catalogue.curricula:
+            known = ", ".join(sorted(catalogue.curricula)) or "none"
+            raise click.BadParameter(f"no curriculum '{name}' in {catalogue.root} (curricula: "
+                                     f"{known})", param_hint="CURRICULUM")
+        return catalogue.curriculum(name)
+    file = Path(name)
     wanted = file.resolve()
     for key, path in catalogue.files.items():
         if key.startswith("curriculum:") and path.resolve() == wanted:
@@ -41,8 +49,7 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
 
 
 @click.command()
-@click.argument("curriculum_file", metavar="CURRICULUM",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("curriculum_name", metavar="CURRICULUM")
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop id (default: the curriculum's first workshop).")
 @click.option("--edition", type=click.Choice([e.value for e in Edition]),
@@ -55,11 +62,16 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
                    "(default: the workshop's language).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write (default: <curriculum>-<workshop>-<edition>.pdf).")
-def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper: str,
-             language: str | None, output: Path | None) -> None:
-    """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml)."""
+@root_option
+def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper: str,
+             language: str | None, output: Path | None, root: Path) -> None:
+    """Export the PDF handbook of a workshop of CURRICULUM (a curriculum id of the content root)."""
     started = time.perf_counter()
-    root = curriculum_file.resolve().parent.parent
+    if curriculum_name.endswith((".yaml", ".yml")):
+        deprecated("naming the curriculum by its file", "its id (`trainer handbook ID --root DIR`)")
+        if not Path(curriculum_name).is_file():
+            raise click.BadParameter(f"no file {curriculum_name}", param_hint="CURRICULUM")
+        root = Path(curriculum_name).resolve().parent.parent
     # The bar goes to stderr so stdout carries only the result line (scripts read it).
     with click.progressbar(list(_STAGES), label="Handbook", file=sys.stderr,
                            item_show_func=lambda stage: _STAGES.get(stage or "", ""),
@@ -75,7 +87,7 @@ def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper
                 click.echo(str(issue), err=True)
             raise click.ClickException(f"{len(exc.issues)} content problem(s): fix them first "
                                        "(see `trainer check`).") from None
-        curriculum = _find_curriculum(catalogue, curriculum_file)
+        curriculum = _find_curriculum(catalogue, curriculum_name)
         workshop = _find_workshop(curriculum, workshop_id)
         try:
             rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,

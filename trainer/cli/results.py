@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from trainer.cli.options import root_option
 from trainer.errors import ContentError, StoreError, TrainerError
 from trainer.interchange.results_file import MAX_BYTES
 
@@ -35,11 +36,8 @@ def _read(path: Path) -> bytes:
                 type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop to import into (default: the one each file names).")
-@click.option("--content-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder holding modules/ and curriculum/ (default: TRAINER_CONTENT_ROOT or "
-                   "here).")
-def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
-                           content_root: Path | None) -> None:
+@root_option(content_root=True)
+def import_results_command(files: tuple[Path, ...], workshop_id: str | None, root: Path) -> None:
     """Import results files saved by participants from the offline site.
 
     Every answer is graded again against the current content (the scores in a file are only
@@ -51,7 +49,6 @@ def import_results_command(files: tuple[Path, ...], workshop_id: str | None,
     from trainer.services.results_import import import_results  # noqa: PLC0415
 
     settings, instance = settings_or_exit()
-    root = content_root or Path(settings["TRAINER_CONTENT_ROOT"])
     try:
         catalogue = load_catalogue(root)
     except ContentError as exc:

@@ -6,16 +6,12 @@ from pathlib import Path
 
 import click
 
+from trainer.cli.options import root_option
 from trainer.content.catalogue import MODULES_DIR, Catalogue, load_catalogue
 from trainer.content.models import is_slug
 from trainer.content.translation.files import stamp_text, translation_skeleton
 from trainer.content.translation.overlay import LANGUAGE_FOLDER, Translations
 from trainer.errors import ContentError, TrainerError
-
-_ROOT_OPTION = click.option(
-    "--root", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-    help="The content root (it holds modules/ and curriculum/).",
-)
 
 
 def _load(root: Path) -> tuple[Catalogue, Translations]:
@@ -41,7 +37,7 @@ def translations() -> None:
 
 
 @translations.command()
-@click.argument("root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@root_option(argument=True)
 @click.option("--language", "-l", "languages", multiple=True, help="Only this language (repeatable).")
 @click.option("--items", is_flag=True, help="Also list every stale or missing entry by key.")
 def status(root: Path, languages: tuple[str, ...], items: bool) -> None:
@@ -76,7 +72,7 @@ def status(root: Path, languages: tuple[str, ...], items: bool) -> None:
 @translations.command()
 @click.argument("module_id")
 @click.argument("language")
-@_ROOT_OPTION
+@root_option
 def new(module_id: str, language: str, root: Path) -> None:
     """Write modules/LANGUAGE/MODULE_ID.yaml: every entry with its source text, to translate."""
     if not LANGUAGE_FOLDER.fullmatch(language):
@@ -104,7 +100,7 @@ def new(module_id: str, language: str, root: Path) -> None:
 @click.argument("keys", nargs=-1)
 @click.option("--all", "stamp_all", is_flag=True,
               help="Stamp every stale or unstamped entry in the file (review them all first).")
-@_ROOT_OPTION
+@root_option
 def stamp(module_id: str, language: str, keys: tuple[str, ...], stamp_all: bool, root: Path) -> None:
     """Record that entries KEYS (or --all) now translate the current source text."""
     if bool(keys) == stamp_all:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trainer.cli.accounts import announce_first_trainer
+from trainer.cli.options import root_option
 from trainer.errors import ContentError, StoreError, TrainerError
 
 if TYPE_CHECKING:
@@ -51,10 +52,7 @@ def _migrate(app: Flask, revision: str, *, down: bool = False) -> None:
         raise SystemExit(1) from None
 
 
-ROOT_OPTION = click.option(
-    "--content-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder holding modules/ and curriculum/ (default: TRAINER_CONTENT_ROOT or here).",
-)
+ROOT_OPTION = root_option(content_root=True)
 
 
 @click.command()
@@ -62,12 +60,12 @@ ROOT_OPTION = click.option(
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--debug", is_flag=True, help="Reload on code changes and show debug pages.")
 @ROOT_OPTION
-def serve(host: str, port: int, debug: bool, content_root: Path | None) -> None:
+def serve(host: str, port: int, debug: bool, root: Path) -> None:
     """Serve the trainee quizzes with the development server (database upgraded first).
 
     For a workshop with many trainees run gunicorn instead: see docs/deploy.md.
     """
-    app = _app(content_root)
+    app = _app(root)
     _migrate(app, "head")
     announce_first_trainer(app)
     click.echo(f"Serving {app.config['TRAINER_CONTENT_ROOT']} at http://{host}:{port}/ "
@@ -84,9 +82,9 @@ def db() -> None:
 @db.command()
 @click.argument("revision", default="head")
 @ROOT_OPTION
-def upgrade(revision: str, content_root: Path | None) -> None:
+def upgrade(revision: str, root: Path) -> None:
     """Upgrade the database to REVISION (default: the newest)."""
-    app = _app(content_root)
+    app = _app(root)
     _migrate(app, revision)
     click.echo(f"Database at revision {revision}.")
 
@@ -94,8 +92,8 @@ def upgrade(revision: str, content_root: Path | None) -> None:
 @db.command()
 @click.argument("revision", default="-1")
 @ROOT_OPTION
-def downgrade(revision: str, content_root: Path | None) -> None:
+def downgrade(revision: str, root: Path) -> None:
     """Downgrade the database to REVISION (default: one step back)."""
-    app = _app(content_root)
+    app = _app(root)
     _migrate(app, revision, down=True)
     click.echo(f"Database downgraded to {revision}.")

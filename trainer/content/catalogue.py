@@ -9,13 +9,15 @@ reload builds a new one, re-reading only files whose size or modification time c
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
+from trainer.content.checks import check_module_files
 from trainer.content.loader import Loaded, SourceMap, load_curriculum, load_module
 from trainer.content.markdown import render_inline, render_markdown
 from trainer.content.models import (
@@ -232,7 +234,12 @@ def load_catalogue(
         except ContentError as exc:
             issues.extend(exc.issues)
     loaded_curricula = [loaded for _, loaded in curricula.values()]
-    issues.extend(validate_content([e.loaded for e in modules.values()], loaded_curricula))
+    for entry in modules.values():
+        issues.extend(check_module_files(entry.loaded, root / MODULES_DIR))
+    broken = {file.stem for file in (root / MODULES_DIR).glob("*.yaml")} - {
+        e.loaded.model.id for e in modules.values()}
+    issues.extend(_once_per_broken_module(
+        validate_content([e.loaded for e in modules.values()], loaded_curricula), broken))
     if not issues:
         sources = _Sources(
             {e.loaded.model.id: e.loaded.model for e in modules.values()},
@@ -244,6 +251,21 @@ def load_catalogue(
     if issues:
         raise ContentError(sorted(issues, key=lambda i: (i.path, i.line, i.column)))
     return _build(root, list(modules.values()), curricula, cache, reread, translations)
+
+
+def _once_per_broken_module(issues: list[Issue], broken: set[str]) -> list[Issue]:
+    """Say once per curriculum that a module failed to load, not "no module" at each mention."""
+    kept: list[Issue] = []
+    said: set[tuple[str, str]] = set()
+    for issue in issues:
+        found = re.match(r"no module '([^']+)'", issue.message)
+        if found is None or found.group(1) not in broken:
+            kept.append(issue)
+        elif (issue.path, found.group(1)) not in said:
+            said.add((issue.path, found.group(1)))
+            kept.append(replace(issue, message=f"module '{found.group(1)}' has errors (listed "
+                                                "with its file): fix them first"))
+    return kept
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from trainer.content.models import (
     SingleChoice,
     TrueFalse,
 )
+from trainer.content.placeholders import placeholder_in
 from trainer.errors import Issue
 
 MIN_SINGLE_OPTIONS = 3
@@ -43,6 +44,9 @@ def lint_catalogue(catalogue: Catalogue) -> list[Issue]:
     issues: list[Issue] = []
     for module_id, module in catalogue.modules.items():
         issues.extend(lint_module(module, catalogue.sources[module_id]))
+    for curriculum_id, curriculum in catalogue.curricula.items():
+        source = catalogue.sources[f"curriculum:{curriculum_id}"]
+        issues.extend(_placeholder_warnings(curriculum.model_dump(mode="json"), source, ()))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
 
 
@@ -64,7 +68,24 @@ def _fold(text: str) -> str:
     return " ".join(bare.split())
 
 
+def _placeholder_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
+    """Warn about every text that still holds a skeleton's or a draft's placeholder."""
+    if isinstance(value, str):
+        phrase = placeholder_in(value)
+        if phrase is not None:
+            shown = value.strip().splitlines()[0] if value.strip() else value
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            yield _warn(source, loc, f"still a placeholder (\"{shown}\"): write your own text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholder_warnings(item, source, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholder_warnings(item, source, (*loc, index))
+
+
 def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
+    yield from _placeholder_warnings(module.model_dump(mode="json", exclude_defaults=True), source, ())
     if not module.sources:
         yield _warn(source, ("sources",),
                     "no sources listed: add what the module relies on (title, and url or note)")

@@ -14,6 +14,7 @@ only the schema turns a scalar into a number, a boolean or a date, in pydantic. 
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +241,10 @@ def parse_yaml(text: str, path: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or exc.context or "invalid YAML"
+        if "mapping values are not allowed" in message:
+            message = ("mapping values are not allowed here: a text that contains ': ' must be "
+                       "quoted; put the whole value in double quotes, e.g. title: \"Case study: "
+                       "the request\"")
         composer.issues.append(Issue(path, line, column, "", f"YAML syntax error: {message}"))
     except (yaml.YAMLError, ValueError, RecursionError, UnicodeError) as exc:
         composer.issues.append(Issue(path, 1, 1, "", f"cannot read YAML: {exc}"))
@@ -255,7 +260,7 @@ def validate_model(model_type: type[M], data: Any, source: SourceMap) -> M:
     try:
         return model_type.model_validate(data)
     except ValidationError as exc:
-        issues = [_pydantic_issue(error, data, source) for error in exc.errors()]
+        issues = [_pydantic_issue(error, data, source, model_type) for error in exc.errors()]
         raise ContentError(_unique(issues)) from None
 
 
@@ -296,7 +301,13 @@ def _data_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, Any, bool]:
 _NON_DATA_PARTS = {"function-after", "function-before", "function-wrap", "str", "float", "int"}
 
 
-def _pydantic_issue(error: Any, data: Any, source: SourceMap) -> Issue:
+# Fields a translation never holds: grading lives on ids in the source module.
+_ANSWER_FIELDS = {"correct", "accepted", "answer", "tolerance", "range", "points", "pass_mark",
+                  "shuffle", "objective", "case"}
+
+
+def _pydantic_issue(error: Any, data: Any, source: SourceMap,
+                    model_type: type[BaseModel] | None = None) -> Issue:
     loc, value, found = _data_loc(tuple(error["loc"]), data)
     kind = error["type"]
     message = error["msg"]
@@ -308,10 +319,18 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap) -> Issue:
         key = str(loc[-1])
         parent, _, _ = _data_loc(tuple(error["loc"])[:-1], data)
         message = f"unknown field '{key}'"
-        allowed = _allowed_keys(parent, data)
-        close = difflib.get_close_matches(key, allowed, n=1)
-        if close:
-            message += f" (did you mean '{close[0]}'?)"
+        translation = model_type is not None and model_type.__module__.endswith("translation_models")
+        if translation and key in _ANSWER_FIELDS:
+            message += (": answers stay in the source module (a translation holds only texts, so "
+                        "it can never change grading): remove it")
+        else:
+            allowed = _allowed_keys(parent, data)
+            close = difflib.get_close_matches(key, allowed, n=1)
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+            fields = _model_fields(_node(parent, data), key, model_type)
+            if fields:
+                message += f"; the fields here are {', '.join(fields)}"
     elif kind in {"union_tag_invalid", "union_tag_not_found"}:
         kinds = ", ".join(QUESTION_KINDS)
         got = value.get("kind") if isinstance(value, dict) else None
@@ -322,6 +341,11 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap) -> Issue:
             loc = (*loc, "kind")
     elif kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {})):
         message = "not a valid id: use lower-case letters, digits and single hyphens"
+    elif kind == "string_pattern_mismatch" and \
+            str(error.get("ctx", {}).get("pattern")) == models.WORKSHOP_DATE_PATTERN:
+        message = "not a date: write a date as YYYY-MM-DD or YYYY-MM (when only the month is known)"
+    elif kind == "string_pattern_mismatch" and loc and loc[-1] == "join_code":
+        message = "not a join code: use 4-12 capital letters or digits (for example MALTA16)"
     elif kind in {"dict_type", "model_type"}:
         message = f"expected a mapping of keys to values, got {_describe(value)}"
     elif kind == "list_type":
@@ -349,6 +373,37 @@ def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return "a mapping"
+
+
+def _node(parent: Loc, data: Any) -> Any:
+    node: Any = data
+    for part in parent:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def _model_fields(node: Any, key: str, model_type: type[BaseModel] | None) -> list[str]:
+    """Return the fields of the model a mapping with an unknown `key` most likely is (or [])."""
+    if not isinstance(node, dict):
+        return []
+    module = sys.modules.get(model_type.__module__) if model_type is not None else None
+    candidates = [value for value in vars(module or models).values()
+                  if isinstance(value, type) and issubclass(value, BaseModel)
+                  and value.__module__ == (module or models).__name__]
+    present = {k for k in node if k != key}
+    kind = node.get("kind")
+    fitting = [c for c in candidates if present <= set(c.model_fields)
+               and (kind is None or "kind" not in c.model_fields
+                    or kind in str(c.model_fields["kind"].annotation))]
+    if not fitting:
+        return []
+    best = min(fitting, key=lambda c: len(c.model_fields))
+    return sorted(best.model_fields)
 
 
 def _allowed_keys(parent: Loc, data: Any) -> list[str]:

@@ -1,9 +1,10 @@
 """Skeleton module and curriculum files for `trainer new`: valid, commented, ready to edit.
 
 The skeletons are text (YAML with comments that teach the format), not dumped models: comments are
-the point. A module skeleton holds one question of each of the seven kinds and passes `trainer check
---strict` as written, so an author starts from green and stays there. Pure: returns text; the CLI
-writes the file.
+the point. A module skeleton holds one question of each of the seven kinds, in neutral placeholder
+texts ("Write ..."). It passes `trainer check` as written; `trainer check --strict` lists every
+placeholder still in place (trainer.content.placeholders), and passes once they are all replaced.
+Pure: returns text; the CLI writes the file.
 """
 
 from __future__ import annotations
@@ -79,15 +80,17 @@ id: {id}                      # the same as the file name (modules/{id}.yaml)
 title: {title}
 language: {language}                    # two-letter code: en, fr, ar, ...
 summary: |                      # Markdown; shown in lists and at the top of the module
-  One or two sentences on what this module covers and who it is for.
+  Write one or two sentences on what this module covers and who it is for.
 duration_minutes: 60            # time in a workshop, reading and quiz included
 
 # What a participant can do after the module. Each question names the objective it assesses.
+# Every text that starts with "Write ..." is a placeholder: `trainer check --strict` lists those
+# left in place.
 objectives:
   - id: explain-basics
-    text: Explain what a central authority does with an incoming request.
+    text: Write what a participant can explain after this module.
   - id: apply-checks
-    text: Apply the basic checks to a request before it is executed.
+    text: Write what a participant can do after this module.
 
 # The reading, in order. `body` is Markdown: **bold**, *italic*, lists, links, and images
 # stored in modules/assets/ (written as ![description](assets/picture.png)).
@@ -100,13 +103,13 @@ sections:
 
       - A list item
       - Another list item
-  - id: case-late-request       # a case study: questions can show it with `case: case-late-request`
-    title: "Case study: a request that arrives late"
+  - id: case-study              # a case study: questions can show it with `case: case-study`
+    title: "Case study: write its title"
     kind: case-study
     body: |
-      Describe the situation the participants discuss.
+      Write the situation the participants discuss.
     facilitator_notes: |        # only in the facilitator handbook and the preview
-      How to run the discussion, what answers to expect, and the points to draw out.
+      Write how to run the discussion, what answers to expect, and the points to draw out.
 
 quiz:
   pass_mark: 70                 # percentage of points needed to pass
@@ -117,51 +120,51 @@ quiz:
       kind: single
       objective: explain-basics
       points: 1
-      prompt: Who usually receives an incoming request for mutual legal assistance?
+      prompt: Write a question with exactly one right answer.
       options:
         - id: a
-          text: The central authority designated for that purpose
+          text: Write the right option
           correct: true
         - id: b
-          text: The police station nearest to the evidence
-          feedback: The police may execute the request later, but they do not receive it.
+          text: Write a wrong option
+          feedback: Write why this option is wrong.
         - id: c
-          text: The court that will eventually try the case
-          feedback: The trial court is in the requesting State, not the requested one.
+          text: Write another wrong option
+          feedback: Write why this option is wrong.
       explanation: |
-        States designate a central authority to receive, check and forward requests.
+        Write why the right answer is right.
 
     # Multiple choice: one or more right options; partial credit (see docs/authoring.md).
     - id: q-multiple
       kind: multiple
       objective: apply-checks
       points: 2
-      prompt: Which of these should a request state? Choose all that apply.
+      prompt: Write a question with one or more right answers. Choose all that apply.
       options:
         - id: a
-          text: The authority conducting the investigation
+          text: Write a right option
           correct: true
         - id: b
-          text: A summary of the facts
+          text: Write another right option
           correct: true
         - id: c
-          text: The home address of the officer who drafted it
-          feedback: The requested State needs a contact point, not a private address.
-      explanation: A request names its authority and summarises the facts it relies on.
+          text: Write a wrong option
+          feedback: Write why this option is wrong.
+      explanation: Write why the right answer is right.
 
     # True/false: two options with the ids "true" and "false" (quoted, so YAML keeps them text).
     - id: q-true-false
       kind: true_false
       objective: apply-checks
-      prompt: A request should say how urgent it is, and why.
+      prompt: Write a statement that is true or false.
       options:
         - id: "true"
           text: "True"
           correct: true
         - id: "false"
           text: "False"
-          feedback: Without a reason for urgency, the request waits its turn.
-      explanation: Stating the urgency and the reason for it helps the requested State prioritise.
+          feedback: Write why this option is wrong.
+      explanation: Write why the right answer is right.
 
     # Short answer: the typed answer is compared with `accepted`, ignoring case, accents and
     # extra spaces. List the spellings you accept.
@@ -169,64 +172,63 @@ quiz:
       kind: short_answer
       objective: apply-checks
       prompt: |
-        What is the principle called under which the conduct must be an offence in both
-        States?
+        Write a question answered in a few words.
       accepted:
-        - dual criminality
-        - double criminality
-      feedback: The principle is called *dual criminality*.
-      explanation: Dual (or double) criminality asks whether the conduct is an offence in both States.
+        - Write the answer you accept
+        - Write another spelling you accept
+      feedback: Write what the right answer is.
+      explanation: Write why the right answer is right.
 
     # Numeric: give `answer` (with an optional `tolerance`) or a `range` with `min` and `max`.
     - id: q-numeric
       kind: numeric
       objective: apply-checks
       prompt: |
-        A request asks for a reply within 30 days. It arrived 12 days ago. How many days are left?
+        Write a question answered by a number.
       answer: 18
       tolerance: 0
       unit: days
-      feedback: 30 days minus the 12 already gone leaves 18.
-      explanation: Counting the days left helps decide whether to ask for an extension now.
+      feedback: Write how to work the number out.
+      explanation: Write why the right answer is right.
 
     # Matching: each pair's `prompt` is matched to its `match`; `distractors` are extra wrong
     # matches. Credit per right pair.
     - id: q-matching
       kind: matching
       objective: explain-basics
-      prompt: Match each term to its meaning.
+      prompt: Write a question asking to match each term to its meaning.
       pairs:
-        - id: requesting
-          prompt: Requesting State
-          match: The State that asks for assistance
-        - id: requested
-          prompt: Requested State
-          match: The State asked to provide assistance
+        - id: first
+          prompt: Write a term
+          match: Write its meaning
+        - id: second
+          prompt: Write another term
+          match: Write its meaning, for the second term
       distractors:
-        - id: transit
-          text: A State the evidence passes through
-      explanation: The requesting State asks; the requested State executes.
+        - id: extra
+          text: Write a meaning that fits no term
+      explanation: Write why the right answer is right.
 
     # Ordering: write the items in the RIGHT order; participants see them shuffled.
     # Credit per item in its right position.
     - id: q-ordering
       kind: ordering
       objective: explain-basics
-      case: case-late-request     # shows the case study above with this question
-      prompt: Put the handling of an incoming request in order.
+      case: case-study          # shows the case study above with this question
+      prompt: Write a question asking to put the steps in order.
       items:
-        - id: receive
-          text: Receive and register the request
-        - id: review
-          text: Check it against the applicable treaty and law
-        - id: execute
-          text: Send it to the authority that will execute it
-      explanation: A request is registered first, then checked, then sent for execution.
+        - id: first
+          text: Write the first step
+        - id: second
+          text: Write the second step
+        - id: third
+          text: Write the third step
+      explanation: Write why the right answer is right.
 
 # What the module relies on: a title, and a url or a note.
 sources:
-  - title: Name the treaty, law, guide or report you rely on
-    note: Say which part of it this module uses.
+  - title: Write the treaty, law, guide or report you rely on
+    note: Write which part of it this module uses.
 """
 
 _CURRICULUM = """\
@@ -238,11 +240,11 @@ _CURRICULUM = """\
 
 id: {id}                        # the same as the file name
 title: {title}
-audience: Who the programme is for, e.g. central authority staff and prosecutors
-author: Who wrote it
+audience: Write who the programme is for
+author: Write who wrote it
 language: en
 summary: |                      # optional, Markdown
-  One or two sentences on what the programme covers.
+  Write one or two sentences on what the programme covers.
 
 # Module ids, in teaching order.
 modules:
@@ -265,8 +267,8 @@ post_test:
 workshops:
   - id: {workshop}
     title: Pilot workshop
-    region: Name the region
-    city: Name the city
+    region: Write the region
+    city: Write the city
     start: "{month}"
     end: "{month}"
     language: en

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.filled_skeleton import filled_module_skeleton as module_skeleton
 from trainer.cli.author import new, preview
-from trainer.content.scaffold import module_skeleton
 from trainer.web.author.views import PREVIEW, PreviewState, create_preview_app
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -69,12 +69,12 @@ def test_module_page_is_the_authors_view(client: FlaskClient) -> None:
     assert "How to run the discussion, what answers to expect" in page
     # The right option is marked, in words as well as colour, and wrong ones show their feedback.
     assert re.search(r'option--right">\s*<span class="mark">✓ right</span>\s*<code dir="ltr">a</code> '
-                     r"The central authority designated", page)
-    assert "The police may execute the request later" in page
-    assert 'Accepted: <span class="accepted">dual criminality</span>' in page
+                     r"The right option", page)
+    assert "Why this option is wrong." in page
+    assert 'Accepted: <span class="accepted">The answer you accept</span>' in page
     assert "Answer: 18 days" in page
-    assert "<td>Requesting State</td><td>The State that asks for assistance</td>" in page
-    assert re.search(r"Right order:</p>\s*<ol class=\"order\">\s*<li>Receive and register", page)
+    assert "<td>A term</td><td>Its meaning</td>" in page
+    assert re.search(r"Right order:</p>\s*<ol class=\"order\">\s*<li>The first step", page)
     assert "Explanation:" in page
 
 
@@ -154,9 +154,7 @@ def test_module_page_lists_its_warnings(root: Path, client: FlaskClient) -> None
     assert "Teaching-quality warnings (0)" in client.get("/author/").get_data(as_text=True)
     file = root / "modules" / "beta.yaml"
     good = file.read_text(encoding="utf-8")
-    _save(file, good.replace(
-        "          feedback: The police may execute the request later, but they do not receive it.\n",
-        ""))
+    _save(file, good.replace("          feedback: Why this option is wrong.\n", "", 1))
     page = client.get("/author/module/beta").get_data(as_text=True)
     assert "1 teaching-quality warning" in page
     assert "wrong option &#39;b&#39; has no feedback: say why it is wrong" in page
@@ -205,16 +203,16 @@ def test_preview_command_listens_on_localhost_only(root: Path, monkeypatch: pyte
         seen.update(options)
 
     monkeypatch.setattr(Flask, "run", fake_run)
-    result = CliRunner().invoke(preview, [str(root), "--port", "5123"])
+    result = CliRunner().invoke(preview, ["--root", str(root), "--port", "5123"])
     assert result.exit_code == 0, result.output
     assert seen["host"] == "127.0.0.1"
     assert seen["port"] == 5123
     assert "at http://127.0.0.1:5123/author/" in result.output
-    assert CliRunner().invoke(preview, [str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
+    assert CliRunner().invoke(preview, ["--root", str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
 
 
 def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
-    result = CliRunner().invoke(preview, [str(tmp_path)])
+    result = CliRunner().invoke(preview, ["--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "no 'modules/' folder" in result.output
 
@@ -237,7 +235,7 @@ def _translate(root: Path) -> Path:
     _save(file, text)
     module = root / "modules" / "alpha.yaml"
     _save(module, module.read_text(encoding="utf-8").replace(
-        "Explain what a central authority does", "Explain what a central authority really does"))
+        "What a participant can explain after", "What a participant can really explain after"))
     return file
 
 
@@ -290,7 +288,7 @@ def test_a_translation_tab_shows_the_translation_with_fallbacks_marked(
     assert '<h1 lang="fr" dir="ltr">Module alpha en français</h1>' in page
     # The stale objective shows the current source text, marked stale (in the page's language,
     # English, so without a lang attribute).
-    assert re.search(r"</code> Explain what a central authority really does[^<]*"
+    assert re.search(r"</code> What a participant can really explain after[^<]*"
                      r' <span class="tstate tstate--stale">stale: source text shown</span>', page)
     # The unstamped section falls back too, marked untranslated.
     assert ('<h2 id="title-overview">Overview</h2> <span class="tstate tstate--missing">'
@@ -312,7 +310,7 @@ def test_a_translation_tab_in_arabic_interface(root: Path, client: FlaskClient) 
     # French text is marked French, the entries that fall back are marked English.
     assert '<h1 lang="fr" dir="ltr">Module alpha en français</h1>' in html
     assert re.search(r'<li id="objective-explain-basics" lang="en" dir="ltr"><code dir="ltr">'
-                     r"explain-basics</code> Explain what a central authority really does[^<]*"
+                     r"explain-basics</code> What a participant can really explain after[^<]*"
                      r' <span class="tstate tstate--stale" lang="ar" dir="rtl">', html)
     assert '<span lang="en" dir="ltr">Overview</span></h2>' in html
 

@@ -18,7 +18,7 @@ from trainer.errors import TrainerError
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
 _RESERVED = re.compile(r"(?:true|false|yes|no|on|off|null|~|y|n|[-+.0-9][-+.0-9a-z_:]*)", re.IGNORECASE)
-_ID_LINE = re.compile(r"^id:[ \t]*[a-z0-9-]+[ \t]*(?:#.*)?$")
+_ID_LINE = re.compile(r"^id:[ \t]*(?:[a-z0-9-]+|\"[a-z0-9-]+\"|'[a-z0-9-]+')[ \t]*(?:#.*)?$")
 _HASH_VALUE = re.compile(r"^source_hash:[ \t]*(?:\"[0-9a-f]*\"|'[0-9a-f]*'|null|~|[0-9a-f]*)")
 
 
@@ -43,7 +43,8 @@ def _entry_lines(shape: Shape, entry: Mapping[str, Any], indent: int, stamped: b
     pad = " " * indent
     lines: list[str] = []
     if shape.keyed and "id" in entry:
-        lines.append(f"{pad}id: {entry['id']}")
+        # Quoted when YAML would read the id as something else ("true", "false"), as docs advise.
+        lines.append(f"{pad}id:{_scalar(str(entry['id']), indent)}")
     if stamped:
         lines.append(f"{pad}source_hash: {source_text_hash(entry, shape)}")
     for name in shape.fields:
