@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.interchange.conftest import assert_checks, module_data, run
+from tests.interchange.import_support import assert_checks, module_data, run
 from trainer.content.catalogue import load_catalogue
 from trainer.content.markdown import render_inline, render_markdown
 from trainer.content.models import (

@@ -14,7 +14,7 @@ from docx.shared import Inches
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
-from tests.interchange.conftest import assert_checks, module_data, run
+from tests.interchange.import_support import assert_checks, module_data, run
 
 
 def _png(colour: str) -> io.BytesIO:

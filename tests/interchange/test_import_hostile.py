@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from tests.interchange.conftest import run
+from tests.interchange.import_support import run
 from trainer.interchange.limits import MAX_RATIO, MAX_TOTAL_BYTES
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Inches
 
-from tests.interchange.conftest import assert_checks, module_data, run
+from tests.interchange.import_support import assert_checks, module_data, run
 
 TITLE, TITLE_AND_CONTENT, SECTION_HEADER, TITLE_ONLY = 0, 1, 2, 5
 

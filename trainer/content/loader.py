@@ -319,7 +319,8 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap,
         key = str(loc[-1])
         parent, _, _ = _data_loc(tuple(error["loc"])[:-1], data)
         message = f"unknown field '{key}'"
-        translation = model_type is not None and model_type.__module__.endswith("translation_models")
+        translation = (model_type is not None
+                       and model_type.__module__ == "trainer.content.translation.models")
         if translation and key in _ANSWER_FIELDS:
             message += (": answers stay in the source module (a translation holds only texts, so "
                         "it can never change grading): remove it")
