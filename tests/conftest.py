@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,25 @@ def repo_root() -> Path:
 def sample_root() -> Path:
     """Return the content root of the sample curriculum (it holds modules/ and curriculum/)."""
     return REPO_ROOT
+
+
+@pytest.fixture
+def sample_without(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that copies the sample content without some translation files.
+
+    `sample_without("fr/effective-central-authority")` is a content root whose module
+    effective-central-authority has no French translation (the sample translates every module).
+    """
+
+    def copy(*translations: str) -> Path:
+        root = tmp_path / "sample-copy"
+        for folder in ("modules", "curriculum"):
+            shutil.copytree(REPO_ROOT / folder, root / folder)
+        for name in translations:
+            (root / "modules" / f"{name}.yaml").unlink()
+        return root
+
+    return copy
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,6 +7,7 @@ import io
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -120,16 +121,17 @@ def test_arabic_pages_run_right_to_left(arabic_pdf: bytes) -> None:
 
 
 def test_french_handbook_uses_translations_and_french_boilerplate(
-        sample: tuple[Catalogue, Curriculum, Workshop]) -> None:
+        sample: tuple[Catalogue, Curriculum, Workshop], sample_without: Callable[..., Path]) -> None:
     catalogue, curriculum, workshop = sample
     html = handbook_html(catalogue, curriculum, workshop, Edition.FACILITATOR, language="fr")
     assert '<html lang="fr" dir="ltr">' in html
     assert catalogue.module_in(MODULE, "fr").title.replace("'", "&#39;") in html
     for boilerplate in ("Sommaire", "Corrigé", "Fiche d’exercices", "Objectifs d’apprentissage"):
         assert boilerplate in html
-    # An untranslated module (none in French here: take an English one) keeps lang="en".
+    # An untranslated module keeps lang="en" (the sample translates every module: drop one).
+    partial = load_catalogue(sample_without("fr/effective-central-authority"))
     other = curriculum.model_copy(update={"modules": ["effective-central-authority"]})
-    mixed = handbook_html(catalogue, other, workshop, Edition.PARTICIPANT, language="fr")
+    mixed = handbook_html(partial, other, workshop, Edition.PARTICIPANT, language="fr")
     assert 'lang="en" dir="ltr"' in mixed
 
 
