@@ -20,6 +20,7 @@ import pypdf
 import pytest
 
 from trainer.content.catalogue import load_catalogue
+from trainer.errors import ContentError
 from trainer.export.handbook import Edition, render_handbook
 from trainer.export.pdf import AssetFetcher, render_document
 
@@ -163,17 +164,30 @@ def test_hostile_module_renders_into_a_clean_handbook(tmp_path: Path, fixture_ro
         (fixture_root / "curriculum" / "fixture.yaml").read_text().replace("      - beta\n", "")
         .replace("extra_modules:\n", "extra_modules: []\n"))
     (root / "modules" / "assets" / "link.png").symlink_to(PASSWD)
-    hostile_body = (
-        "![passwd](file:///etc/passwd) ![remote](" + base + "/md.png) "
-        "![link](assets/link.png) ![up](assets/../../../../../../etc/passwd)\n\n"
-        '<img src="' + base + '/raw.png"> <link rel=attachment href="file:///etc/passwd"> '
-        '<base href="' + base + '/"> [x](javascript:alert(1))\n'
-    )
+    (root / "modules" / "assets" / "route.png").write_bytes(
+        (fixture_root / "modules" / "assets" / "route.png").read_bytes())
     alpha = (fixture_root / "modules" / "alpha.yaml").read_text()
-    alpha = alpha.replace("      A good request states the **facts**",
-                          "      " + hostile_body.replace("\n", "\n      ") +
-                          "\n      A good request states the **facts**")
-    (root / "modules" / "alpha.yaml").write_text(alpha)
+
+    def with_body(body: str) -> str:
+        return alpha.replace("      A good request states the **facts**",
+                             "      " + body.replace("\n", "\n      ") +
+                             "\n      A good request states the **facts**")
+
+    # What `check` refuses never reaches a handbook: each is a located error at load.
+    (root / "modules" / "alpha.yaml").write_text(with_body(
+        "![passwd](file:///etc/passwd) ![up](assets/../../../../../../etc/passwd)\n\n"
+        "[x](javascript:alert(1))\n"))
+    with pytest.raises(ContentError) as refused:
+        load_catalogue(root)
+    messages = [issue.message for issue in refused.value.issues]
+    assert any("a link to a 'file:' URL is not allowed" in m for m in messages), messages
+    assert any("a link to a 'javascript:' URL is not allowed" in m for m in messages), messages
+    assert any("does not exist" in m and "etc/passwd" in m for m in messages), messages
+    # What it lets through (remote images, raw tags, a symlinked asset) is the fetcher's to stop.
+    (root / "modules" / "alpha.yaml").write_text(with_body(
+        "![remote](" + base + "/md.png) ![link](assets/link.png)\n\n"
+        '<img src="' + base + '/raw.png"> <link rel=attachment href="file:///etc/passwd"> '
+        '<base href="' + base + '/">\n'))
     catalogue = load_catalogue(root)
     curriculum, workshop = catalogue.workshop("south")
     rendered = render_handbook(catalogue, curriculum, workshop, Edition.FACILITATOR)
