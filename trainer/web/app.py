@@ -20,6 +20,7 @@ from trainer.store.database import Database, database_url_for
 from trainer.web import caches, errors, i18n, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
+from trainer.web.learn import resume as _resume_routes  # noqa: F401 - its routes on learn.bp
 from trainer.web.learn import views as learn
 
 logger = logging.getLogger(__name__)
