@@ -174,8 +174,10 @@ def certificates_status(workshop_id: str) -> PageResult | Response:
 
 
 def _send(name: str, filename: str, mimetype: str) -> WerkzeugResponse:
-    return send_file(exports().path(name), mimetype=mimetype, as_attachment=True,
-                     download_name=filename, max_age=0)
+    response = send_file(exports().path(name), mimetype=mimetype, max_age=0)
+    # As every download of the dashboard names it (the file names are ASCII slugs).
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _status_page(name: str, render: Callable[[], Render], *, download: str, here: str,
