@@ -100,30 +100,34 @@ def _login(page: Page, base_url: str) -> None:
     page.wait_for_selector("main h1")
 
 
-def test_a_resume_code_carries_a_trainee_to_another_device(browser: Browser,
-                                                          base_url: str) -> None:
+def test_a_resume_code_carries_a_trainee_to_another_device(browser: Browser, base_url: str,
+                                                          tmp_path: Path) -> None:
     first = browser.new_context()
     code = _join_and_answer(first, base_url, "Budi Santoso")
     page = first.new_page()
     page.goto(base_url + "/modules/dash-one")
     history_before = page.locator("main table").inner_text()
     # The second device: the code typed in lower case, with a space.
-    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     other = phone.new_page()
     _enter_code(other, base_url, code.lower().replace("-", " "))
     assert other.url.endswith("/programme")
     assert "Budi Santoso" in (other.locator(".nav__who").text_content() or "")
     assert other.locator("#resume-code").text_content() == code
+    other.screenshot(path=str(_shots(tmp_path) / "programme-code-en-360.png"), full_page=True)
+    assert axe_violations(other) == []
     other.goto(base_url + "/modules/dash-one")
     assert other.locator("main table").inner_text() == history_before  # the same attempts
     assert other.evaluate("document.documentElement.scrollWidth") <= 360
     # Ten wrong codes from one address, then even the right one waits.
-    guesser = browser.new_context().new_page()
+    guesser = browser.new_context(bypass_csp=True).new_page()
     for _ in range(10):
         _enter_code(guesser, base_url, "ABCD-EFGH")
         assert "This code does not work" in guesser.content()
     _enter_code(guesser, base_url, code)
     assert "Too many wrong codes" in guesser.content()
+    guesser.screenshot(path=str(_shots(tmp_path) / "home-throttled-en-1280.png"), full_page=True)
+    assert axe_violations(guesser) == []
     assert not guesser.url.endswith("/programme")
     guesser.context.close()
     first.close()
@@ -185,4 +189,54 @@ def test_the_participant_page_and_a_review_as_the_trainer_sees_them(
     page.screenshot(path=str(shots / f"audit-{language}-{width}.png"), full_page=True)
     assert axe_violations(page) == []
     assert errors == []
+    context.close()
+
+
+def test_the_start_page_offers_the_resume_code_in_arabic_on_a_phone(
+        browser: Browser, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.click('.language-switch button[value="ar"]')
+    page.wait_for_selector('html[lang="ar"]')
+    page.screenshot(path=str(_shots(tmp_path) / "home-ar-360.png"), full_page=True)
+    assert page.get_by_label("لديّ رمز استئناف").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_handbook_shows_a_working_page_then_downloads(
+        browser: Browser, base_url: str, tmp_path: Path, javascript: bool) -> None:
+    context = browser.new_context(bypass_csp=True, accept_downloads=True,
+                                  java_script_enabled=javascript,
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    _login(page, base_url)
+    page.goto(base_url + "/trainer/workshops/ws-dash")
+    link = page.get_by_role("link", name="Facilitator handbook (PDF)").first
+    shots = _shots(tmp_path)
+    if javascript:
+        # The script polls the status and starts the download by itself.
+        with page.expect_download(timeout=120_000) as download:
+            link.click()
+            page.wait_for_selector(".job__spinner, #job-download")
+            assert page.url.endswith("/handbook/facilitator/status")
+            page.screenshot(path=str(shots / "job-working-js-360.png"), full_page=True)
+            assert axe_violations(page) == []
+    else:
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/handbook/facilitator/status")
+        assert "Working for" in page.content()
+        page.screenshot(path=str(shots / "job-working-nojs-360.png"), full_page=True)
+        # Without JavaScript the page reloads itself (meta refresh) until the link appears.
+        page.wait_for_selector("#job-download", timeout=120_000)
+        page.screenshot(path=str(shots / "job-ready-nojs-360.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        with page.expect_download() as download:
+            page.click("#job-download")
+    assert download.value.suggested_filename.endswith("-facilitator.pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     context.close()

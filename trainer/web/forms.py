@@ -64,8 +64,9 @@ class ResumeForm(FlaskForm):  # type: ignore[misc]
         description=_l("The code shown on your programme page, e.g. “KX7P-3MWA”."),
         filters=[_strip],
         validators=[DataRequired(_l("Enter your resume code.")), Length(max=20)],
+        # Latin letters and digits, typed left to right on an Arabic page too.
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "maxlength": 20},
+                   "maxlength": 20, "dir": "ltr"},
     )
 
 
