@@ -237,3 +237,29 @@ def test_a_trainer_revokes_and_reissues_a_resume_code(
     audit = trainer.get("/trainer/audit").get_data(as_text=True)
     assert "Revoked the resume code of" in audit
     assert "Issued a new resume code to" in audit
+
+
+def test_another_worker_still_caching_a_removed_participant_writes_nothing(
+        make_app: Callable[..., Flask], csrf: Callable[[str], str]) -> None:
+    """Two workers (two apps on one database): one removes a participant the other has cached;
+    the other's trainee is sent to the start page when they write, never a 500."""
+    worker_one, worker_two = make_app(), make_app()
+    trainee = worker_two.test_client()
+    token = csrf(trainee.get("/").get_data(as_text=True))
+    assert trainee.post("/join", data={"name": "Cached Carl", "workshop": "ws-alpha",
+                                       "csrf_token": token}).status_code == 303
+    assert trainee.get("/programme").status_code == 200  # worker two now caches Carl
+    create_trainer(database(worker_one), "tess", PASSWORD)
+    trainer = worker_one.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                         "csrf_token": token})
+    url = _participant_urls(trainer)["Cached Carl"]
+    confirm = trainer.get(f"{url}/remove").get_data(as_text=True)
+    assert trainer.post(f"{url}/remove", data={"csrf_token": csrf(confirm)}).status_code == 303
+    page = trainee.get("/programme").get_data(as_text=True)  # still cached: an empty programme
+    started = trainee.post("/tests/pre/start", data={"csrf_token": csrf(page)})
+    assert started.status_code == 302
+    assert started.headers["Location"] == "/"
+    assert "Your trainer has changed your record" in trainee.get("/").get_data(as_text=True)
+    assert _rows(worker_one, "SELECT count(*) FROM attempt") == [(0,)]
