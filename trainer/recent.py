@@ -51,6 +51,11 @@ class Recent(Generic[K, V]):
                 self._items.popitem(last=False)
         return value
 
+    def discard(self, key: K) -> None:
+        """Forget the entry for `key`, if there is one (its source changed)."""
+        with self._lock:
+            self._items.pop(key, None)
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

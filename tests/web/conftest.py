@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -265,3 +266,33 @@ def submit(client: FlaskClient, url: str, page: QuizPage, answers: dict[str, str
 def post_answers() -> Callable[..., object]:
     """Return the function that posts answers to a quiz with its CSRF token."""
     return submit
+
+
+def finish_exports() -> None:
+    """Wait for the export jobs running in this process (trainer.services.jobs) to end."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name.startswith("export "):
+            thread.join()
+
+
+@pytest.fixture
+def wait_for_exports() -> Callable[[], None]:
+    """Return the function that waits for the background export jobs to end."""
+    return finish_exports
+
+
+def download_export(client: FlaskClient, url: str) -> object:
+    """GET an export (handbook, certificates): start it, let it finish, then download it."""
+    first = client.get(url)
+    if first.status_code != 303:
+        return first
+    finish_exports()
+    return client.get(url)
+
+
+@pytest.fixture
+def download() -> Callable[[FlaskClient, str], Any]:
+    """Return the function that downloads an export made in the background."""
+    return download_export

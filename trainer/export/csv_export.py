@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from trainer.export.report import StepResult, WorkshopResults
+from trainer.quiz.scoring import round_percent
 
 __all__ = ["items_csv", "neutralise", "participants_csv", "write_csv"]
 
@@ -52,7 +53,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
 
 
 def _percent(step: StepResult) -> float | None:
-    return None if step.percent is None else round(step.percent, 1)
+    return None if step.percent is None else round_percent(step.percent)
 
 
 def participants_csv(results: WorkshopResults) -> str:
@@ -66,8 +67,8 @@ def participants_csv(results: WorkshopResults) -> str:
         gain = p.gain
         row: list[Cell] = [
             p.name, p.joined.strftime("%Y-%m-%d %H:%M"),
-            round(gain.pre, 2) if gain else _percent(p.pre),
-            round(gain.post, 2) if gain else _percent(p.post),
+            round_percent(gain.pre) if gain else _percent(p.pre),
+            round_percent(gain.post) if gain else _percent(p.post),
             None if gain is None or gain.gain is None else round(gain.gain, 4),
         ]
         for step in p.modules:

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from trainer.quiz.grading import Result, round_half_up
 
-__all__ = ["Score", "score_attempt"]
+__all__ = ["PERCENT_DECIMALS", "Score", "round_percent", "score_attempt"]
+
+# The one rounding rule for percentages, wherever they are shown (result page, programme,
+# dashboard, CSV, PDF): half up to one decimal. 37.5 stays 37.5 (never 38), 37.25 is 37.3.
+PERCENT_DECIMALS = 1
+
+
+def round_percent(value: float) -> float:
+    """Return a percentage rounded by the one rule: half up, to one decimal."""
+    return round_half_up(value, PERCENT_DECIMALS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +39,7 @@ def score_attempt(results: Iterable[Result], pass_mark: float) -> Score:
     collected = list(results)
     earned = round_half_up(sum(result.earned for result in collected), 4)
     maximum = round_half_up(sum(result.max for result in collected), 4)
-    percent = round_half_up(100 * earned / maximum, 1) if maximum > 0 else 0.0
+    percent = round_percent(100 * earned / maximum) if maximum > 0 else 0.0
     return Score(
         earned=earned, max=maximum, percent=percent, passed=percent >= pass_mark, pass_mark=pass_mark
     )

@@ -14,8 +14,6 @@ The language is not part of the code, so the same certificate in another languag
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from trainer.quiz.verification import (
     make_code,
     verify_code,
 )
+from trainer.services.keys import NoKey, instance_key
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Participant
 from trainer.store.results import find_participant_by_id
@@ -39,32 +38,17 @@ logger = logging.getLogger(__name__)
 KEY_FILE = "certificate_key"
 
 
-class NoCertificateKey(LookupError):  # noqa: N818 - a state, not a failure of the caller
+class NoCertificateKey(NoKey):
     """No key exists yet: this installation never issued a certificate."""
 
 
 def certificate_key(configured: object, instance: Path | str, *, create: bool = True) -> bytes:
     """Return the key of verification codes: `configured` (TRAINER_CERTIFICATE_KEY) when set,
     else the instance folder's file, generated when allowed (NoCertificateKey when not)."""
-    if configured:
-        return str(configured).encode("utf-8")
-    path = Path(instance) / KEY_FILE
-    if not path.exists():
-        if not create:
-            raise NoCertificateKey(str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(temporary, path)  # exactly one of several starting workers wins
-            logger.info("generated the certificate key in %s", path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text(encoding="ascii").strip().encode("ascii")
+    try:
+        return instance_key(KEY_FILE, configured, instance, create=create)
+    except NoKey as exc:
+        raise NoCertificateKey(str(exc)) from exc
 
 
 def passed_post_test(participant: Participant) -> Attempt | None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from trainer.errors import StoreError
 from trainer.recent import Recent
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
@@ -71,10 +72,16 @@ def planned_questions(attempt: Attempt) -> list[PlannedQuestion]:
     return [PlannedQuestion(q["module"], q["question"], q["hash"]) for q in attempt.questions]
 
 
-def create_participant(database: Database, workshop_id: str, display_name: str) -> Participant:
-    """Create a participant of a workshop and return it."""
+class ParticipantGone(StoreError):
+    """The participant of a session no longer exists (a trainer removed or merged them)."""
+
+
+def create_participant(database: Database, workshop_id: str, display_name: str,
+                       resume_code_hash: str | None = None) -> Participant:
+    """Create a participant of a workshop (with the hash of their resume code) and return it."""
     participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
-                              display_name=display_name, created_at=utcnow())
+                              display_name=display_name, created_at=utcnow(),
+                              resume_code_hash=resume_code_hash)
 
     def work(session: Session) -> Participant:
         existing = session.scalar(
@@ -89,9 +96,13 @@ def create_participant(database: Database, workshop_id: str, display_name: str) 
 
 
 # Every trainee page looks its participant up, and the lookup (an ORM read) cost as much as the
-# whole /ping route. Participant rows never change once created (nothing updates or deletes them),
-# so each process keeps recent ones for a short while; a removal, if one is ever added, would be
-# seen within PARTICIPANT_TTL_S. Unknown ids are never cached.
+# whole /ping route, so each process keeps recent ones for a short while. A trainer may rename,
+# merge or remove a participant (trainer.store.participants): the worker that did it forgets the
+# participant at once (`forget_participant`); other workers see it within PARTICIPANT_TTL_S. Until
+# then another worker may show the old name, or a removed participant's empty pages, but never
+# writes for them: starting an attempt checks the participant row in its own transaction
+# (ParticipantGone), and a submission of a removed attempt claims nothing. Unknown ids are never
+# cached.
 PARTICIPANT_TTL_S = 30.0
 PARTICIPANT_CACHE_SIZE = 1024
 
@@ -110,11 +121,17 @@ def get_participant(database: Database, public_id: str) -> Participant | None:
     return participant
 
 
+def forget_participant(database: Database, public_id: str) -> None:
+    """Drop a participant from this worker's cache (after a rename, merge or removal)."""
+    database.recent("participants", PARTICIPANT_CACHE_SIZE).discard(public_id)
+
+
 def participant_attempts(database: Database, participant_id: int) -> list[Attempt]:
-    """Return every attempt of a participant, oldest first (responses not loaded)."""
+    """Return the attempts of a participant that count, oldest first (responses not loaded)."""
     with database.read() as session:
         return list(session.scalars(
-            select(Attempt).where(Attempt.participant_id == participant_id).order_by(Attempt.id)))
+            select(Attempt).where(Attempt.participant_id == participant_id,
+                                  Attempt.set_aside.is_(False)).order_by(Attempt.id)))
 
 
 def find_attempt(database: Database, participant_id: int, public_id: str) -> Attempt | None:
@@ -177,7 +194,8 @@ def _open_module_attempt(session: Session, participant_id: int, module_id: str,
 
 def _test_attempt(session: Session, participant_id: int, kind: AttemptKind) -> Attempt | None:
     return session.scalar(select(Attempt).where(Attempt.participant_id == participant_id,
-                                                Attempt.kind == kind.value))
+                                                Attempt.kind == kind.value,
+                                                Attempt.set_aside.is_(False)))
 
 
 def start_attempt(
@@ -202,8 +220,11 @@ def start_attempt(
     def work(session: Session) -> Attempt:
         # Two starts of one participant at once (a double click) must see each other: lock the
         # participant's row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
-        session.execute(select(Participant.id).where(Participant.id == participant_id)
-                        .with_for_update())
+        # A participant removed or merged away meanwhile (another worker's cache still had
+        # them) gets nothing written.
+        if session.scalar(select(Participant.id).where(Participant.id == participant_id)
+                          .with_for_update()) is None:
+            raise ParticipantGone(f"participant {participant_id} no longer exists")
         if kind is AttemptKind.MODULE:
             if module_id is None or module_hash is None:
                 raise ValueError("a module attempt needs a module id and hash")

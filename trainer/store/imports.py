@@ -125,7 +125,8 @@ def store_offline_attempts(database: Database, *, workshop_id: str, curriculum_i
             select(Attempt.public_id).where(Attempt.public_id.in_(list(public_ids.values())))))
         tests = set(session.scalars(
             select(Attempt.kind).where(Attempt.participant_id == participant.id,
-                                       Attempt.kind != AttemptKind.MODULE.value)))
+                                       Attempt.kind != AttemptKind.MODULE.value,
+                                       Attempt.set_aside.is_(False))))
         imported: list[str] = []
         duplicates: list[str] = []
         taken: list[str] = []

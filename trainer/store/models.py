@@ -42,6 +42,8 @@ ID_LENGTH = 64  # content ids are slugs of at most 64 characters
 HASH_LENGTH = 64  # SHA-256 hex
 PUBLIC_ID_LENGTH = 32
 DISPLAY_NAME_LENGTH = 80
+USERNAME_LENGTH = 64
+AUDIT_ACTION_LENGTH = 32
 
 
 def utcnow() -> datetime:
@@ -74,11 +76,23 @@ class Participant(Base):
     workshop_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A keyed hash (HMAC-SHA256, hex) of the participant's personal resume code, never the code;
+    # NULL when the trainer revoked it (trainer.services.resume_codes).
+    resume_code_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), unique=True,
+                                                         index=True)
 
+    # The attempts that count: every one but the tests a merge set aside (see Attempt.set_aside).
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Attempt.id",
+        primaryjoin="and_(Participant.id == Attempt.participant_id, Attempt.set_aside.is_(False))",
     )
+    # Every attempt, the set-aside tests too (the participant page, merges, removals).
+    every_attempt: Mapped[list[Attempt]] = relationship(
+        viewonly=True, order_by="Attempt.id", overlaps="attempts,participant")
+
+
+COUNTED_TEST = "kind != 'module' AND set_aside = false"
 
 
 class Attempt(Base):
@@ -86,17 +100,20 @@ class Attempt(Base):
 
     `questions` lists the questions in the order shown: [{"module", "question", "hash"}].
     `tokens` maps "module/question" to {choice id: per-attempt token}; the page posts tokens, never
-    option ids. The score columns stay NULL until the attempt is submitted.
+    option ids. The score columns stay NULL until the attempt is submitted. `set_aside`: a pre- or
+    post-test that a merge of two participants kept but does not count (the merged participant
+    counts the first pre-test and the last post-test); nothing is deleted by a merge.
     """
 
     __tablename__ = "attempt"
     __table_args__ = (
         CheckConstraint("kind IN ('module', 'pre', 'post')", name="kind"),
         CheckConstraint("(kind = 'module') = (module_id IS NOT NULL)", name="module_id"),
-        # At most one pre-test and one post-test per participant, even under concurrent starts.
+        # At most one pre-test and one post-test per participant, even under concurrent starts
+        # (a test a merge set aside is kept beside the one that counts).
         Index(
             "uq_attempt_participant_test", "participant_id", "kind", unique=True,
-            sqlite_where=text("kind != 'module'"), postgresql_where=text("kind != 'module'"),
+            sqlite_where=text(COUNTED_TEST), postgresql_where=text(COUNTED_TEST),
         ),
         Index("ix_attempt_participant_module", "participant_id", "module_id"),
     )
@@ -120,6 +137,7 @@ class Attempt(Base):
     max_points: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    set_aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     participant: Mapped[Participant] = relationship(back_populates="attempts")
     responses: Mapped[list[Response]] = relationship(
@@ -157,3 +175,22 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(16))
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
+
+
+class AuditEvent(Base):
+    """One thing a trainer did to participants' records: who, what, when (the audit log).
+
+    `participant_id` is the database id of the participant acted on (no foreign key: the record
+    outlives a removal); `details` holds what the page shows (names, counts). Removing a
+    participant blanks the names in their earlier events, so nothing personal of theirs stays.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    trainer: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    action: Mapped[str] = mapped_column(String(AUDIT_ACTION_LENGTH))
+    workshop_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    participant_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -13,6 +13,7 @@ from trainer.store.database import Database
 from trainer.store.models import Attempt, Participant
 
 __all__ = [
+    "find_participant_attempt",
     "find_participant_by_id",
     "find_workshop_participant",
     "participant_counts",
@@ -40,12 +41,26 @@ def workshop_participants(database: Database, workshop_id: str) -> list[Particip
 
 def find_workshop_participant(database: Database, workshop_id: str, public_id: str
                               ) -> Participant | None:
-    """Return a participant of this workshop (attempts and responses loaded), or None."""
+    """Return a participant of this workshop, or None; the attempts that count are loaded with
+    their responses, and every attempt (set-aside tests too) without."""
     with database.read() as session:
         return session.scalar(
             select(Participant)
             .where(Participant.workshop_id == workshop_id, Participant.public_id == public_id)
-            .options(selectinload(Participant.attempts).selectinload(Attempt.responses)))
+            .options(selectinload(Participant.attempts).selectinload(Attempt.responses),
+                     selectinload(Participant.every_attempt)))
+
+
+def find_participant_attempt(database: Database, workshop_id: str, participant_public_id: str,
+                             attempt_public_id: str) -> Attempt | None:
+    """Return one attempt (responses loaded) of a participant of this workshop, or None."""
+    with database.read() as session:
+        return session.scalar(
+            select(Attempt).join(Participant, Attempt.participant_id == Participant.id)
+            .where(Participant.workshop_id == workshop_id,
+                   Participant.public_id == participant_public_id,
+                   Attempt.public_id == attempt_public_id)
+            .options(selectinload(Attempt.responses)))
 
 
 def find_participant_by_id(database: Database, participant_id: int) -> Participant | None:

@@ -15,11 +15,13 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal
 
 from trainer.content.catalogue import load_catalogue
+from trainer.quiz.scoring import round_percent
 from trainer.settings import instance_path
 from trainer.store.database import Database, database_url_for
 from trainer.web import caches, errors, i18n, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
+from trainer.web.learn import resume as _resume_routes  # noqa: F401 - its routes on learn.bp
 from trainer.web.learn import views as learn
 
 logger = logging.getLogger(__name__)
@@ -74,6 +76,9 @@ def register_store(app: Flask) -> None:
 def register_templates(app: Flask) -> None:
     """Give every template the catalogue and locale-aware number and date formatting."""
     app.jinja_env.filters["number"] = format_decimal
+    # A percentage as the result page shows it: the one rounding rule (half up, one decimal;
+    # trainer.quiz.scoring.round_percent), in the interface's number format ("37.5", "40").
+    app.jinja_env.filters["percent"] = lambda value: format_decimal(round_percent(value))
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:

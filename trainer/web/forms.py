@@ -56,6 +56,37 @@ class JoinForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class ResumeForm(FlaskForm):  # type: ignore[misc]
+    """Come back on another device with a personal resume code."""
+
+    resume_code = StringField(
+        _l("I have a resume code"),
+        description=_l("The code shown on your programme page, e.g. “KX7P-3MWA”."),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter your resume code.")), Length(max=20)],
+        # Latin letters and digits, typed left to right on an Arabic page too.
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                   "maxlength": 20, "dir": "ltr"},
+    )
+
+
+class RenameForm(FlaskForm):  # type: ignore[misc]
+    """A trainer renames a participant."""
+
+    name = StringField(
+        _l("New name"), filters=[_strip],
+        validators=[DataRequired(_l("Enter a name.")), Length(max=NAME_MAX)],
+        render_kw={"maxlength": NAME_MAX, "autocomplete": "off"},
+    )
+
+
+class MergeForm(FlaskForm):  # type: ignore[misc]
+    """A trainer picks the participant to merge into the one whose page this is."""
+
+    other = SelectField(_l("The other record of this person"), choices=[],
+                        validators=[DataRequired(_l("Choose a participant."))])
+
+
 class ActionForm(FlaskForm):  # type: ignore[misc]
     """A one-button form (start a quiz, leave): nothing but its CSRF token."""
 

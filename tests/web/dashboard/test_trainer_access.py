@@ -39,10 +39,13 @@ def login(client: FlaskClient, csrf: Callable[[str], str], username: str = "tess
 
 def _dashboard_urls(app: Flask) -> list[str]:
     urls = []
-    values = {"workshop_id": "ws-alpha", "public_id": "x", "edition": "facilitator"}
+    values = {"workshop_id": "ws-alpha", "public_id": "x", "edition": "facilitator",
+              "attempt_id": "y"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("trainer.") and rule.endpoint != "trainer.login":
-            urls.append(rule.build({k: values[k] for k in rule.arguments})[1])
+            url = rule.build({k: values[k] for k in rule.arguments})[1]
+            # POST-only routes (logout, rename …) are tried with a POST.
+            urls.append(url if "GET" in (rule.methods or ()) else f"POST {url}")
     return urls
 
 
@@ -53,7 +56,8 @@ def test_every_dashboard_route_sends_anonymous_visitors_and_trainees_to_login(
     trainee = join()
     for client in (trainer_app.test_client(), trainee):
         for url in urls:
-            response = client.get(url) if not url.endswith("/logout") else client.post(url)
+            response = (client.post(url.removeprefix("POST ")) if url.startswith("POST ")
+                        else client.get(url))
             assert response.status_code in (302, 400), url  # 400: POST without a CSRF token
             if response.status_code == 302:
                 assert response.headers["Location"].startswith("/trainer/login"), url

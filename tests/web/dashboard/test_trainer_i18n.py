@@ -220,18 +220,20 @@ def test_report_and_certificate_are_in_the_workshop_language(passed: Flask,
     assert "Workshop results".upper() in _text(english.data)
 
 
-def test_handbook_in_the_workshop_language_or_the_one_asked_for(passed: Flask,
-                                                                 csrf: Callable[[str], str]) -> None:
+def test_handbook_in_the_workshop_language_or_the_one_asked_for(
+        passed: Flask, csrf: Callable[[str], str], download: Callable[..., Any]) -> None:
     client = passed.test_client()
     _login(client, csrf)
-    default = client.get("/trainer/workshops/ws-ar/handbook/participant.pdf")
+    default = download(client, "/trainer/workshops/ws-ar/handbook/participant.pdf")
     assert default.status_code == 200
     assert "المحتويات" in _text(default.data)
     assert "-fr.pdf" not in default.headers["Content-Disposition"]
-    french = client.get("/trainer/workshops/ws-ar/handbook/participant.pdf?language=fr")
+    default.close()
+    french = download(client, "/trainer/workshops/ws-ar/handbook/participant.pdf?language=fr")
     assert french.status_code == 200
     assert "Sommaire" in _text(french.data)
     assert french.headers["Content-Disposition"].endswith('-fr.pdf"')
+    french.close()
     assert client.get("/trainer/workshops/ws-ar/handbook/participant.pdf?language=de"
                       ).status_code == 404
 

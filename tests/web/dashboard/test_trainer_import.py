@@ -136,7 +136,7 @@ def test_upload_imports_and_the_grid_marks_offline_participants(app: Flask,
     # The file claimed 0 % for the right answers: the dashboard re-graded them.
     assert "Scores graded again differ from the file" in page
     grid = trainer.get("/trainer/workshops/ws-alpha").get_data(as_text=True)
-    assert re.search(r'<bdi>Offline Olga</bdi> <span class="badge">offline</span>', grid)
+    assert re.search(r'<bdi>Offline Olga</bdi></a> <span class="badge">offline</span>', grid)
     assert '<dd id="stat-joined">1</dd>' in grid
     assert '<dd id="stat-pre">1</dd>' in grid
     again = _upload(trainer, (body, "olga-again.json"), token=_token(trainer))

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from trainer.content.models import Curriculum, Workshop
 from trainer.export.report import WorkshopResults, format_gain, format_percent, format_stat
 from trainer.locales import LANGUAGE_NAMES, base_language, language_name_in
+from trainer.services.certificates import certificate_key
 from trainer.services.results import build_results
 from trainer.store.results import workshop_participants
 from trainer.web.dashboard.auth import LoginForm, safe_next
@@ -29,6 +30,8 @@ from trainer.web.state import catalogue, database
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+
+PDF_TIME_LIMIT = 90.0  # seconds; a PDF taking longer is stopped (SECURITY.md 10)
 
 
 @bp.before_request
@@ -90,3 +93,14 @@ def workshop_language(workshop: Workshop) -> str:
 def language_name(code: str) -> str:
     """Return the name of a language in the interface language ("français", "الفرنسية")."""
     return language_name_in(code, interface_language())
+
+
+def pdf_time_limit() -> float:
+    """Return the time limit of one PDF render (config TRAINER_PDF_TIME_LIMIT)."""
+    return float(current_app.config.get("TRAINER_PDF_TIME_LIMIT", PDF_TIME_LIMIT))
+
+
+def app_certificate_key() -> bytes:
+    """Return the key of certificate verification codes (configured, or the instance's)."""
+    return certificate_key(current_app.config.get("TRAINER_CERTIFICATE_KEY"),
+                           current_app.instance_path)

@@ -1,4 +1,6 @@
-"""Dashboard downloads: results and item CSVs, the results report, certificates and handbooks.
+"""Dashboard downloads: results and item CSVs, the results report, one participant's certificate.
+
+Handbooks and all certificates at once take longer: they are jobs (trainer.web.dashboard.jobs).
 
 The PDFs are written in the workshop's language (its `language:` in the curriculum), whatever the
 language of the dashboard: the report and certificates are for that workshop's people. A trainer
@@ -9,21 +11,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort
 from flask_babel import gettext as _
 
 from trainer.errors import ExportError
 from trainer.export.certificate import build_certificate, certificate_filename
 from trainer.export.csv_export import items_csv, participants_csv
-from trainer.export.handbook import Edition, build_handbook, handbook_filename
 from trainer.export.report import build_report, report_filename
 from trainer.locales import gettext_for
-from trainer.services.certificates import certificate_data, certificate_key
+from trainer.services.certificates import certificate_data
 from trainer.store.results import find_workshop_participant
 from trainer.web.dashboard.blueprint import (
+    app_certificate_key,
     bp,
     find_workshop,
-    languages,
+    pdf_time_limit,
     workshop_language,
     workshop_results,
 )
@@ -31,8 +33,6 @@ from trainer.web.errors import render_error
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
-
-PDF_TIME_LIMIT = 90.0  # seconds; a PDF taking longer is stopped (SECURITY.md 10)
 
 
 def _download(body: str | bytes, filename: str, content_type: str) -> Response:
@@ -63,22 +63,13 @@ def _pdf_failed(what: str, error: ExportError) -> tuple[str, int]:
                                "tell whoever runs this site."))
 
 
-def _certificate_key() -> bytes:
-    return certificate_key(current_app.config.get("TRAINER_CERTIFICATE_KEY"),
-                           current_app.instance_path)
-
-
-def _time_limit() -> float:
-    return float(current_app.config.get("TRAINER_PDF_TIME_LIMIT", PDF_TIME_LIMIT))
-
-
 @bp.get("/workshops/<workshop_id>/report.pdf")
 def report_pdf(workshop_id: str) -> Response | tuple[str, int]:
     """Download the results report (summary, gain chart, grid, item analysis annex)."""
     results = workshop_results(workshop_id)
     try:
         pdf = build_report(results, language=workshop_language(results.workshop),
-                           time_limit=_time_limit())
+                           time_limit=pdf_time_limit())
     except ExportError as exc:
         return _pdf_failed("results report", exc)
     return _download(pdf, report_filename(results), "application/pdf")
@@ -92,33 +83,12 @@ def certificate(workshop_id: str, public_id: str) -> Response | tuple[str, int]:
     if participant is None:
         abort(404)
     language = workshop_language(found)
-    data = certificate_data(_certificate_key(), catalogue(), curriculum, found, participant, language)
+    data = certificate_data(app_certificate_key(), catalogue(), curriculum, found, participant, language)
     if data is None:
         abort(404)
     try:
-        pdf = build_certificate(data, gettext=gettext_for(language), time_limit=_time_limit())
+        pdf = build_certificate(data, gettext=gettext_for(language), time_limit=pdf_time_limit())
     except ExportError as exc:
         return _pdf_failed("certificate", exc)
     return _download(pdf, certificate_filename(found.id, participant.display_name),
                      "application/pdf")
-
-
-@bp.get("/workshops/<workshop_id>/handbook/<edition>.pdf")
-def handbook(workshop_id: str, edition: str) -> Response | tuple[str, int]:
-    """Download the workshop's participant or facilitator handbook, in its language or the one
-    asked for (`?language=`)."""
-    curriculum, found = find_workshop(workshop_id)
-    if edition not in {e.value for e in Edition}:
-        abort(404)
-    language = request.args.get("language") or workshop_language(found)
-    if language not in languages():
-        abort(404)
-    try:
-        pdf = build_handbook(catalogue(), curriculum, found, Edition(edition), language=language,
-                             time_limit=_time_limit())
-    except ExportError as exc:
-        return _pdf_failed("handbook", exc)
-    filename = handbook_filename(curriculum, found, edition)
-    if language != workshop_language(found):
-        filename = filename.removesuffix(".pdf") + f"-{language}.pdf"
-    return _download(pdf, filename, "application/pdf")

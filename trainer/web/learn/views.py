@@ -36,6 +36,7 @@ from trainer.services import attempts as quiz
 from trainer.services.progress import module_progress, post_test_open, test_progress
 from trainer.services.review import review
 from trainer.store.attempts import (
+    ParticipantGone,
     attempt_state,
     create_participant,
     discard_open_attempt,
@@ -46,8 +47,9 @@ from trainer.store.attempts import (
 )
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
-from trainer.web.forms import ActionForm, JoinForm
+from trainer.web.forms import ActionForm, JoinForm, ResumeForm
 from trainer.web.i18n import interface_language
+from trainer.web.learn.codes import issue_code, remember_code, shown_code
 from trainer.web.learn.pages import cached_quiz_page, present, quiz_form_or_none, render_quiz
 from trainer.web.learn.participants import (
     NotSignedIn,
@@ -72,6 +74,15 @@ TESTS = {"pre": AttemptKind.PRE, "post": AttemptKind.POST}
 def not_signed_in(_error: NotSignedIn) -> WerkzeugResponse:
     """Send a visitor without a trainee session to the start page."""
     flash(_("Join your workshop to continue."), "warning")
+    return redirect_home()
+
+
+@bp.errorhandler(ParticipantGone)
+def participant_gone(_error: ParticipantGone) -> WerkzeugResponse:
+    """End the session of a participant a trainer removed or merged (seen by another worker)."""
+    sign_out()
+    flash(_("Your trainer has changed your record. Sign in again with your resume code."),
+          "warning")
     return redirect_home()
 
 
@@ -115,7 +126,7 @@ def _join_form(formdata: object = None) -> JoinForm:
 def home() -> PageResult:
     """Show the start page: join a workshop, or continue as the trainee already signed in."""
     return render_template("learn/home.html", form=_join_form(), trainee=current_trainee(),
-                           leave_form=ActionForm())
+                           leave_form=ActionForm(), resume_form=ResumeForm(formdata=None))
 
 
 @bp.post("/join")
@@ -137,10 +148,12 @@ def join() -> PageResult:
             form.workshop.errors = [_("Choose your workshop, or enter its join code.")]
     if found is None:
         return render_template("learn/home.html", form=form, trainee=None,
-                               leave_form=ActionForm()), 400
+                               leave_form=ActionForm(), resume_form=ResumeForm(formdata=None)), 400
     _curriculum, workshop = found
-    participant = create_participant(database(), workshop.id, form.name.data or "")
+    code, hashed = issue_code()
+    participant = create_participant(database(), workshop.id, form.name.data or "", hashed)
     sign_in(participant)
+    remember_code(code)
     logger.info("participant %s joined workshop %s", participant.public_id, workshop.id)
     return redirect(url_for("learn.programme"), code=303)
 
@@ -171,7 +184,7 @@ def programme() -> PageResult:
     return render_template(
         "learn/programme.html", trainee=trainee, steps=steps, pre=pre, post=post,
         post_open=post_test_open(attempts, module_ids), action_form=ActionForm(),
-        passed=sum(1 for _m, p in steps if p.state == "passed"),
+        passed=sum(1 for _m, p in steps if p.state == "passed"), resume_code=shown_code(trainee),
     )
 
 
