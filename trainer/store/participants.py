@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from trainer.errors import StoreError
-from trainer.store.attempts import _write, forget_participant
+from trainer.store.attempts import forget_participant
 from trainer.store.database import Database
 from trainer.store.models import (
     DISPLAY_NAME_LENGTH,
@@ -88,7 +88,7 @@ def rename_participant(database: Database, workshop_id: str, public_id: str, nam
         _audit(session, trainer, "rename", participant, old=participant.display_name, new=tidy)
         participant.display_name = tidy
 
-    _write(database, work)
+    database.write(work)
     forget_participant(database, public_id)
 
 
@@ -154,7 +154,7 @@ def merge_participants(database: Database, workshop_id: str, kept_id: str, merge
                         .execution_options(synchronize_session=False))
         return MergeOutcome(count, tuple(aside))
 
-    outcome = _write(database, work)
+    outcome = database.write(work)
     forget_participant(database, kept_id)
     forget_participant(database, merged_id)
     return outcome
@@ -190,7 +190,7 @@ def remove_participant(database: Database, workshop_id: str, public_id: str, tra
                         .execution_options(synchronize_session=False))
         return attempts
 
-    removed = _write(database, work)
+    removed = database.write(work)
     forget_participant(database, public_id)
     return removed
 
@@ -209,7 +209,7 @@ def set_resume_code(database: Database, workshop_id: str, public_id: str,
             _audit(session, trainer, "issue-code" if code_hash else "revoke-code", participant,
                    name=participant.display_name)
 
-    _write(database, work)
+    database.write(work)
     forget_participant(database, public_id)
 
 
