@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -202,3 +203,30 @@ def test_the_result_summarises_and_shows_only_what_was_missed(
     assert 'id="r1"' in missed
     assert 'id="r2"' not in missed
     assert "Show every question" in missed
+
+
+def test_a_save_with_an_expired_token_keeps_the_answers(make_app: Callable[..., Flask],
+                                                        csrf: Callable[[str], str],
+                                                        parse_quiz: Any) -> None:
+    app = make_app(WTF_CSRF_TIME_LIMIT=1)
+    client = app.test_client()
+    token = csrf(client.get("/").get_data(as_text=True))
+    client.post("/join", data={"name": "Slow", "workshop": "ws-alpha", "csrf_token": token})
+    token = csrf(client.get("/programme").get_data(as_text=True))
+    pre = client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
+    page = parse_quiz(client.get(pre).get_data(as_text=True))
+    chosen = page.choice("q1", "Option alpha")
+    time.sleep(2.1)  # the token's lifetime (1 s) is over
+    fetched = client.post(f"{pre}/save", data={"csrf_token": csrf(page.html), "q1": chosen,
+                                                "seq": "5"}, headers=JSON)
+    assert fetched.status_code == 400
+    assert fetched.get_json()["status"] == "expired"
+    plain = client.post(f"{pre}/save", data={"csrf_token": csrf(page.html), "q1": chosen})
+    assert plain.status_code == 400
+    html = plain.get_data(as_text=True)
+    again = parse_quiz(html)
+    assert [c.checked for c in again.controls if c.value == chosen] == [True]
+    saved = client.post(f"{pre}/save", data={"csrf_token": csrf(html), "q1": chosen,
+                                             "page": "0"})
+    assert saved.status_code == 303
+    assert _attempt(app, pre).draft_answers == {"q1": chosen}

@@ -1,9 +1,11 @@
-"""Participants and attempts: join, start, find, submit (single-shot), list.
+"""Participants and attempts: join, start, find, save drafts, submit (single-shot), list.
 
 Functions take plain ids, hashes and JSON-able values, never content objects. Every write is one
 transaction run through Database.write, which may run it again after a dropped connection, so each
 is idempotent: submitting an attempt twice records it once, starting a pre-test twice returns the
-first.
+first, a save repeated with its sequence number changes nothing. Draft saves and the submission
+of one attempt lock its row (PostgreSQL: FOR UPDATE; SQLite: the one writer), so none is lost
+between them and none is accepted once the attempt is submitted.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import fcntl
 import os
 import secrets
 import threading
+import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -357,31 +360,112 @@ def save_draft(database: Database, attempt_id: int, seq: int | None, answers: Ma
     `seq` orders the saves: lower than the stored one is "stale" and changes nothing; equal is a
     repeat of a save already stored (a retry) and changes nothing; None takes the next one (a
     save without JavaScript: now in milliseconds, above the stored one). An attempt already
-    submitted is "submitted" and nothing changes. One transaction with the attempt row locked,
-    so saves and the submission of one attempt take turns.
-    """
-    def work(connection: Connection) -> DraftSave:
-        row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": attempt_id}).first()
-        if row is None:
-            return DraftSave("missing")
-        stored = dict(row.draft_answers or {})
-        if row.submitted_at is not None:
-            return DraftSave("submitted", row.draft_seq, row.draft_saved_at, stored)
-        number = seq if seq is not None else max(_now_ms(), (row.draft_seq or 0) + 1)
-        if row.draft_seq is not None and number <= row.draft_seq:
-            status: SaveStatus = "saved" if number == row.draft_seq else "stale"
-            return DraftSave(status, row.draft_seq, row.draft_saved_at, stored)
-        if replaced is None:
-            merged: dict[str, Any] = {}
-        else:
-            merged = {name: value for name, value in stored.items() if name not in replaced}
-        merged.update(answers)
-        now = utcnow()
-        connection.execute(_SAVE_DRAFT, {"b_id": attempt_id, "b_answers": merged,
-                                         "b_seq": number, "b_saved_at": now})
-        return DraftSave("saved", number, now, merged)
+    submitted is "submitted" and nothing changes. The attempt row is locked while its draft is
+    read and written, so saves and the submission of one attempt take turns.
 
-    return _write_core(database, work)
+    Saves arriving together share one transaction (group commit, see _DraftWriter): a room of
+    trainees saving at once pays for one durable commit per batch, not one each.
+    """
+    pending = _PendingSave(attempt_id, seq, dict(answers),
+                           None if replaced is None else frozenset(replaced))
+    return _draft_writer(database).save(pending)
+
+
+@dataclass(slots=True)
+class _PendingSave:
+    attempt_id: int
+    seq: int | None
+    answers: dict[str, Any]
+    replaced: frozenset[str] | None
+    wake: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    outcome: DraftSave | None = None
+    error: BaseException | None = None
+
+
+class _DraftWriter:
+    """Group commit for draft saves in one process: one writer at a time takes every save queued
+    meanwhile and writes them in one transaction; then hands the pen to the next in the queue."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.lock = threading.Lock()
+        self.queue: list[_PendingSave] = []
+        self.writing = False
+
+    def save(self, pending: _PendingSave) -> DraftSave:
+        with self.lock:
+            self.queue.append(pending)
+            lead = not self.writing
+            self.writing = True
+        if not lead:
+            pending.wake.wait()
+        if pending.lead or lead:
+            self._write_batch(pending)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.outcome is not None  # noqa: S101 - set by the batch that held it
+        return pending.outcome
+
+    def _write_batch(self, leader: _PendingSave) -> None:
+        with self.lock:
+            batch, self.queue = self.queue, []
+        # Rows locked in id order, so two processes' batches cannot deadlock on PostgreSQL.
+        ordered = sorted(batch, key=lambda p: p.attempt_id)
+        try:
+            outcomes = _write_core(self.database, lambda connection: [
+                _save_one(connection, p) for p in ordered])
+        except BaseException as exc:  # every waiter hears of it, then the leader raises it
+            for p in ordered:
+                p.error = exc
+        else:
+            for p, outcome in zip(ordered, outcomes, strict=True):
+                p.outcome = outcome
+        finally:
+            with self.lock:
+                if self.queue:
+                    self.queue[0].lead = True
+                    self.queue[0].wake.set()
+                else:
+                    self.writing = False
+            for p in batch:
+                if p is not leader:
+                    p.wake.set()
+
+
+_DRAFT_WRITERS: weakref.WeakKeyDictionary[Database, _DraftWriter] = weakref.WeakKeyDictionary()
+_DRAFT_WRITERS_LOCK = threading.Lock()
+
+
+def _draft_writer(database: Database) -> _DraftWriter:
+    with _DRAFT_WRITERS_LOCK:
+        found = _DRAFT_WRITERS.get(database)
+        if found is None:
+            found = _DRAFT_WRITERS[database] = _DraftWriter(database)
+        return found
+
+
+def _save_one(connection: Connection, pending: _PendingSave) -> DraftSave:
+    row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": pending.attempt_id}).first()
+    if row is None:
+        return DraftSave("missing")
+    stored = dict(row.draft_answers or {})
+    if row.submitted_at is not None:
+        return DraftSave("submitted", row.draft_seq, row.draft_saved_at, stored)
+    seq = pending.seq
+    number = seq if seq is not None else max(_now_ms(), (row.draft_seq or 0) + 1)
+    if row.draft_seq is not None and number <= row.draft_seq:
+        status: SaveStatus = "saved" if number == row.draft_seq else "stale"
+        return DraftSave(status, row.draft_seq, row.draft_saved_at, stored)
+    if pending.replaced is None:
+        merged: dict[str, Any] = {}
+    else:
+        merged = {name: value for name, value in stored.items() if name not in pending.replaced}
+    merged.update(pending.answers)
+    now = utcnow()
+    connection.execute(_SAVE_DRAFT, {"b_id": pending.attempt_id, "b_answers": merged,
+                                     "b_seq": number, "b_saved_at": now})
+    return DraftSave("saved", number, now, merged)
 
 
 def _now_ms() -> int:

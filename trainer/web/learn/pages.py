@@ -113,6 +113,11 @@ def present(attempt: Attempt) -> PresentedAttempt | None:
     return found
 
 
+def presented_from_cache(public_id: str) -> PresentedAttempt | None:
+    """Return the attempt as shown in the interface language if this worker has it, else None."""
+    return caches().presented.get((public_id, interface_language()))
+
+
 def quiz_form_or_none(attempt: Attempt, formdata: object = None
                       ) -> tuple[PresentedAttempt, QuizForm] | None:
     """Return the attempt as shown and its form (bound to `formdata`), or None when it changed."""
@@ -182,7 +187,7 @@ def render_quiz(trainee: Trainee, attempt: Attempt, presented: PresentedAttempt,
         "trainee": trainee, "attempt": attempt, "presented": presented,
         "form": form or ActionForm(), "expired": expired,
         "questions_html": _questions_html(attempt, presented, shown, page, values, errors),
-        "page": page, "page_count": len(all_pages),
+        "page": page, "page_count": len(all_pages), "shows_all": form is not None,
         "page_of": {item.number: index for index, questions in enumerate(all_pages, start=1)
                     for item in questions},
         "states": states, "answered": sum(1 for s in states if s.state != "unanswered"),

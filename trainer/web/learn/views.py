@@ -66,6 +66,7 @@ from trainer.web.learn.pages import (
     cached_quiz_page,
     page_number,
     present,
+    presented_from_cache,
     quiz_form_or_none,
     quiz_pages,
     render_quiz,
@@ -345,22 +346,27 @@ def _posted_seq() -> int | None:
 def save(public_id: str) -> PageResult:
     """Store the answers of the posted page as the attempt's draft; never grades."""
     trainee = require_trainee()
-    found = _own_attempt(trainee, public_id)
-    quiz_url = url_for("learn.attempt", public_id=found.public_id)
-    presented = None if found.submitted else present(found)
+    state = attempt_state(database(), trainee.participant.id, public_id)
+    if state is None:
+        abort(404)  # missing, or someone else's: the same answer either way
+    quiz_url = url_for("learn.attempt", public_id=public_id)
+    presented = None
+    if not state.submitted:
+        # The attempt as shown is usually in the worker's cache: no need to read it again.
+        presented = presented_from_cache(public_id) or present(_own_attempt(trainee, public_id))
     if presented is None:
         if _wants_json():
-            return _json(409, status="submitted" if found.submitted else "changed",
-                           message=_("This attempt is closed: nothing was saved."),
-                           url=quiz_url)
-        if found.submitted:
+            return _json(409, status="submitted" if state.submitted else "changed",
+                         message=_("This attempt is closed: nothing was saved."), url=quiz_url)
+        if state.submitted:
             flash(_("This attempt was already submitted: nothing was saved."), "warning")
         return redirect(quiz_url, code=303)
     pages = quiz_pages(presented)
     page = page_number(request.form.get("page", "1"), len(pages))
-    shown = pages[page - 1]
+    # Page "0": a page re-shown with every question (after an expired token) speaks for them all.
+    shown = presented.questions if request.form.get("page") == "0" else pages[page - 1]
     answers = drafts.clean_answers(shown, request.form.to_dict(flat=False))
-    saved = save_draft(database(), found.id, _posted_seq(), answers,
+    saved = save_draft(database(), state.id, _posted_seq(), answers,
                        drafts.field_names(shown))
     if saved.status in ("submitted", "missing"):
         if _wants_json():
@@ -377,10 +383,10 @@ def save(public_id: str) -> PageResult:
             total=len(states), states={str(s.number): s.state for s in states})
     go = request.form.get("go", "")
     if go == "review":
-        return redirect(url_for("learn.review_page", public_id=found.public_id), code=303)
+        return redirect(url_for("learn.review_page", public_id=public_id), code=303)
     target = page + 1 if go == "next" else page - 1 if go == "prev" else page
     target = min(max(target, 1), len(pages))
-    return redirect(url_for("learn.attempt", public_id=found.public_id,
+    return redirect(url_for("learn.attempt", public_id=public_id,
                             page=target if len(pages) > 1 else None), code=303)
 
 

@@ -176,6 +176,7 @@
       var data = answer.data || {};
       if (answer.status === 409) {
         closed = true;
+        try { window.localStorage.removeItem(key); } catch (error) { /* nothing kept */ }
         setState(data.message || "", "closed");
         return;
       }
@@ -221,10 +222,9 @@
     if (event.target && event.target.type === "text") { changed(); }
   });
   form.addEventListener("submit", function () {
+    // The page's own buttons save (and move on). What is kept here stays until a newer save is
+    // confirmed: if this post never arrives (offline), the next page view sends it.
     sending = true;
-    // The page's own buttons save (and move on); what is kept here is in the post.
-    var kept = remembered();
-    if (kept) { forget(kept.seq); }
   });
   window.addEventListener("online", function () { send(); });
   window.addEventListener("offline", function () { setState(message("offline"), "offline"); });
