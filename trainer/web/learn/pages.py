@@ -190,7 +190,7 @@ def render_quiz(trainee: Trainee, attempt: Attempt, presented: PresentedAttempt,
         "page": page, "page_count": len(all_pages), "shows_all": form is not None,
         "page_of": {item.number: index for index, questions in enumerate(all_pages, start=1)
                     for item in questions},
-        "states": states, "answered": sum(1 for s in states if s.state != "unanswered"),
+        "states": states, "answered": sum(1 for s in states if s.state == "answered"),
         "title": quiz_attempts.attempt_title(catalogue(), trainee.curriculum, attempt,
                                     interface_language())}
     if form is None and not expired:

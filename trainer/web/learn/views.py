@@ -379,7 +379,7 @@ def save(public_id: str) -> PageResult:
         return _json(
             200, status=saved.status, seq=saved.seq,
             message=_("Saved at %(time)s", time=format_datetime(saved.saved_at, "HH:mm")),
-            answered=sum(1 for s in states if s.state != "unanswered"),
+            answered=sum(1 for s in states if s.state == "answered"),
             total=len(states), states={str(s.number): s.state for s in states})
     go = request.form.get("go", "")
     if go == "review":

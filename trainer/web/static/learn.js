@@ -140,7 +140,7 @@
           (link.className.indexOf("--attention") >= 0 ? "attention" : "answered") : "unanswered");
       // A number box holding text: only the server's parser says so.
       if (state === "answered" && serverStates[number] === "attention") { state = "attention"; }
-      if (state !== "unanswered") { answered += 1; }
+      if (state === "answered") { answered += 1; }
       link.className = "navigator__link navigator__link--" + state;
       var label = link.querySelector("[data-nav-state]");
       if (label) { label.textContent = " " + message("state-" + state); }
