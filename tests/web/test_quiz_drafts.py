@@ -230,3 +230,24 @@ def test_a_save_with_an_expired_token_keeps_the_answers(make_app: Callable[..., 
                                              "page": "0"})
     assert saved.status_code == 303
     assert _attempt(app, pre).draft_answers == {"q1": chosen}
+
+
+def test_odd_saves_get_clear_answers_never_a_500(open_quiz: Callable[..., Any],
+                                                 join: Callable[..., FlaskClient],
+                                                 app: Flask) -> None:
+    client, url, page = open_quiz()
+    token = _token(page.html)
+    assert client.get(f"{url}/save").status_code == 405
+    for seq in ("-1", "abc", str(2**70), "0"):
+        response = client.post(f"{url}/save", data={"csrf_token": token, "seq": seq, "q4": "x"})
+        assert response.status_code == 400, seq
+    odd_page = client.post(f"{url}/save", data={"csrf_token": token, "page": "zz", "q4": "y"})
+    assert odd_page.status_code == 303
+    assert _attempt(app, url).draft_answers == {"q4": "y"}
+    assert client.post("/attempts/nope/save", data={"csrf_token": token}).status_code == 404
+    other = join("Bob")
+    other_token = _token(other.get("/programme").get_data(as_text=True))
+    assert other.post(f"{url}/save", data={"csrf_token": other_token, "q4": "z"}
+                      ).status_code == 404
+    assert other.get(f"{url}/review").status_code == 404
+    assert _attempt(app, url).draft_answers == {"q4": "y"}
