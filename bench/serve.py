@@ -1,4 +1,4 @@
-"""Benchmark the trainee web app under gunicorn: hello vs quiz page vs graded submission.
+"""Benchmark the trainee web app under gunicorn: hello vs quiz page vs draft save vs submission.
 
 Starts gunicorn (2 workers, the repo's gunicorn.conf.py unless --worker-class/--threads say
 otherwise) on 127.0.0.1 with the sample content and a fresh SQLite database. It then prepares
@@ -10,12 +10,16 @@ load generator, requests/s and p50/p99 latency for
   (b) GET of a quiz page: a real open attempt of a real participant (their session cookie),
       cycling over one open quiz each of `--room` trainees (a workshop room; each page was read
       once while preparing, by one of the workers),
-  (c) POST of a graded submission: a real answer set (every question kind) with the trainee's
+  (c) POST of a draft save (the quiz's "Save my answers", as without JavaScript: a 303 back):
+      a whole answer set to one open quiz each of the room's trainees (another quiz than the
+      one whose page is read, so the pages stay cached), written to SQLite each time (no
+      sequence number: the server takes the next one),
+  (d) POST of a graded submission: a real answer set (every question kind) with the trainee's
       valid CSRF token, each to a distinct open attempt (a submission is single-shot), written
       to SQLite,
 
-at concurrency 16 and 64, and prints the ratios quiz/hello and submit/hello against the targets
-(quiz >= 0.6x, submit >= 0.15x, p99 < 100 ms at 64).
+at concurrency 16 and 64, and prints the ratios quiz/hello, save/hello and submit/hello against
+the targets (quiz >= 0.6x, save >= 0.5x, submit >= 0.15x, p99 < 100 ms at 64).
 
 How it measures, and why:
 - The three routes take turns, `--rounds` times, `--seconds` each, with a pause between windows
@@ -26,8 +30,9 @@ How it measures, and why:
   gthread worker keeps whichever connections it happened to accept, and /ping alone swung from 550
   to 1800 req/s between identical runs. `--keepalive` measures that way anyway.
 - Last, a room of 64 trainees clicking together every `--think-ms`: the latency of a burst, on a
-  server not saturated on average. (In the closed loop above, at saturation, the mean latency is
-  64 / throughput, whatever the code does: Little's law.)
+  server not saturated on average; and the same room saving its answers together every
+  `--save-every-ms` (10 s), for `--save-seconds`. (In the closed loop above, at saturation,
+  the mean latency is 64 / throughput, whatever the code does: Little's law.)
 
 The load generator is wrk (Debian: `apt-get install wrk`), one thread, scripted in Lua: a Python
 client with 16-64 threads on the same two cores takes the CPU the server needs and becomes the
@@ -334,6 +339,10 @@ def main() -> int:
     parser.add_argument("--room", type=int, default=64, help="trainees whose quiz pages are read")
     parser.add_argument("--think-ms", type=int, default=500,
                         help="the room's pause between its bursts of 64 requests")
+    parser.add_argument("--save-every-ms", type=int, default=10000,
+                        help="the room's pause between its saves")
+    parser.add_argument("--save-seconds", type=int, default=30,
+                        help="how long the room saves")
     parser.add_argument("--attempts", type=int, default=5000,
                         help="open attempts prepared for the submissions")
     args = parser.parse_args()
@@ -364,16 +373,18 @@ def main() -> int:
         quizzes = [q for trainee in pool for q in trainee]
         print(f"  {len(quizzes)} open quizzes in {time.perf_counter() - began:.1f}s", flush=True)
         room = [trainee[0] for trainee in pool[: args.room]]  # each trainee's quiz in progress
+        saving = [trainee[1] for trainee in pool[: args.room]]  # and another they save answers to
         hello = [line("GET", "/ping")]
         pages = [line("GET", q.url, q.cookie) for q in room]
+        saves = [line("POST", f"{q.url}/save", q.cookie, {**q.form, "go": "stay"}) for q in saving]
         # Warm-up, not counted: each worker renders and caches the room's pages once (a page's
         # first view costs about 5x a repeat; see docs/deploy.md for both figures).
         warm = wrk(work, port, "warm-up", 16, 2, pages, 200, close=close)
         print(f"warm-up: {warm.requests} quiz views in {warm.seconds:.1f}s", flush=True)
         # Submissions go to every other open quiz: a submitted room quiz would turn its page into
         # a result page.
-        remaining = [line("POST", q.url, q.cookie, q.form) for q in quizzes
-                     if not any(q is r for r in room)]
+        kept = {id(q) for q in room + saving}
+        remaining = [line("POST", q.url, q.cookie, q.form) for q in quizzes if id(q) not in kept]
         # The routes take turns, round after round, so a slow spell of a shared machine falls on
         # all three rather than on whichever was measured then.
         # Kept for the room: as many submissions as 64 trainees pausing --think-ms can send.
@@ -383,6 +394,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 for name, lines, expected, once in (("hello", hello, 200, False),
                                                     ("quiz", pages, 200, False),
+                                                    ("save", saves, 303, False),
                                                     ("submit", remaining[:share], 303, True)):
                     # wrk stops with up to `concurrency` requests still queued in the server:
                     # let them drain, or the next window's first answers wait behind them.
@@ -402,6 +414,9 @@ def main() -> int:
         time.sleep(1)
         room_submit = wrk(work, port, "submit", 64, args.seconds * args.rounds, remaining, 303,
                           once=True, close=close, think_ms=args.think_ms)
+        time.sleep(1)
+        room_save = wrk(work, port, "room-save", 64, args.save_seconds, saves, 303, close=close,
+                        think_ms=args.save_every_ms)
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min)")
     finally:
         server.send_signal(signal.SIGTERM)
@@ -422,22 +437,29 @@ def main() -> int:
     for concurrency in (16, 64):
         hello_rate = figures["hello", concurrency].rate
         quiz_ratio = figures["quiz", concurrency].rate / hello_rate
+        save_ratio = figures["save", concurrency].rate / hello_rate
         submit_ratio = figures["submit", concurrency].rate / hello_rate
         rounds = ", ".join(
-            f"{q.rate / h.rate:.2f}/{s.rate / h.rate:.2f}" for h, q, s in zip(
+            f"{q.rate / h.rate:.2f}/{v.rate / h.rate:.2f}/{s.rate / h.rate:.2f}"
+            for h, q, v, s in zip(
                 figures["hello", concurrency].runs, figures["quiz", concurrency].runs,
-                figures["submit", concurrency].runs, strict=True))
+                figures["save", concurrency].runs, figures["submit", concurrency].runs,
+                strict=True))
         print(f"c={concurrency}: quiz/hello {quiz_ratio:.2f} (target >= 0.6), "
+              f"save/hello {save_ratio:.2f} (target >= 0.5), "
               f"submit/hello {submit_ratio:.2f} (target >= 0.15); by round {rounds}")
-        failed = failed or quiz_ratio < 0.6 or submit_ratio < 0.15
-    worst = max(figures[name, 64].p99 for name in ("hello", "quiz", "submit"))
+        failed = failed or quiz_ratio < 0.6 or save_ratio < 0.5 or submit_ratio < 0.15
+    worst = max(figures[name, 64].p99 for name in ("hello", "quiz", "save", "submit"))
     print(f"c=64: worst p99 {worst:.1f} ms (target < 100 ms); at saturation the mean latency is "
           f"64 / throughput: {64 / figures['submit', 64].rate * 1000:.0f} ms for submissions")
     print(f"a room of 64 trainees clicking together every {args.think_ms} ms: quiz "
           f"{room_quiz.rate:.0f} req/s p50 {room_quiz.p50:.1f} p99 {room_quiz.p99:.1f} ms; submit "
           f"{room_submit.rate:.0f} req/s p50 {room_submit.p50:.1f} p99 {room_submit.p99:.1f} ms")
-    failed = failed or room_quiz.errors > 0 or room_submit.errors > 0
-    return 1 if failed or worst >= 100 else 0
+    print(f"a room of 64 trainees saving together every {args.save_every_ms} ms for "
+          f"{args.save_seconds} s: {room_save.requests} saves, {room_save.rate:.0f} req/s "
+          f"p50 {room_save.p50:.1f} p99 {room_save.p99:.1f} ms (target < 100 ms)")
+    failed = failed or room_quiz.errors > 0 or room_submit.errors > 0 or room_save.errors > 0
+    return 1 if failed or worst >= 100 or room_save.p99 >= 100 else 0
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ def _walk(page: Page, base_url: str, language: str, shots: Path, width: int) -> 
     page.fill("#code", "MALTA16")
     page.click("form[action='/join'] button[type=submit]")
     page.click("form[action='/tests/pre/start'] button")
+    page.click("[data-finish]")
     page.click("[data-submit]")
     page.goto(base_url + "/programme")
     look("programme")
@@ -88,6 +89,7 @@ def _walk(page: Page, base_url: str, language: str, shots: Path, width: int) -> 
                 fieldLeft: field.left, fieldRight: field.right};
     }""")
     page.locator(".choice").first.click()
+    page.click("[data-finish]")
     page.click("[data-submit]")
     page.wait_for_selector(".score")
     look("result")

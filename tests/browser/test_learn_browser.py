@@ -110,8 +110,23 @@ def join_by_keyboard(page: Page, base_url: str, name: str) -> None:
 
 
 def submit_by_keyboard(page: Page) -> None:
+    """Finish (the review page), then submit for grading, by keyboard."""
+    tab_to(page, "button[data-finish]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".eyebrow")).to_have_text("Check before you submit")
     tab_to(page, "button[data-submit]")
     page.keyboard.press("Enter")
+
+
+def order_by_keyboard(page: Page, question: int, wanted: list[str]) -> None:
+    """Put an ordering question's list in the `wanted` order with its move-up buttons."""
+    items = page.locator(f"#question-{question} .order-list__text")
+    for target, text in enumerate(wanted):
+        while (current := items.all_inner_texts().index(text)) > target:
+            tab_to(page, f"#question-{question} .order-list__item:nth-child({current + 1}) "
+                         "[data-move='up']")
+            page.keyboard.press("Enter")
+    assert items.all_inner_texts() == wanted
 
 
 def test_a_trainee_goes_through_a_module_with_the_keyboard_alone(
@@ -145,8 +160,7 @@ def test_a_trainee_goes_through_a_module_with_the_keyboard_alone(
     type_into(page, "q5", "2016")
     for index, text in enumerate(("Meaning one", "Meaning two", "Meaning three"), start=1):
         choose_option(page, f"q6-{index}", text)
-    for index, text in enumerate(("Step first", "Step second", "Step third"), start=1):
-        choose_option(page, f"q7-{index}", text)
+    order_by_keyboard(page, 7, ["Step first", "Step second", "Step third"])
     submit_by_keyboard(page)
 
     expect(page.locator(".score__verdict")).to_have_text("Passed with 100%")
@@ -160,15 +174,14 @@ def test_wrong_answers_show_feedback_and_a_double_click_submits_once(
         page: Page, base_url: str, live_app: Flask) -> None:
     join_by_keyboard(page, base_url, "Clicky Chris")
     page.get_by_role("button", name="Take the pre-test").click()
-    page.get_by_role("button", name="Submit answers").click()
+    finish_and_submit(page)
     page.goto(base_url + "/modules/canary-kinds")
-    page.get_by_role("button", name="Take the quiz").click()
+    page.get_by_role("button", name="Take the quiz").first.click()
     page.get_by_label("Option beta").check()
     page.get_by_label("Multi three").check()
-    page.locator("select[name='q7-1']").select_option(label="Step second")
-    page.locator("select[name='q7-2']").select_option(label="Step first")
-    page.locator("select[name='q7-3']").select_option(label="Step third")
-    page.get_by_role("button", name="Submit answers").dblclick()
+    order_by_keyboard(page, 7, ["Step third", "Step first", "Step second"])  # 1/2: partial
+    page.get_by_role("button", name="Finish: check my answers").click()
+    page.get_by_role("button", name="Submit for grading").dblclick()
     expect(page.locator(".score__verdict")).to_contain_text("Not passed")
     expect(page.get_by_text("CANARY-FEEDBACK-SINGLE-B")).to_be_visible()
     expect(page.get_by_text("CANARY-FEEDBACK-MULTIPLE-C")).to_be_visible()
@@ -176,6 +189,12 @@ def test_wrong_answers_show_feedback_and_a_double_click_submits_once(
     with database(live_app).read() as session:
         stored = session.scalar(select(func.count()).select_from(Response))
     assert stored == 2 + 7  # the pre-test's two responses, and this quiz's seven, once
+
+
+def finish_and_submit(page: Page) -> None:
+    """Finish a quiz and submit it from the review page, by clicking."""
+    page.get_by_role("button", name="Finish: check my answers").click()
+    page.get_by_role("button", name="Submit for grading").click()
 
 
 def test_the_home_page_and_error_page_pass_axe(page: Page, base_url: str) -> None:
@@ -219,15 +238,17 @@ def test_sample_pages_fit_a_phone_and_a_laptop(browser: Browser, sample_url: str
     check("programme")
     page.get_by_role("button", name="Take the pre-test").click()
     check("pretest")
-    page.get_by_role("button", name="Submit answers").click()
+    finish_and_submit(page)
     page.goto(sample_url + "/programme")
     page.locator(".step__title a").first.click()
     check("module")
-    page.get_by_role("button", name="Take the quiz").click()
+    page.get_by_role("button", name="Take the quiz").first.click()
     check("quiz")
     for group in page.locator("ul.choices").all():
         group.locator("input").first.check()
-    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name="Finish: check my answers").click()
+    check("review")
+    page.get_by_role("button", name="Submit for grading").click()
     expect(page.locator(".score")).to_be_visible()
     check("result")
     context.close()

@@ -74,7 +74,7 @@ def test_short_answer_numeric_matching_ordering(bank: etree._Element) -> None:
     assert matching.xpath("subquestion/answer/text/text()")[-1] == "Never prosecute twice in one State"
     assert matching.xpath("subquestion/text")[-1].text is None
     ordering = _question(bank, "q-order")
-    assert ordering.findtext("gradingtype") == "ABSOLUTE_POSITION"
+    assert ordering.findtext("gradingtype") == "RELATIVE_NEXT_EXCLUDE_LAST"  # the default scoring
     assert ordering.xpath("answer/text/text()")[0] == "The prosecutor drafts the request"
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from trainer.content.models import Question
+from trainer.content.models import Question, content_hash
 from trainer.quiz.grading import Result, grade, right_answer
 from trainer.quiz.normalise import normalise_text, parse_number
 
@@ -84,6 +84,7 @@ def test_partial_fraction_is_exact_and_earned_is_rounded() -> None:
             "kind": "ordering",
             "prompt": "p",
             "points": 1,
+            "scoring": "position",
             "items": [{"id": "x", "text": "X"}, {"id": "y", "text": "Y"}, {"id": "z", "text": "Z"}],
         }
     )
@@ -92,6 +93,31 @@ def test_partial_fraction_is_exact_and_earned_is_rounded() -> None:
     assert result.earned == 0.3333
     assert result.right == ("x", "y", "z")
     assert result.chosen_correct == {"x": True, "y": False, "z": False}
+
+
+def _five_steps(scoring: str | None) -> Question:
+    data: dict[str, object] = {
+        "id": "q", "kind": "ordering", "prompt": "p", "points": 2,
+        "items": [{"id": f"s{n}", "text": f"Step {n}"} for n in range(1, 6)]}
+    if scoring is not None:
+        data["scoring"] = scoring
+    return question(data)
+
+
+def test_an_order_shifted_by_one_gets_partial_credit_by_default() -> None:
+    shifted = ["s2", "s3", "s4", "s5", "s1"]
+    default = grade(_five_steps(None), shifted)
+    assert (default.status, default.earned) == ("partial", 1.5)
+    assert default.chosen_correct == {"s2": True, "s3": True, "s4": True}
+    assert grade(_five_steps("position"), shifted).earned == 0
+    subset = grade(_five_steps("longest_ordered_subset"), shifted)
+    assert subset.earned == 1.6
+    assert subset.chosen_correct == {"s1": False, "s2": True, "s3": True, "s4": True, "s5": True}
+
+
+def test_the_default_ordering_scoring_leaves_the_content_hash_alone() -> None:
+    assert content_hash(_five_steps(None)) == content_hash(_five_steps("relative_to_next"))
+    assert content_hash(_five_steps(None)) != content_hash(_five_steps("position"))
 
 
 def test_single_choice_marks_the_chosen_option() -> None:

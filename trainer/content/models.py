@@ -324,8 +324,12 @@ class OrderItem(ContentModel):
     text: Text = Field(description="The step.", examples=["Receive and register the request"])
 
 
+OrderingScoring = Literal["position", "relative_to_next", "longest_ordered_subset"]
+ORDERING_SCORING_DEFAULT: OrderingScoring = "relative_to_next"
+
+
 class Ordering(QuestionBase):
-    """Put the items in order (they are written in the right order); credit per position."""
+    """Put the items in order (they are written in the right order); credit as `scoring` says."""
 
     kind: Literal["ordering"] = Field(
         description="Ordering: put the items in the right order.", examples=["ordering"]
@@ -341,6 +345,21 @@ class Ordering(QuestionBase):
                 {"id": "execute", "text": "Send it for execution"},
             ]
         ],
+    )
+    scoring: OrderingScoring = Field(
+        default=ORDERING_SCORING_DEFAULT,
+        # Left out of the content hash when it is the default, so that questions written before
+        # the field existed keep their hash (and the attempts open on them).
+        exclude_if=lambda value: value == ORDERING_SCORING_DEFAULT,
+        description=(
+            "How an order earns credit (the grading methods of Moodle's ordering question): "
+            "`relative_to_next` (default): each item but the last earns 1/(n-1) when the item "
+            "placed after it is its right successor; `position`: each item earns 1/n when it is "
+            "in its right position; `longest_ordered_subset`: the longest run of items (not "
+            "necessarily next to each other) in the right relative order earns its length/n, "
+            "when it has at least 2 items."
+        ),
+        examples=["relative_to_next"],
     )
 
 
@@ -371,6 +390,18 @@ class Quiz(ContentModel):
         examples=[70],
     )
     shuffle: bool = Field(default=False, description="Shuffle options per attempt.", examples=[False])
+    questions_per_page: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        # Left out of the content hash when unset, so modules written before it keep their hash.
+        exclude_if=lambda value: value is None,
+        description=(
+            "Show the quiz this many questions at a time (answers are saved on every page "
+            "change); unset: all questions on one page."
+        ),
+        examples=[5],
+    )
     questions: list[Question] = Field(
         min_length=1,
         description=(

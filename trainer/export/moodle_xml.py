@@ -7,8 +7,9 @@ are `true`/`false`); multiple → multichoice with Moodle's weights (+100/R % pe
 -100/R % per wrong one, as trainer.quiz.grading); short answer → shortanswer (case-insensitive; a
 0 % `*` answer carries the wrong-answer feedback); numeric → numerical (a range becomes its midpoint
 ± half its width; a 0 % `*` answer carries the feedback); matching → matching (distractors are
-sub-questions with no text); ordering → ordering (Moodle's Ordering question type, graded by
-absolute position as trainer grades it).
+sub-questions with no text); ordering → ordering (Moodle's Ordering question type, with the
+grading type of the question's `scoring`: ABSOLUTE_POSITION, RELATIVE_NEXT_EXCLUDE_LAST or
+LONGEST_ORDERED_SUBSET, the Moodle methods trainer's grader follows).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from trainer.quiz.normalise import format_number
 __all__ = ["modules_moodle_xml"]
 
 
+
+
+# Moodle's ordering grading types for trainer's `scoring` (qtype_ordering, question.php).
+_MOODLE_GRADING = {"position": "ABSOLUTE_POSITION", "relative_to_next": "RELATIVE_NEXT_EXCLUDE_LAST",
+                   "longest_ordered_subset": "LONGEST_ORDERED_SUBSET"}
 
 
 def _fraction(value: float) -> str:
@@ -125,7 +131,7 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
         _plain(element, "layouttype", "VERTICAL")
         _plain(element, "selecttype", "ALL")
         _plain(element, "selectcount", "0")
-        _plain(element, "gradingtype", "ABSOLUTE_POSITION")
+        _plain(element, "gradingtype", _MOODLE_GRADING[question.scoring])
         _plain(element, "showgrading", "SHOW")
         _plain(element, "numberingstyle", "none")
         for position, item in enumerate(question.items, start=1):

@@ -28,7 +28,12 @@ Partial-credit rules (the authoring guide quotes these):
   may use `.` or `,` as decimal separator, spaces or thin spaces between thousands, and a unit after
   the number (`normalise.parse_number`); text that is not a number is wrong.
 - matching: points x (pairs matched right / pairs).
-- ordering: points x (items in their right position / items).
+- ordering, by the question's `scoring` (the grading methods of Moodle's ordering question type):
+  `relative_to_next` (the default): points x (items followed by their right successor / (items - 1));
+  `position`: points x (items in their right position / items); `longest_ordered_subset`:
+  points x (length of the longest subsequence in the right relative order / items), and 0 when
+  that subsequence has fewer than 2 items. An order shifted by one place (b c d e a) earns 3/4
+  under `relative_to_next`, 0 under `position` and 4/5 under `longest_ordered_subset`.
 
 Earned points are rounded half-up to 4 decimals (as JavaScript's `toFixed(4)` does, so the browser
 port gives identical results). Status: "correct" when all points are earned, "partial" when some,
@@ -87,8 +92,11 @@ class Result:
 
     `chosen_correct`: which parts of the response were right. Choice kinds: for each (known) option
     the learner chose, whether it is a right option. Short answer and numeric: `{"answer": bool}`.
-    Matching: for every pair id, whether the learner matched it right. Ordering: for every item id,
-    whether the learner put it in its right position. Empty for unanswered or malformed responses.
+    Matching: for every pair id, whether the learner matched it right. Ordering by position: for
+    every item id, whether it is in its right position; relative to next: for every item placed
+    before another (except the right last item), whether its right successor follows it; longest
+    ordered subset: for every item id, whether it is in the longest run kept. Empty for
+    unanswered or malformed responses.
     """
 
     earned: float
@@ -206,10 +214,37 @@ def _grade_ordering(question: Ordering, response: object) -> _Outcome:
     order = _string_list(response)
     if order is None or sorted(order) != sorted(right):
         return _MALFORMED
-    marks = {item_id: placed == item_id for item_id, placed in zip(right, order, strict=True)}
-    return sum(marks.values()) / len(right), marks
+    if question.scoring == "position":
+        marks = {item_id: placed == item_id for item_id, placed in zip(right, order, strict=True)}
+        return sum(marks.values()) / len(right), marks
+    if question.scoring == "longest_ordered_subset":
+        kept = _longest_ordered_subset([right.index(item_id) for item_id in order])
+        marks = {item_id: right.index(item_id) in kept for item_id in right}
+        return (len(kept) / len(right) if len(kept) >= 2 else 0.0), marks
+    successor = dict(zip(right, right[1:], strict=False))
+    marks = {item_id: successor[item_id] == following
+             for item_id, following in zip(order, order[1:], strict=False)
+             if item_id in successor}
+    return sum(marks.values()) / (len(right) - 1), marks
 
 
+def _longest_ordered_subset(ranks: list[int]) -> set[int]:
+    """Return the ranks of a longest increasing subsequence of `ranks` (the first one found).
+
+    The O(n²) table is plenty for at most 20 items, and simple enough to port exactly to JS.
+    """
+    length = [1] * len(ranks)
+    previous = [-1] * len(ranks)
+    for i in range(len(ranks)):
+        for j in range(i):
+            if ranks[j] < ranks[i] and length[j] + 1 > length[i]:
+                length[i], previous[i] = length[j] + 1, j
+    end = max(range(len(ranks)), key=lambda i: (length[i], -i)) if ranks else -1
+    kept: set[int] = set()
+    while end >= 0:
+        kept.add(ranks[end])
+        end = previous[end]
+    return kept
 
 
 def right_answer(question: Question) -> RightAnswer:

@@ -1,17 +1,22 @@
-"""Participants and attempts: join, start, find, submit (single-shot), list.
+"""Participants and attempts: join, start, find, save drafts, submit (single-shot), list.
 
 Functions take plain ids, hashes and JSON-able values, never content objects. Every write is one
 transaction run through Database.write, which may run it again after a dropped connection, so each
 is idempotent: submitting an attempt twice records it once, starting a pre-test twice returns the
-first.
+first, a save repeated with its sequence number changes nothing. Draft saves and the submission
+of one attempt lock its row (PostgreSQL: FOR UPDATE; SQLite: the one writer), so none is lost
+between them and none is accepted once the attempt is submitted.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+import threading
+import weakref
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -159,17 +164,21 @@ def find_attempt(database: Database, participant_id: int, public_id: str) -> Att
 
 @dataclass(frozen=True, slots=True)
 class AttemptState:
-    """Whether a participant's attempt is still open: the little a cached quiz page needs."""
+    """Whether a participant's attempt is still open, and which draft it holds (its sequence
+    number, None before a first save): the little a cached quiz page needs."""
 
     id: int
     submitted: bool
+    draft_seq: int | None = None
 
 
 def attempt_state(database: Database, participant_id: int, public_id: str) -> AttemptState | None:
     """Return the state of a participant's attempt; None for a missing one or anyone else's."""
     row = database.read_values(_ATTEMPT_STATE, {"public_id": public_id,
                                                 "participant_id": participant_id})
-    return None if row is None else AttemptState(int(row[0]), row[1] is not None)
+    if row is None:
+        return None
+    return AttemptState(int(row[0]), row[1] is not None, None if row[2] is None else int(row[2]))
 
 
 _ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
@@ -178,7 +187,7 @@ _OWN_ATTEMPT = select(_ATTEMPTS).where(
     _ATTEMPTS.c.participant_id == bindparam("participant_id"))
 # Built once: it is run on every view of a quiz page (a Core statement, no ORM entities).
 _ATTEMPT_STATE = (
-    select(Attempt.id, Attempt.submitted_at)
+    select(Attempt.id, Attempt.submitted_at, Attempt.draft_seq)
     .where(Attempt.public_id == bindparam("public_id"),
            Attempt.participant_id == bindparam("participant_id")))
 
@@ -263,21 +272,178 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
     Both statements are prebuilt Core statements run on a bare connection: the ORM's bulk paths
     and session cost more than the rest of the submission together, with the write lock held.
     """
+    return database.write_core(lambda connection: _record(connection, attempt_id, responses,
+                                                            score))
+
+
+def _record(connection: Connection, attempt_id: int, responses: Sequence[GradedResponse],
+            score: AttemptScore) -> bool:
+    """Claim the attempt (if still open) and insert its responses, in the caller's transaction."""
     claim = {"b_id": attempt_id, "b_submitted_at": utcnow(), "b_earned": score.earned,
              "b_max_points": score.max_points, "b_percent": score.percent, "b_passed": score.passed}
     rows = [{"attempt_id": attempt_id, "position": position, "module_id": r.module_id,
              "question_id": r.question_id, "question_hash": r.question_hash,
              "response": r.response, "earned": r.earned, "max_points": r.max_points,
              "status": r.status} for position, r in enumerate(responses)]
+    if connection.execute(_CLAIM, claim).rowcount != 1:
+        return False
+    if rows:  # one executemany
+        connection.execute(_INSERT_RESPONSES, rows)
+    return True
 
+
+Grader = Callable[[dict[str, Any]], tuple[Sequence[GradedResponse], AttemptScore]]
+
+
+def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
+    """Grade an attempt's stored draft and record it once; return False when already submitted.
+
+    The attempt row is locked (PostgreSQL: FOR UPDATE; SQLite: the write transaction) before the
+    draft is read, so a save cannot slip in between: what is graded is the last accepted save.
+    `grader` turns the draft (field name → posted value) into graded responses and a score.
+    """
     def work(connection: Connection) -> bool:
-        if connection.execute(_CLAIM, claim).rowcount != 1:
+        row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": attempt_id}).first()
+        if row is None or row.submitted_at is not None:
             return False
-        if rows:  # one executemany
-            connection.execute(_INSERT_RESPONSES, rows)
-        return True
+        responses, score = grader(dict(row.draft_answers or {}))
+        return _record(connection, attempt_id, responses, score)
 
     return database.write_core(work)
+
+
+SaveStatus = Literal["saved", "stale", "submitted", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSave:
+    """What became of a save: its status, and the draft stored afterwards (seq, time, answers)."""
+
+    status: SaveStatus
+    seq: int | None = None
+    saved_at: datetime | None = None
+    answers: Mapping[str, Any] | None = None
+
+
+def save_draft(database: Database, attempt_id: int, seq: int | None, answers: Mapping[str, Any],
+               replaced: Collection[str] | None = None) -> DraftSave:
+    """Store the draft answers of an open attempt, unless a newer save is stored. Never grades.
+
+    `answers`: field name → value as posted; `replaced`: the field names this save speaks for
+    (a page of a paged quiz: its fields not in `answers` were cleared), None for every field.
+    `seq` orders the saves: lower than the stored one is "stale" and changes nothing; equal is a
+    repeat of a save already stored (a retry) and changes nothing; None takes the next one (a
+    save without JavaScript: now in milliseconds, above the stored one). An attempt already
+    submitted is "submitted" and nothing changes. The attempt row is locked while its draft is
+    read and written, so saves and the submission of one attempt take turns.
+
+    Saves arriving together share one transaction (group commit, see _DraftWriter): a room of
+    trainees saving at once pays for one durable commit per batch, not one each.
+    """
+    pending = _PendingSave(attempt_id, seq, dict(answers),
+                           None if replaced is None else frozenset(replaced))
+    return _draft_writer(database).save(pending)
+
+
+@dataclass(slots=True)
+class _PendingSave:
+    attempt_id: int
+    seq: int | None
+    answers: dict[str, Any]
+    replaced: frozenset[str] | None
+    wake: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    outcome: DraftSave | None = None
+    error: BaseException | None = None
+
+
+class _DraftWriter:
+    """Group commit for draft saves in one process: one writer at a time takes every save queued
+    meanwhile and writes them in one transaction; then hands the pen to the next in the queue."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.lock = threading.Lock()
+        self.queue: list[_PendingSave] = []
+        self.writing = False
+
+    def save(self, pending: _PendingSave) -> DraftSave:
+        with self.lock:
+            self.queue.append(pending)
+            lead = not self.writing
+            self.writing = True
+        if not lead:
+            pending.wake.wait()
+        if pending.lead or lead:
+            self._write_batch(pending)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.outcome is not None  # noqa: S101 - set by the batch that held it
+        return pending.outcome
+
+    def _write_batch(self, leader: _PendingSave) -> None:
+        with self.lock:
+            batch, self.queue = self.queue, []
+        # Rows locked in id order, so two processes' batches cannot deadlock on PostgreSQL.
+        ordered = sorted(batch, key=lambda p: p.attempt_id)
+        try:
+            outcomes = self.database.write_core(lambda connection: [
+                _save_one(connection, p) for p in ordered])
+        except BaseException as exc:  # every waiter hears of it, then the leader raises it
+            for p in ordered:
+                p.error = exc
+        else:
+            for p, outcome in zip(ordered, outcomes, strict=True):
+                p.outcome = outcome
+        finally:
+            with self.lock:
+                if self.queue:
+                    self.queue[0].lead = True
+                    self.queue[0].wake.set()
+                else:
+                    self.writing = False
+            for p in batch:
+                if p is not leader:
+                    p.wake.set()
+
+
+_DRAFT_WRITERS: weakref.WeakKeyDictionary[Database, _DraftWriter] = weakref.WeakKeyDictionary()
+_DRAFT_WRITERS_LOCK = threading.Lock()
+
+
+def _draft_writer(database: Database) -> _DraftWriter:
+    with _DRAFT_WRITERS_LOCK:
+        found = _DRAFT_WRITERS.get(database)
+        if found is None:
+            found = _DRAFT_WRITERS[database] = _DraftWriter(database)
+        return found
+
+
+def _save_one(connection: Connection, pending: _PendingSave) -> DraftSave:
+    row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": pending.attempt_id}).first()
+    if row is None:
+        return DraftSave("missing")
+    stored = dict(row.draft_answers or {})
+    if row.submitted_at is not None:
+        return DraftSave("submitted", row.draft_seq, row.draft_saved_at, stored)
+    seq = pending.seq
+    number = seq if seq is not None else max(_now_ms(), (row.draft_seq or 0) + 1)
+    if row.draft_seq is not None and number <= row.draft_seq:
+        status: SaveStatus = "saved" if number == row.draft_seq else "stale"
+        return DraftSave(status, row.draft_seq, row.draft_saved_at, stored)
+    if pending.replaced is None:
+        merged: dict[str, Any] = {}
+    else:
+        merged = {name: value for name, value in stored.items() if name not in pending.replaced}
+    merged.update(pending.answers)
+    now = utcnow()
+    connection.execute(_SAVE_DRAFT, {"b_id": pending.attempt_id, "b_answers": merged,
+                                     "b_seq": number, "b_saved_at": now})
+    return DraftSave("saved", number, now, merged)
+
+
+def _now_ms() -> int:
+    return int(utcnow().timestamp() * 1000)
 
 
 _CLAIM = (
@@ -287,6 +453,15 @@ _CLAIM = (
             max_points=bindparam("b_max_points"), percent=bindparam("b_percent"),
             passed=bindparam("b_passed")))
 _INSERT_RESPONSES = insert(Base.metadata.tables[Response.__tablename__])
+_DRAFT_FOR_UPDATE = (
+    select(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.draft_answers, _ATTEMPTS.c.draft_seq,
+           _ATTEMPTS.c.draft_saved_at)
+    .where(_ATTEMPTS.c.id == bindparam("b_id")).with_for_update())
+_SAVE_DRAFT = (
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("b_id"), _ATTEMPTS.c.submitted_at.is_(None))
+    .values(draft_answers=bindparam("b_answers"), draft_seq=bindparam("b_seq"),
+            draft_saved_at=bindparam("b_saved_at")))
 
 
 def discard_open_attempt(database: Database, attempt_id: int) -> bool:

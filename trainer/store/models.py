@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -103,6 +104,11 @@ class Attempt(Base):
     option ids. The score columns stay NULL until the attempt is submitted. `set_aside`: a pre- or
     post-test that a merge of two participants kept but does not count (the merged participant
     counts the first pre-test and the last post-test); nothing is deleted by a merge.
+
+    `draft_answers` holds what the trainee has entered so far, as the quiz form posts it (field
+    name → token, typed text or list of tokens), saved before grading; `draft_seq` orders the
+    saves (a save with a lower or equal sequence number than the stored one is refused) and
+    `draft_saved_at` says when the stored one was made. All three stay NULL until a first save.
     """
 
     __tablename__ = "attempt"
@@ -138,6 +144,9 @@ class Attempt(Base):
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     set_aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    draft_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    draft_seq: Mapped[int | None] = mapped_column(BigInteger)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     participant: Mapped[Participant] = relationship(back_populates="attempts")
     responses: Mapped[list[Response]] = relationship(

@@ -10,8 +10,8 @@ the only copy of anything: losing any entry only costs the work of making it aga
 | verified_cookies | the session cookie string                         | its verified data (60 s)       |
 | shown            | module, question, language shown, interface locale | a question's rendered parts    |
 | presented        | attempt public id, language                       | the attempt's presented form   |
-| questions_html   | attempt public id, interface locale               | the untouched questions' HTML  |
-| quiz_pages       | attempt public id, participant id, language, path | a quiz page cut at its tokens  |
+| questions_html   | attempt public id, interface locale, page         | the untouched questions' HTML  |
+| quiz_pages       | attempt, participant, language, path, draft seq   | a quiz page cut at its tokens  |
 | signed_tokens    | the session's raw CSRF token                      | its signed form (5 min)        |
 
 The catalogue of an app never changes, so no key names it. The quiz page rule: a cached page may
@@ -51,8 +51,8 @@ class WorkerCaches:
     verified_cookies: Recent[str, dict[str, Any]] = field(init=False)
     shown: ShownCache = field(init=False)
     presented: Recent[tuple[str, str], PresentedAttempt] = field(init=False)
-    questions_html: Recent[tuple[str, str], Markup] = field(init=False)
-    quiz_pages: Recent[tuple[str, int, str, str], tuple[str, ...]] = field(init=False)
+    questions_html: Recent[tuple[str, str, int], Markup] = field(init=False)
+    quiz_pages: Recent[tuple[str, int, str, str, int], tuple[str, ...]] = field(init=False)
     signed_tokens: Recent[str, str] = field(init=False)
 
     def __post_init__(self) -> None:

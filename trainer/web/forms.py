@@ -25,10 +25,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.services.attempts import QuestionFields
+from trainer.services.drafts import ANSWER_MAX
 from trainer.store.models import DISPLAY_NAME_LENGTH
 
 NAME_MAX = DISPLAY_NAME_LENGTH
-ANSWER_MAX = 500
 FORM_CLASS_CACHE_SIZE = 256  # one per quiz shape: modules, pre- and post-tests
 
 

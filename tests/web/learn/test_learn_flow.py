@@ -168,15 +168,15 @@ def test_wrong_and_partial_answers_are_graded_and_explained(
         "q5": "2,017",
         "q6-1": page.select("q6-1", "Meaning one"),
         "q6-2": page.select("q6-2", "Meaning extra"),
-        "q7-1": page.select("q7-1", "Step second"),
+        "q7-1": page.select("q7-1", "Step third"),
         "q7-2": page.select("q7-2", "Step first"),
-        "q7-3": page.select("q7-3", "Step third"),
+        "q7-3": page.select("q7-3", "Step second"),
     }
     post_answers(client, url, page, answers)
     html = client.get(url).get_data(as_text=True)
     # single 0/1, multiple (1-1)/2*2=0, tf unanswered, short 0, numeric 0,
-    # matching 1/3, ordering 1/3 of their points.
-    assert "Not passed: 8.3%" in html
+    # matching 1/3, ordering 1/2 (first is followed by second; relative_to_next) of 8 points.
+    assert "Not passed: 10.4%" in html
     assert "CANARY-FEEDBACK-SINGLE-B" in html
     assert "CANARY-FEEDBACK-MULTIPLE-C" in html
     assert "CANARY-FEEDBACK-SHORT" in html

@@ -251,8 +251,43 @@
     if (!order.every(function (id) { return itemSet.has(id); })) {
       return MALFORMED;
     }
-    var inPlace = right.filter(function (id, index) { return order[index] === id; }).length;
-    return inPlace / right.length;
+    var scoring = question.scoring === undefined || question.scoring === null ?
+      "relative_to_next" : question.scoring;
+    if (scoring === "position") {
+      var inPlace = right.filter(function (id, index) { return order[index] === id; }).length;
+      return inPlace / right.length;
+    }
+    if (scoring === "longest_ordered_subset") {
+      var kept = longestOrderedSubset(order.map(function (id) { return right.indexOf(id); }));
+      return kept >= 2 ? kept / right.length : 0;
+    }
+    if (scoring !== "relative_to_next") {
+      throw new Error("unknown ordering scoring: " + String(scoring));
+    }
+    var followed = 0;
+    for (var i = 0; i + 1 < order.length; i += 1) {
+      var rank = right.indexOf(order[i]);
+      if (rank + 1 < right.length && right[rank + 1] === order[i + 1]) {
+        followed += 1;
+      }
+    }
+    return followed / (right.length - 1);
+  }
+
+  // The length of a longest increasing subsequence of ranks (as _longest_ordered_subset in
+  // grading.py, which also returns which items it keeps).
+  function longestOrderedSubset(ranks) {
+    var length = ranks.map(function () { return 1; });
+    var best = 0;
+    for (var i = 0; i < ranks.length; i += 1) {
+      for (var j = 0; j < i; j += 1) {
+        if (ranks[j] < ranks[i] && length[j] + 1 > length[i]) {
+          length[i] = length[j] + 1;
+        }
+      }
+      best = Math.max(best, length[i]);
+    }
+    return best;
   }
 
   var GRADERS = {

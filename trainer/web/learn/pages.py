@@ -5,9 +5,10 @@ What an attempt shows depends only on the attempt (questions, tokens, seed, all 
 starts), the catalogue and the interface language, so each worker keeps the most recent ones
 (trainer.web.caches): presenting and rendering the questions is most of the time a quiz page takes.
 
-A whole untouched quiz page is the same on every view but for its CSRF tokens (the session's,
-signed with a timestamp), so it is kept per attempt, trainee, interface language and path, cut
-where the tokens go; a view then only checks that the attempt is the trainee's and still open,
+A whole quiz page is the same on every view but for its CSRF tokens (the session's, signed with
+a timestamp), so it is kept per attempt, trainee, interface language, path and draft (its
+sequence number: a stored draft never changes, a newer save gets a higher number), cut where the
+tokens go; a view then only checks that the attempt is the trainee's and still open,
 and joins the parts with a fresh token. Pages with flashed messages are never cached or served
 from the cache. Anything else templates/learn/quiz.html adds must depend only on that key (the
 rule is repeated at the top of the template, where it is edited).
@@ -21,6 +22,8 @@ SIGNED_TOKEN_TTL_S older when the page is served, against a 12-hour validity.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
@@ -29,10 +32,12 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from trainer.services import attempts as quiz_attempts
-from trainer.services.attempts import InterfaceWords, PresentedAttempt
+from trainer.services import drafts
+from trainer.services.attempts import InterfaceWords, PresentedAttempt, PresentedQuestion
+from trainer.services.drafts import ANSWER_MAX
 from trainer.store.models import Attempt
 from trainer.web.caches import caches
-from trainer.web.forms import ANSWER_MAX, ActionForm, QuizForm, build_quiz_form
+from trainer.web.forms import ActionForm, QuizForm, build_quiz_form
 from trainer.web.i18n import interface_language
 from trainer.web.learn.participants import Trainee
 from trainer.web.state import catalogue
@@ -41,8 +46,12 @@ SIGNED_TOKEN_TTL_S = 300.0
 _TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
 
 
-def _page_key(trainee: Trainee, public_id: str) -> tuple[str, int, str, str]:
-    return (public_id, trainee.participant.id, interface_language(), request.full_path)
+def _page_key(trainee: Trainee, public_id: str, draft_seq: int | None
+              ) -> tuple[str, int, str, str, int]:
+    # A draft is fixed by its sequence number (a save only ever stores a higher one), so the
+    # page showing it depends only on this key.
+    return (public_id, trainee.participant.id, interface_language(), request.full_path,
+            -1 if draft_seq is None else draft_seq)
 
 
 def interface_words() -> InterfaceWords:
@@ -67,11 +76,12 @@ def _page_csrf_token() -> str:
     return token
 
 
-def cached_quiz_page(trainee: Trainee, public_id: str) -> str | None:
-    """Return the cached page of an open attempt with this request's CSRF token, else None."""
+def cached_quiz_page(trainee: Trainee, public_id: str, draft_seq: int | None) -> str | None:
+    """Return the cached page of an open attempt (showing the draft `draft_seq`) with this
+    request's CSRF token, else None."""
     if "_flashes" in session:
         return None
-    parts = caches().quiz_pages.get(_page_key(trainee, public_id))
+    parts = caches().quiz_pages.get(_page_key(trainee, public_id, draft_seq))
     return None if parts is None else _page_csrf_token().join(parts)
 
 
@@ -86,7 +96,8 @@ def _render_cached(trainee: Trainee, attempt: Attempt, context: dict[str, object
         html = render_template("learn/quiz.html", **context)
     finally:
         setattr(g, name, token)
-    parts = caches().quiz_pages.put(_page_key(trainee, attempt.public_id), tuple(html.split(_TOKEN_SLOT)))
+    parts = caches().quiz_pages.put(_page_key(trainee, attempt.public_id, attempt.draft_seq),
+                                    tuple(html.split(_TOKEN_SLOT)))
     return token.join(parts)
 
 
@@ -102,6 +113,11 @@ def present(attempt: Attempt) -> PresentedAttempt | None:
     return found
 
 
+def presented_from_cache(public_id: str) -> PresentedAttempt | None:
+    """Return the attempt as shown in the interface language if this worker has it, else None."""
+    return caches().presented.get((public_id, interface_language()))
+
+
 def quiz_form_or_none(attempt: Attempt, formdata: object = None
                       ) -> tuple[PresentedAttempt, QuizForm] | None:
     """Return the attempt as shown and its form (bound to `formdata`), or None when it changed."""
@@ -112,34 +128,71 @@ def quiz_form_or_none(attempt: Attempt, formdata: object = None
 
 
 def _questions_html(attempt: Attempt, presented: PresentedAttempt,
-                    form: QuizForm | None) -> Markup:
-    """Render the questions; an untouched form (`form` None) comes from the worker's cache."""
-    key = (attempt.public_id, str(get_locale()))
-    if form is None:
+                    questions: tuple[PresentedQuestion, ...], page: int,
+                    values: Mapping[str, Any], errors: Mapping[str, list[str]]) -> Markup:
+    """Render the questions of a page; untouched ones (no values, no errors) come from the cache."""
+    key = (attempt.public_id, str(get_locale()), page)
+    untouched = not values and not errors
+    if untouched:
         cached = caches().questions_html.get(key)
         if cached is not None:
             return cached
-    names = [spec.name for item in presented.questions for spec in item.fields.fields]
-    values = {} if form is None else {name: form[name].data for name in names}
-    errors = {} if form is None else {
-        name: form[name].errors for name in names if form[name].errors}
     html = Markup(render_template(  # noqa: S704 - a rendered, autoescaped template
-        "learn/_questions.html", presented=presented, values=values, errors=errors,
-        answer_max=ANSWER_MAX))
-    return caches().questions_html.put(key, html) if form is None else html
+        "learn/_questions.html", presented=presented, questions=questions, values=values,
+        errors=errors, answer_max=ANSWER_MAX))
+    return caches().questions_html.put(key, html) if untouched else html
+
+
+def per_page(presented: PresentedAttempt) -> int | None:
+    """Return how many questions an attempt shows per page (None: all on one page)."""
+    first = presented.questions[0] if presented.questions else None
+    if first is None or len({item.module.id for item in presented.questions}) != 1:
+        return None  # pre- and post-tests draw on several modules: one page
+    return first.module.quiz.questions_per_page
+
+
+def quiz_pages(presented: PresentedAttempt) -> list[tuple[PresentedQuestion, ...]]:
+    """Return the attempt's questions cut into its pages."""
+    return drafts.pages(presented, per_page(presented))
+
+
+def page_number(value: object, count: int) -> int:
+    """Return a requested page number within 1..count (1 for anything that is not one)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return 1
+    return number if 1 <= number <= count else 1
 
 
 def render_quiz(trainee: Trainee, attempt: Attempt, presented: PresentedAttempt,
-                 form: QuizForm | None, *, expired: bool = False) -> str:
-    """Render a quiz page; `form` None for an untouched form, else the posted one."""
+                form: QuizForm | None, *, expired: bool = False) -> str:
+    """Render a quiz page; `form` None shows the stored draft (if any), else the posted form."""
+    all_pages = quiz_pages(presented)
+    page = 1
+    if form is None:
+        page = page_number(request.args.get("page", "1"), len(all_pages))
+        values: Mapping[str, Any] = attempt.draft_answers or {}
+        errors: dict[str, list[str]] = {}
+        shown = all_pages[page - 1]
+    else:
+        # A posted form (refused, or re-shown after an expired token) shows every question.
+        names = drafts.field_names(presented.questions)
+        values = {name: form[name].data for name in names if form[name].data}
+        errors = {name: form[name].errors for name in names if form[name].errors}
+        shown = presented.questions
+        all_pages = [presented.questions]
+    states = drafts.question_states(presented, values)
     context: dict[str, object] = {
         "trainee": trainee, "attempt": attempt, "presented": presented,
         "form": form or ActionForm(), "expired": expired,
-        "questions_html": _questions_html(attempt, presented, form),
+        "questions_html": _questions_html(attempt, presented, shown, page, values, errors),
+        "page": page, "page_count": len(all_pages), "shows_all": form is not None,
+        "page_of": {item.number: index for index, questions in enumerate(all_pages, start=1)
+                    for item in questions},
+        "states": states, "answered": sum(1 for s in states if s.state == "answered"),
         "title": quiz_attempts.attempt_title(catalogue(), trainee.curriculum, attempt,
                                     interface_language())}
     if form is None and not expired:
         return _render_cached(trainee, attempt, context)
     return render_template("learn/quiz.html", **context)
-
-

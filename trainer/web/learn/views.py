@@ -8,8 +8,17 @@ Routes (GET shows, POST changes; every POST carries a CSRF token):
   GET  /modules/<id>              read a module
   POST /modules/<id>/start        start (or resume) the module's quiz → /attempts/<id>
   POST /tests/<pre|post>/start    start (or resume) the pre-test or post-test
-  GET  /attempts/<id>             the quiz form, or the result once submitted
-  POST /attempts/<id>             submit (single-shot) → 303 to the result
+  GET  /attempts/<id>             the quiz form (?page=N), or the result once submitted (?missed=1:
+                                  only the questions not fully right)
+  POST /attempts/<id>/save        store the draft answers (never grades): 303 back to the quiz, to
+                                  another page or to the review; JSON for learn.js; 409 once
+                                  submitted
+  GET  /attempts/<id>/review      each question answered / not answered / needing attention, and
+                                  the one "Submit for grading" button
+  POST /attempts/<id>             submit (single-shot): grades the stored draft (or, when the form
+                                  carries answers, those) → 303 to the result
+
+The quiz form's own action is the save: pressing Enter in a text box saves, never grades.
 """
 
 from __future__ import annotations
@@ -20,11 +29,13 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -33,6 +44,7 @@ from wtforms import SelectChoice
 from trainer.content.models import Curriculum, Module, Workshop
 from trainer.locales import format_dates
 from trainer.services import attempts as quiz
+from trainer.services import drafts
 from trainer.services.progress import module_progress, post_test_open, test_progress
 from trainer.services.review import review
 from trainer.store.attempts import (
@@ -42,15 +54,25 @@ from trainer.store.attempts import (
     discard_open_attempt,
     find_attempt,
     participant_attempts,
+    save_draft,
     start_attempt,
     submit_attempt,
+    submit_draft,
 )
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
 from trainer.web.forms import ActionForm, JoinForm, ResumeForm
 from trainer.web.i18n import interface_language
 from trainer.web.learn.codes import issue_code, remember_code, shown_code
-from trainer.web.learn.pages import cached_quiz_page, present, quiz_form_or_none, render_quiz
+from trainer.web.learn.pages import (
+    cached_quiz_page,
+    page_number,
+    present,
+    presented_from_cache,
+    quiz_form_or_none,
+    quiz_pages,
+    render_quiz,
+)
 from trainer.web.learn.participants import (
     NotSignedIn,
     Trainee,
@@ -89,7 +111,11 @@ def participant_gone(_error: ParticipantGone) -> WerkzeugResponse:
 @bp.errorhandler(CSRFError)
 def csrf_expired(error: CSRFError) -> PageResult:
     """Re-show a quiz with the answers kept when its CSRF token expired; else a 400 page."""
-    if request.endpoint == "learn.submit" and request.view_args:
+    if request.endpoint == "learn.save" and _wants_json():
+        return _json(400, status="expired", message=_(
+            "Not saved: this page is too old. Your answers are kept on this device; reload the "
+            "page to send them."))
+    if request.endpoint in ("learn.submit", "learn.save") and request.view_args:
         trainee = current_trainee()
         attempt = trainee and find_attempt(database(), trainee.participant.id,
                                            str(request.view_args.get("public_id", "")))
@@ -276,31 +302,138 @@ def _own_attempt(trainee: Trainee, public_id: str) -> Attempt:
 
 @bp.get("/attempts/<public_id>")
 def attempt(public_id: str) -> PageResult:
-    """Show the quiz of an open attempt, or the result of a submitted one."""
+    """Show the quiz of an open attempt (with its saved answers), or the result of a submitted one."""
     trainee = require_trainee()
     state = attempt_state(database(), trainee.participant.id, public_id)
     if state is None:
         abort(404)  # missing, or someone else's: the same answer either way
     if not state.submitted:
-        page = cached_quiz_page(trainee, public_id)
+        page = cached_quiz_page(trainee, public_id, state.draft_seq)
         if page is not None:
             return page
     found = _own_attempt(trainee, public_id)
     title = quiz.attempt_title(catalogue(), trainee.curriculum, found, interface_language())
     if found.submitted:
-        return render_template("learn/result.html", trainee=trainee, attempt=found,
-                               title=title, review=review(catalogue(), found, interface_language()),
-                               action_form=ActionForm())
+        reviewed = review(catalogue(), found, interface_language())
+        missed_only = request.args.get("missed") == "1"
+        return render_template(
+            "learn/result.html", trainee=trainee, attempt=found, title=title, review=reviewed,
+            shown=[item for item in reviewed
+                   if not missed_only or item.stored.status != "correct"],
+            missed_only=missed_only, action_form=ActionForm())
     presented = present(found)
     if presented is None:
-        return render_template("learn/changed.html", trainee=trainee, attempt=found,
-                               title=title, action_form=ActionForm()), 409
+        return _changed(trainee, found, title)
     return render_quiz(trainee, found, presented, None)
+
+
+def _changed(trainee: Trainee, found: Attempt, title: str) -> PageResult:
+    return render_template("learn/changed.html", trainee=trainee, attempt=found,
+                           title=title, action_form=ActionForm()), 409
+
+
+def _json(code: int, **data: object) -> WerkzeugResponse:
+    response = jsonify(data)
+    response.status_code = code
+    return response
+
+
+def _wants_json() -> bool:
+    """Whether the request comes from learn.js (which asks for JSON), not a plain form post."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+SEQ_MAX = 2**62
+
+
+def _posted_seq() -> int | None:
+    raw = request.form.get("seq", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < SEQ_MAX:
+        abort(400)
+    return int(raw)
+
+
+@bp.post("/attempts/<public_id>/save")
+def save(public_id: str) -> PageResult:
+    """Store the answers of the posted page as the attempt's draft; never grades."""
+    trainee = require_trainee()
+    state = attempt_state(database(), trainee.participant.id, public_id)
+    if state is None:
+        abort(404)  # missing, or someone else's: the same answer either way
+    quiz_url = url_for("learn.attempt", public_id=public_id)
+    presented = None
+    if not state.submitted:
+        # The attempt as shown is usually in the worker's cache: no need to read it again.
+        presented = presented_from_cache(public_id) or present(_own_attempt(trainee, public_id))
+    if presented is None:
+        if _wants_json():
+            return _json(409, status="submitted" if state.submitted else "changed",
+                         message=_("This attempt is closed: nothing was saved."), url=quiz_url)
+        if state.submitted:
+            flash(_("This attempt was already submitted: nothing was saved."), "warning")
+        return redirect(quiz_url, code=303)
+    pages = quiz_pages(presented)
+    page = page_number(request.form.get("page", "1"), len(pages))
+    # Page "0": a page re-shown with every question (after an expired token) speaks for them all.
+    shown = presented.questions if request.form.get("page") == "0" else pages[page - 1]
+    answers = drafts.clean_answers(shown, request.form.to_dict(flat=False))
+    saved = save_draft(database(), state.id, _posted_seq(), answers,
+                       drafts.field_names(shown))
+    if saved.status in ("submitted", "missing"):
+        if _wants_json():
+            return _json(409, status="submitted", url=quiz_url,
+                           message=_("This attempt is closed: nothing was saved."))
+        flash(_("This attempt was already submitted: nothing was saved."), "warning")
+        return redirect(quiz_url, code=303)
+    if _wants_json():
+        states = drafts.question_states(presented, saved.answers or {})
+        return _json(
+            200, status=saved.status, seq=saved.seq,
+            message=_("Saved at %(time)s", time=format_datetime(saved.saved_at, "HH:mm")),
+            answered=sum(1 for s in states if s.state == "answered"),
+            total=len(states), states={str(s.number): s.state for s in states})
+    go = request.form.get("go", "")
+    if go == "review":
+        return redirect(url_for("learn.review_page", public_id=public_id), code=303)
+    target = page + 1 if go == "next" else page - 1 if go == "prev" else page
+    target = min(max(target, 1), len(pages))
+    return redirect(url_for("learn.attempt", public_id=public_id,
+                            page=target if len(pages) > 1 else None), code=303)
+
+
+@bp.get("/attempts/<public_id>/review")
+def review_page(public_id: str) -> PageResult:
+    """Show where each question of the saved draft stands, before the one-way submission."""
+    trainee = require_trainee()
+    found = _own_attempt(trainee, public_id)
+    if found.submitted:
+        return redirect(url_for("learn.attempt", public_id=found.public_id), code=303)
+    title = quiz.attempt_title(catalogue(), trainee.curriculum, found, interface_language())
+    presented = present(found)
+    if presented is None:
+        return _changed(trainee, found, title)
+    pages = quiz_pages(presented)
+    page_of = {item.number: index for index, page in enumerate(pages, start=1) for item in page}
+    states = drafts.question_states(presented, found.draft_answers or {})
+    return render_template(
+        "learn/review.html", trainee=trainee, attempt=found, title=title, presented=presented,
+        rows=list(zip(presented.questions, states, strict=True)), page_of=page_of,
+        paged=len(pages) > 1, answered=sum(1 for s in states if s.state == "answered"),
+        unanswered=[s.number for s in states if s.state == "unanswered"],
+        attention=[s.number for s in states if s.state == "attention"],
+        action_form=ActionForm())
 
 
 @bp.post("/attempts/<public_id>")
 def submit(public_id: str) -> PageResult:
-    """Grade and store the answers once; a second submission just shows the stored result."""
+    """Grade and store the answers once; a second submission just shows the stored result.
+
+    From the review page the form carries no answers: the stored draft is graded, read under the
+    same lock as the submission, so the last accepted save is what counts. A form that carries
+    answers (a client posting them directly) is graded as posted.
+    """
     trainee = require_trainee()
     found = _own_attempt(trainee, public_id)
     result_url = url_for("learn.attempt", public_id=found.public_id)
@@ -310,10 +443,14 @@ def submit(public_id: str) -> PageResult:
     if built is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
     presented, form = built
-    if not form.validate():
-        return render_quiz(trainee, found, presented, form), 400
-    graded, score = quiz.grade_answers(presented, form.data, found.tokens)
-    recorded = submit_attempt(database(), found.id, graded, score)
+    if not any(name in request.form for name in drafts.field_names(presented.questions)):
+        recorded = submit_draft(database(), found.id, lambda draft: quiz.grade_answers(
+            presented, draft, found.tokens))
+    else:
+        if not form.validate():
+            return render_quiz(trainee, found, presented, form), 400
+        graded, score = quiz.grade_answers(presented, form.data, found.tokens)
+        recorded = submit_attempt(database(), found.id, graded, score)
     if recorded:
-        logger.info("attempt %s submitted: %.1f%%", found.public_id, score.percent)
+        logger.info("attempt %s submitted", found.public_id)
     return redirect(result_url, code=303)
