@@ -7,7 +7,8 @@ facilitator edition, French and Arabic text, every question kind and a case stud
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,19 @@ def read_pdf(pdf: bytes, pages: int = 0) -> PdfView:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     texts = tuple(page.extract_text() or "" for page in reader.pages)
     return PdfView(pdf, len(reader.pages), texts, reader, pages)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _handbook_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the handbook part cache of the test run in a temporary folder, not the user's."""
+    folder = tmp_path_factory.mktemp("trainer-cache")
+    before = os.environ.get("TRAINER_CACHE_DIR")
+    os.environ["TRAINER_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["TRAINER_CACHE_DIR"]
+    else:
+        os.environ["TRAINER_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")
