@@ -12,7 +12,13 @@ import click
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ContentError, ExportError
-from trainer.export.handbook import Edition, Paper, handbook_filename, render_handbook
+from trainer.export.handbook import (
+    Edition,
+    Paper,
+    handbook_filename,
+    handbook_html,
+    render_handbook,
+)
 from trainer.locales import LANGUAGES
 
 _STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
@@ -40,6 +46,13 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
                              param_hint="--workshop")
 
 
+def _write(target: Path, data: bytes) -> None:
+    """Write then rename, so an interrupted export never leaves a truncated file behind."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+
+
 @click.command()
 @click.argument("curriculum_file", metavar="CURRICULUM",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -55,9 +68,19 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
                    "(default: the workshop's language).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write (default: <curriculum>-<workshop>-<edition>.pdf).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the print HTML of the handbook to this file instead of the PDF.")
+@click.option("--no-cache", is_flag=True,
+              help="Lay out the whole handbook as one document, without the part cache "
+                   "(~/.cache/trainer/handbook, or $TRAINER_CACHE_DIR/handbook).")
 def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper: str,
-             language: str | None, output: Path | None) -> None:
-    """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml)."""
+             language: str | None, output: Path | None, html_file: Path | None,
+             no_cache: bool) -> None:
+    """Export the PDF handbook of a workshop of CURRICULUM (curriculum/<id>.yaml).
+
+    Parts already laid out (modules, worksheets, front matter …) are reused from a disk cache;
+    deleting the cache is always safe.
+    """
     started = time.perf_counter()
     root = curriculum_file.resolve().parent.parent
     # The bar goes to stderr so stdout carries only the result line (scripts read it).
@@ -77,15 +100,19 @@ def handbook(curriculum_file: Path, workshop_id: str | None, edition: str, paper
                                        "(see `trainer check`).") from None
         curriculum = _find_curriculum(catalogue, curriculum_file)
         workshop = _find_workshop(curriculum, workshop_id)
+        if html_file is not None:
+            html = handbook_html(catalogue, curriculum, workshop, edition, paper,
+                                 language=language or workshop.language)
+            _write(html_file, html.encode("utf-8"))
+            click.echo(f"wrote {html_file} (print HTML, {edition} edition)")
+            return
         try:
             rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
-                                       language=language or workshop.language, on_stage=advance)
+                                       language=language or workshop.language, on_stage=advance,
+                                       use_cache=not no_cache)
         except ExportError as exc:
             raise click.ClickException(str(exc)) from None
     target = output or Path(handbook_filename(curriculum, workshop, edition))
-    partial = target.with_name(f".{target.name}.partial")
-    # Write then rename, so an interrupted export never leaves a truncated PDF behind.
-    partial.write_bytes(rendered.pdf)
-    os.replace(partial, target)
+    _write(target, rendered.pdf)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {target} ({rendered.pages} pages, {edition} edition, {elapsed:.1f} s)")
