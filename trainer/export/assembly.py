@@ -258,7 +258,7 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
     if overlay is not None:
         _stamp(book, overlay, overlay_pages)
     output = io.BytesIO()
-    book.save(output)
+    book.save(output, deterministic_id=True)
     return output.getvalue()
 
 

@@ -529,6 +529,7 @@ class _Slot:
     spec: PartSpec
     side: str | None
     html: str = ""
+    html_final: bool = True
     key: str = ""
     part: CachedPart | None = None
 
@@ -565,7 +566,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         missing: dict[str, list[_Slot]] = {}
         for slot in slots:
             slot.key = part_key(slot.html, base_url, roots, True)
-            slot.part = cache.get(slot.key)
+            slot.part = cache.get(slot.key, slot.spec.name + ("" if slot.html_final else "#count"))
             if slot.part is None:
                 missing.setdefault(slot.key, []).append(slot)
         if not missing:
@@ -586,7 +587,8 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         if slot.spec.kind in numbered:
             # Page count only: placeholder numbers, and any side (no break inside depends on it).
             counting[index] = _Slot(slot.spec, slot.side, _part_html(book, slot.spec,
-                                                                      side=slot.side, numbers=None))
+                                                                      side=slot.side, numbers=None),
+                                    html_final=False)
         else:
             slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
     fill([slot for slot in final if slot.spec.kind not in numbered] + list(counting.values()))
@@ -649,7 +651,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         page = starts[index] + len(slot.part.pages)
     overlay = _Slot(PartSpec("footers"), None, _footer_html(book, footers))
     overlay.key = part_key(overlay.html, base_url, roots, False)
-    overlay.part = cache.get(overlay.key)
+    overlay.part = cache.get(overlay.key, "footers")
     if overlay.part is None:
         overlay.part = renderer.render([request(overlay.html, tagged=False)])[0]
         cache.put(overlay.key, overlay.part)

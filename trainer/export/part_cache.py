@@ -96,13 +96,23 @@ class PartCache:
         self.max_bytes = max_bytes
         self.hits: list[str] = []
         self.misses: list[str] = []
+        # (name, hit) of every lookup, in order, for logs and tests ("module-2", False)
+        self.lookups: list[tuple[str, bool]] = []
 
     def path(self, key: str) -> Path:
         """Return the file of the entry `key`."""
         return self.folder / f"{key}.part"
 
-    def get(self, key: str) -> CachedPart | None:
-        """Return the entry for `key` if it is whole and its assets are unchanged, else None."""
+    def get(self, key: str, name: str = "") -> CachedPart | None:
+        """Return the entry for `key` if it is whole and its assets are unchanged, else None.
+
+        `name` (what the entry is, e.g. "module-2") is only recorded in `lookups`.
+        """
+        found = self._get(key)
+        self.lookups.append((name or key[:12], found is not None))
+        return found
+
+    def _get(self, key: str) -> CachedPart | None:
         path = self.path(key)
         try:
             data = path.read_bytes()
