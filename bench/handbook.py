@@ -8,8 +8,8 @@ resident size of that process and its children (the layout pool):
   (edit)      `trainer handbook` after editing one sentence of one module (copy of the content root);
   (editions)  the four regional editions one after another, warm cache for none of them at first,
               against one edition alone (cold);
-  (big)       peak memory of a ~300-page handbook (the facilitator edition with every module
-              repeated), cold.
+  (big)       peak memory of a ~300-page handbook (the participant edition with every module
+              there four times over), cold.
 Prints seconds and ratios; the last line says PASS/FAIL per goal:
   edit <= 0.5 x chromium, editions <= 1.5 x one, cold <= 0.7 x bare, big peak <= 400 MB.
 
@@ -99,7 +99,7 @@ def main() -> None:
             editions += seconds
         shutil.rmtree(work / "cache", ignore_errors=True)
         one, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "one.pdf")), env)
-        # A ~300-page book: the facilitator edition with every module four times over (copies).
+        # A ~300-page book: the participant edition with every module four times over (copies).
         extra = []
         for copy in range(1, 4):
             for path in sorted((root / "modules").glob("*.yaml")):
@@ -112,14 +112,14 @@ def main() -> None:
         curriculum.write_text(head + marker + "".join(f"  - {m}\n" for m in extra) + tail)
         shutil.rmtree(work / "cache", ignore_errors=True)
         big_target = work / "big.pdf"
-        big, big_peak = _run(handbook("--workshop", args.workshop, "--edition", "facilitator",
-                                      "-o", str(big_target)), env)
+        big, big_peak = _run(handbook("--workshop", args.workshop, "-o", str(big_target)), env)
         import pypdf
 
         big_pages = len(pypdf.PdfReader(big_target).pages)
         pages = len(pypdf.PdfReader(work / "a.pdf").pages)
 
-    print(f"handbook {args.workshop}, participant edition, {pages} pages; load {os.getloadavg()}")
+    print(f"handbook {args.workshop}, participant edition, {pages} pages; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"chromium --print-to-pdf (cold)        {chromium:6.2f} s")
     print(f"bare WeasyPrint, one process          {bare:6.2f} s  peak {bare_peak:5.0f} MiB")
     print(f"trainer handbook, empty cache         {cold:6.2f} s  peak {cold_peak:5.0f} MiB  "
@@ -129,7 +129,7 @@ def main() -> None:
           f"{edit / chromium:.2f} (goal <= 0.5)")
     print(f"4 regional editions, one after another {editions:5.2f} s  one edition cold {one:.2f} s"
           f"  ratio {editions / one:.2f} (goal <= 1.5)")
-    print(f"{big_pages}-page facilitator handbook, cold   {big:6.2f} s  peak {big_peak:5.0f} MiB "
+    print(f"{big_pages}-page participant handbook, cold   {big:6.2f} s  peak {big_peak:5.0f} MiB "
           f"(goal <= 400)")
     goals = {"edit": edit / chromium <= 0.5, "editions": editions / one <= 1.5,
              "cold": cold / bare <= 0.7, "memory": big_peak <= 400}

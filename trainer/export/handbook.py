@@ -43,6 +43,7 @@ from trainer.export.part_cache import CachedPart, PartCache, part_key
 from trainer.export.print_templates import css_content, css_string, print_environment
 from trainer.export.rendered import MAX_PAGES, STATIC_DIR, Rendered, StageCallback
 from trainer.locales import gettext_for, text_direction
+from trainer.quiz.shuffle import option_order
 
 __all__ = [
     "Edition",
@@ -186,12 +187,17 @@ class ModuleView:
     case_titles: tuple[tuple[str, str], ...]
 
 
-def _shuffled(seed: str, ids: Sequence[str]) -> list[int]:
-    """Return a deterministic permutation of range(len(ids)) that differs from the identity."""
-    order = sorted(range(len(ids)),
-                   key=lambda i: hashlib.sha256(f"{seed}\0{ids[i]}".encode()).digest())
+def _print_order(question: Question, seed: str, ids: Sequence[str]) -> list[int]:
+    """Return the print order of `ids` (the question's choice ids) as positions into them.
+
+    The quiz's own deterministic shuffle (`trainer.quiz.shuffle.option_order`), so the same seed
+    prints the same order on every run. It never keeps an ordering question in its right order; a
+    matching question's matches are likewise never left in the prompts' order (that would give
+    the answers away in print).
+    """
+    position = {item: index for index, item in enumerate(ids)}
+    order = [position[item] for item in option_order(question, seed)]
     if len(order) > 1 and order == sorted(order):
-        # A "shuffle" that keeps the right order would give the answer away in print.
         order = order[1:] + order[:1]
     return order
 
@@ -203,7 +209,7 @@ def _question_view(catalogue: Catalogue, module: Module, number: int, index: int
     if isinstance(question, Matching):
         texts = [(p.id, p.match) for p in question.pairs]
         texts += [(d.id, d.text) for d in question.distractors]
-        order = _shuffled(seed, [item_id for item_id, _ in texts])
+        order = _print_order(question, seed, [item_id for item_id, _ in texts])
         letter_of = {texts[i][0]: letters[pos] for pos, i in enumerate(order)}
         matches = tuple((letters[pos], Markup(catalogue.inline_html(texts[i][1])))  # noqa: S704
                         for pos, i in enumerate(order))
@@ -211,7 +217,7 @@ def _question_view(catalogue: Catalogue, module: Module, number: int, index: int
                        match_of=tuple((p.id, letter_of[p.id]) for p in question.pairs),
                        unused_letters=tuple(letter_of[d.id] for d in question.distractors))
     if isinstance(question, Ordering):
-        order = _shuffled(seed, [item.id for item in question.items])
+        order = _print_order(question, seed, [item.id for item in question.items])
         items = tuple(
             (letters[pos], Markup(catalogue.inline_html(question.items[i].text)), i + 1)  # noqa: S704
             for pos, i in enumerate(order))
