@@ -1,137 +1,140 @@
-"""Benchmark the handbook export against bare WeasyPrint on the same HTML (not a timed test).
+"""Benchmark the handbook export against Chromium and bare WeasyPrint, in one run (not a test).
 
-In one run, each measurement in its own fresh process (so peak memory is its own):
-  (a) our export: load the content root, build the HTML, render through the locked-down
-      fetcher as a tagged PDF/UA-1 file (what `trainer handbook` does after start-up), then a
-      second export with unchanged content in the same process (is anything reused?);
-  (b) `weasyprint.HTML(string=same_html, base_url=...).write_pdf()` of the exact same HTML;
-  (c) the same rendered and written with `pdf_variant="pdf/ua-1", pdf_tags=True`, the tagged file
-      (a) writes: like for like.
-Prints pages, seconds, pages/s, peak memory (max RSS) and the ratio a/b (target: <= 1.1).
+Every measurement runs in a new process, as a trainer runs it, and peak memory is the maximum
+resident size of that process and its children (the layout pool):
+  (chromium)  `chromium --headless --print-to-pdf` of the print HTML (`trainer handbook --html`), cold;
+  (bare)      `weasyprint.HTML(string=html).write_pdf()` of the same HTML, one process;
+  (cold)      `trainer handbook` with an empty cache;
+  (edit)      `trainer handbook` after editing one sentence of one module (copy of the content root);
+  (editions)  the four regional editions one after another, warm cache for none of them at first,
+              against one edition alone (cold);
+  (big)       peak memory of a ~300-page handbook (the participant edition with every module
+              there twice), cold.
+Prints seconds and ratios; the last line says PASS/FAIL per goal:
+  edit <= 0.5 x chromium, editions <= 1.5 x one, cold <= 0.7 x bare, big peak <= 400 MB.
 
-    .venv/bin/python bench/handbook.py [--workshop ID] [--edition participant|facilitator]
-                                       [--repeat N] [ROOT]
+    .venv/bin/python bench/handbook.py [--workshop ID] [ROOT]
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import os
 import resource
-import statistics
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+TRAINER = str(Path(sys.executable).with_name("trainer"))
+EDITIONS = ["sahel-maghreb-2016", "southeast-asia-2017", "horn-of-africa-2017", "south-asia-2017"]
 
 
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _ours(root: str, workshop_id: str | None, edition: str, queue: Any) -> None:
-    from trainer.content.catalogue import load_catalogue
-    from trainer.export.handbook import render_handbook
-
-    stages: dict[str, float] = {}
-
-    def mark(stage: str) -> None:
-        stages[stage] = time.perf_counter()
-
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run `command` in a new process; return (seconds, peak MiB of it and its children)."""
     started = time.perf_counter()
-    catalogue = load_catalogue(root)
-    curriculum = next(iter(catalogue.curricula.values()))
-    workshop = (catalogue.workshop(workshop_id)[1] if workshop_id else curriculum.workshops[0])
-    first = render_handbook(catalogue, curriculum, workshop, edition, on_stage=mark)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    code = ("import resource, subprocess, sys\n"
+            "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+            "if r.returncode: sys.stderr.buffer.write(r.stderr); sys.exit(r.returncode)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True,
+                            text=True, env=env)
     seconds = time.perf_counter() - started
-    split = {"load": stages["html"] - started, "html": stages["layout"] - stages["html"],
-             "layout": stages["write"] - stages["layout"],
-             "write": started + seconds - stages["write"]}
-    peak = _peak_mib()
-    started = time.perf_counter()
-    catalogue = load_catalogue(root, previous=catalogue)
-    second = render_handbook(catalogue, curriculum, workshop, edition)
-    again = time.perf_counter() - started
-    queue.put({"pages": first.pages, "seconds": seconds, "peak": peak, "again": again,
-               "split": split,
-               "reused": second.reused, "reread": catalogue.reread, "bytes": len(first.pdf)})
+    if result.returncode:
+        print(f"{command[0]} failed: {result.stderr[-500:]}", flush=True)
+        return float("nan"), float("nan")
+    del before
+    # ru_maxrss of RUSAGE_CHILDREN is the largest single descendant, in KiB.
+    return seconds, int(result.stdout.strip() or 0) / 1024
 
 
-def _bare(html: str, base_url: str, variant: str | None, queue: Any) -> None:
-    import weasyprint
-
-    started = time.perf_counter()
-    # Exactly what HTML.write_pdf() does, split only to read the page count.
-    # Tagging is laid out at render time too, so a tagged file passes the options to both steps.
-    options: dict[str, Any] = {"pdf_variant": variant, "pdf_tags": True} if variant else {}
-    document = weasyprint.HTML(string=html, base_url=base_url).render(**options)
-    pdf = document.write_pdf(**options)
-    seconds = time.perf_counter() - started
-    pages = len(document.pages)
-    queue.put({"pages": pages, "seconds": seconds, "peak": _peak_mib(), "bytes": len(pdf)})
-
-
-def _run(target: Any, *args: Any) -> dict[str, Any]:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result: dict[str, Any] = queue.get()
-    process.join()
-    return result
+def _bare(html: Path, base: Path, out: Path) -> list[str]:
+    code = ("import sys, weasyprint\n"
+            "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])\n")
+    return [sys.executable, "-c", code, str(html), base.as_uri() + "/", str(out)]
 
 
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", nargs="?", default=str(REPO))
-    parser.add_argument("--workshop")
-    parser.add_argument("--edition", default="participant", choices=["participant", "facilitator"])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workshop", default="southeast-asia-2017")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        root = work / "content"
+        shutil.copytree(Path(args.root) / "curriculum", root / "curriculum")
+        shutil.copytree(Path(args.root) / "modules", root / "modules")
+        curriculum = root / "curriculum" / "gcai.yaml"
+        env = dict(os.environ, TRAINER_CACHE_DIR=str(work / "cache"))
 
-    from trainer.content.catalogue import MODULES_DIR, load_catalogue
-    from trainer.export.handbook import handbook_html
+        def handbook(*extra: str) -> list[str]:
+            return [TRAINER, "handbook", str(curriculum), *extra]
 
-    catalogue = load_catalogue(args.root)
-    curriculum = next(iter(catalogue.curricula.values()))
-    workshop = (catalogue.workshop(args.workshop)[1] if args.workshop
-                else curriculum.workshops[0])
-    html = handbook_html(catalogue, curriculum, workshop, args.edition)
-    base_url = (Path(args.root).resolve() / MODULES_DIR).as_uri() + "/"
-    print(f"{curriculum.id} / {workshop.id} / {args.edition}: {len(html) / 1024:.0f} KiB of HTML")
+        html = work / "book.html"
+        subprocess.run(handbook("--workshop", args.workshop, "--html", str(html)), check=True,
+                       capture_output=True, env=env)
+        chromium, _ = _run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={work / 'chromium'}",
+                            f"--print-to-pdf={work / 'chromium.pdf'}", html.as_uri()])
+        bare, bare_peak = _run(_bare(html, root / "modules", work / "bare.pdf"))
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        cold, cold_peak = _run(handbook("--workshop", args.workshop, "-o", str(work / "a.pdf")),
+                               env)
+        warm, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "b.pdf")), env)
+        module = sorted((root / "modules").glob("*.yaml"))[0]
+        text = module.read_text()
+        at = text.index("body: |") + len("body: |\n")
+        line_end = text.index("\n", at)
+        module.write_text(text[:line_end] + " (edited)" + text[line_end:])
+        edit, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "c.pdf")), env)
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        editions = 0.0
+        for workshop in EDITIONS:
+            seconds, _ = _run(handbook("--workshop", workshop, "-o", str(work / f"{workshop}.pdf")),
+                              env)
+            editions += seconds
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        one, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "one.pdf")), env)
+        # A ~300-page book: the participant edition with every module there twice (copies).
+        extra = []
+        for copy in range(1, 2):
+            for path in sorted((root / "modules").glob("*.yaml")):
+                body = path.read_text().replace(f"id: {path.stem}\n", f"id: {path.stem}-{copy}\n", 1)
+                (root / "modules" / f"{path.stem}-{copy}.yaml").write_text(body)
+                extra.append(f"{path.stem}-{copy}")
+        source = curriculum.read_text()
+        marker = "\nmodules:\n"
+        head, _, tail = source.partition(marker)
+        curriculum.write_text(head + marker + "".join(f"  - {m}\n" for m in extra) + tail)
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        big_target = work / "big.pdf"
+        big, big_peak = _run(handbook("--workshop", args.workshop, "-o", str(big_target)), env)
+        import pypdf
 
-    ours, bare, tagged = [], [], []
-    for _ in range(args.repeat):  # interleaved, so a busy machine slows all alike
-        bare.append(_run(_bare, html, base_url, None))
-        tagged.append(_run(_bare, html, base_url, "pdf/ua-1"))
-        ours.append(_run(_ours, args.root, args.workshop, args.edition))
+        big_pages = len(pypdf.PdfReader(big_target).pages)
+        pages = len(pypdf.PdfReader(work / "a.pdf").pages)
 
-    def line(name: str, runs: list[dict[str, Any]]) -> float:
-        # The fastest run is the least disturbed by other work on the machine.
-        seconds = min(r["seconds"] for r in runs)
-        median = statistics.median(r["seconds"] for r in runs)
-        pages = runs[0]["pages"]
-        peak = max(r["peak"] for r in runs)
-        print(f"{name:<38} {pages:>4} pages  best {seconds:6.2f} s (median {median:6.2f})  "
-              f"{pages / seconds:5.1f} pages/s  peak {peak:4.0f} MiB  "
-              f"{runs[0]['bytes'] / 1024:4.0f} KiB")
-        return seconds
-
-    b = line("(b) bare WeasyPrint, same HTML", bare)
-    c = line("(c) bare WeasyPrint, same HTML, PDF/UA-1", tagged)
-    a = line("(a) trainer handbook (load+html+pdf)", ours)
-    print(f"ratio a/b: {a / b:.2f} (target <= 1.1)")
-    print(f"ratio a/c: {a / c:.2f} (like for like: both write a tagged PDF/UA-1 file)")
-    best = min(ours, key=lambda r: r["seconds"])["split"]
-    print("(a) split: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items())
-          + "  (write includes PDF/UA-1 tagging, which bare WeasyPrint does not do)")
-    again = min(r["again"] for r in ours)
-    print(f"second export, unchanged content: {again:.3f} s "
-          f"(files re-read: {ours[0]['reread']}, PDF reused: {ours[0]['reused']})")
+    print(f"handbook {args.workshop}, participant edition, {pages} pages; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"chromium --print-to-pdf (cold)        {chromium:6.2f} s")
+    print(f"bare WeasyPrint, one process          {bare:6.2f} s  peak {bare_peak:5.0f} MiB")
+    print(f"trainer handbook, empty cache         {cold:6.2f} s  peak {cold_peak:5.0f} MiB  "
+          f"cold/bare {cold / bare:.2f} (goal <= 0.7)")
+    print(f"trainer handbook, nothing changed     {warm:6.2f} s")
+    print(f"trainer handbook, one module edited   {edit:6.2f} s  edit/chromium "
+          f"{edit / chromium:.2f} (goal <= 0.5)")
+    print(f"4 regional editions, one after another {editions:5.2f} s  one edition cold {one:.2f} s"
+          f"  ratio {editions / one:.2f} (goal <= 1.5)")
+    print(f"{big_pages}-page participant handbook, cold   {big:6.2f} s  peak {big_peak:5.0f} MiB "
+          f"(goal <= 400)")
+    goals = {"edit": edit / chromium <= 0.5, "editions": editions / one <= 1.5,
+             "cold": cold / bare <= 0.7, "memory": big_peak <= 400}
+    print("goals: " + ", ".join(f"{name} {'PASS' if ok else 'FAIL'}" for name, ok in goals.items()))
 
 
 if __name__ == "__main__":

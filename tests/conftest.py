@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,19 @@ def repo_root() -> Path:
 def sample_root() -> Path:
     """Return the content root of the sample curriculum (it holds modules/ and curriculum/)."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _handbook_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the handbook part cache of the test run in a temporary folder, not the user's."""
+    folder = tmp_path_factory.mktemp("trainer-cache")
+    before = os.environ.get("TRAINER_CACHE_DIR")
+    os.environ["TRAINER_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["TRAINER_CACHE_DIR"]
+    else:
+        os.environ["TRAINER_CACHE_DIR"] = before
 
 
 @pytest.fixture

@@ -13,7 +13,13 @@ from trainer.cli.options import deprecated, root_option
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ContentError, ExportError
-from trainer.export.handbook import Edition, Paper, handbook_filename, render_handbook
+from trainer.export.handbook import (
+    Edition,
+    Paper,
+    handbook_filename,
+    handbook_html,
+    render_handbook,
+)
 from trainer.locales import LANGUAGES
 
 _STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
@@ -48,6 +54,13 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
                              param_hint="--workshop")
 
 
+def _write(target: Path, data: bytes) -> None:
+    """Write then rename, so an interrupted export never leaves a truncated file behind."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+
+
 @click.command()
 @click.argument("curriculum_name", metavar="CURRICULUM")
 @click.option("--workshop", "workshop_id", metavar="ID",
@@ -62,10 +75,20 @@ def _find_workshop(curriculum: Curriculum, workshop_id: str | None) -> Workshop:
                    "(default: the workshop's language).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write (default: <curriculum>-<workshop>-<edition>.pdf).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the print HTML of the handbook to this file instead of the PDF.")
+@click.option("--no-cache", is_flag=True,
+              help="Lay out the whole handbook as one document, without the part cache "
+                   "(~/.cache/trainer/handbook, or $TRAINER_CACHE_DIR/handbook).")
 @root_option
 def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper: str,
-             language: str | None, output: Path | None, root: Path) -> None:
-    """Export the PDF handbook of a workshop of CURRICULUM (a curriculum id of the content root)."""
+             language: str | None, output: Path | None, html_file: Path | None,
+             no_cache: bool, root: Path) -> None:
+    """Export the PDF handbook of a workshop of CURRICULUM (a curriculum id of the content root).
+
+    Parts already laid out (modules, worksheets, front matter …) are reused from a disk cache;
+    deleting the cache is always safe.
+    """
     started = time.perf_counter()
     if curriculum_name.endswith((".yaml", ".yml")):
         deprecated("naming the curriculum by its file", "its id (`trainer handbook ID --root DIR`)")
@@ -89,15 +112,19 @@ def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper:
                                        "(see `trainer check`).") from None
         curriculum = _find_curriculum(catalogue, curriculum_name)
         workshop = _find_workshop(curriculum, workshop_id)
+        if html_file is not None:
+            html = handbook_html(catalogue, curriculum, workshop, edition, paper,
+                                 language=language or workshop.language)
+            _write(html_file, html.encode("utf-8"))
+            click.echo(f"wrote {html_file} (print HTML, {edition} edition)")
+            return
         try:
             rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
-                                       language=language or workshop.language, on_stage=advance)
+                                       language=language or workshop.language, on_stage=advance,
+                                       use_cache=not no_cache)
         except ExportError as exc:
             raise click.ClickException(str(exc)) from None
     target = output or Path(handbook_filename(curriculum, workshop, edition))
-    partial = target.with_name(f".{target.name}.partial")
-    # Write then rename, so an interrupted export never leaves a truncated PDF behind.
-    partial.write_bytes(rendered.pdf)
-    os.replace(partial, target)
+    _write(target, rendered.pdf)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {target} ({rendered.pages} pages, {edition} edition, {elapsed:.1f} s)")

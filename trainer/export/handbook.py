@@ -34,27 +34,26 @@ from trainer.content.models import (
     Workshop,
     content_hash,
 )
-from trainer.export.pdf import (
-    MAX_PAGES,
-    STATIC_DIR,
-    Rendered,
-    StageCallback,
-    render_document,
-)
-from trainer.export.print_templates import css_content, print_environment
+from trainer.errors import ExportError
+from trainer.export.assembly import Blank, PartRenderer, PartRequest, Piece, assemble
+from trainer.export.part_cache import CachedPart, PartCache, part_key
+from trainer.export.print_templates import css_content, css_string, print_environment
+from trainer.export.rendered import MAX_PAGES, STATIC_DIR, Rendered, StageCallback
 from trainer.locales import format_dates, gettext_for, language_name_in, text_direction
 from trainer.quiz.normalise import format_number
+from trainer.quiz.shuffle import option_order
 
 __all__ = [
     "Edition",
     "Paper",
+    "PartSpec",
     "build_handbook",
-    "format_dates",
     "handbook_assets",
     "handbook_filename",
     "handbook_html",
     "labels",
     "render_handbook",
+    "render_parts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -183,12 +182,17 @@ class ModuleView:
     case_titles: tuple[tuple[str, str], ...]
 
 
-def _shuffled(seed: str, ids: Sequence[str]) -> list[int]:
-    """Return a deterministic permutation of range(len(ids)) that differs from the identity."""
-    order = sorted(range(len(ids)),
-                   key=lambda i: hashlib.sha256(f"{seed}\0{ids[i]}".encode()).digest())
+def _print_order(question: Question, seed: str, ids: Sequence[str]) -> list[int]:
+    """Return the print order of `ids` (the question's choice ids) as positions into them.
+
+    The quiz's own deterministic shuffle (`trainer.quiz.shuffle.option_order`), so the same seed
+    prints the same order on every run. It never keeps an ordering question in its right order; a
+    matching question's matches are likewise never left in the prompts' order (that would give
+    the answers away in print).
+    """
+    position = {item: index for index, item in enumerate(ids)}
+    order = [position[item] for item in option_order(question, seed)]
     if len(order) > 1 and order == sorted(order):
-        # A "shuffle" that keeps the right order would give the answer away in print.
         order = order[1:] + order[:1]
     return order
 
@@ -200,7 +204,7 @@ def _question_view(catalogue: Catalogue, module: Module, number: int, index: int
     if isinstance(question, Matching):
         texts = [(p.id, p.match) for p in question.pairs]
         texts += [(d.id, d.text) for d in question.distractors]
-        order = _shuffled(seed, [item_id for item_id, _ in texts])
+        order = _print_order(question, seed, [item_id for item_id, _ in texts])
         letter_of = {texts[i][0]: letters[pos] for pos, i in enumerate(order)}
         matches = tuple((letters[pos], Markup(catalogue.inline_html(texts[i][1])))  # noqa: S704
                         for pos, i in enumerate(order))
@@ -208,7 +212,7 @@ def _question_view(catalogue: Catalogue, module: Module, number: int, index: int
                        match_of=tuple((p.id, letter_of[p.id]) for p in question.pairs),
                        unused_letters=tuple(letter_of[d.id] for d in question.distractors))
     if isinstance(question, Ordering):
-        order = _shuffled(seed, [item.id for item in question.items])
+        order = _print_order(question, seed, [item.id for item in question.items])
         items = tuple(
             (letters[pos], Markup(catalogue.inline_html(question.items[i].text)), i + 1)  # noqa: S704
             for pos, i in enumerate(order))
@@ -266,19 +270,42 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
 
 
 _environment = print_environment({"number": format_number})
+# A cross-part link, rewritten into a named destination of the whole book when parts are assembled.
+PART_LINK_SCHEME = "trainer-part:"
+# Printed where a page number goes while only a part's page count is wanted (3 digits: MAX_PAGES).
+_PLACEHOLDER_PAGE = "888"
 
 
-def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
-                  edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
-                  *, gettext: Gettext | None = None, language: str | None = None) -> str:
-    """Return the print HTML of a workshop's handbook (what `build_handbook` renders).
+@dataclass(frozen=True)
+class PartSpec:
+    """One part of a handbook laid out on its own: `kind` and, for a module's parts, its index.
 
-    `language` (default: the curriculum's; the CLI and the dashboard pass the workshop's) picks
-    the translated modules (same ids and answer keys; untranslated ones stay in their source
-    language, marked with their own `lang`) and, unless `gettext` is given, the boilerplate's
-    catalog (trainer.locales).
+    Kinds: "front" (cover, colophon, contents), "module" (a module's reading), "worksheet",
+    "sources", "key" (the facilitator edition's answer key).
     """
-    edition, paper = Edition(edition), Paper(paper)
+
+    kind: str
+    index: int = -1
+
+    @property
+    def name(self) -> str:
+        """Return a short name for logs and tests: "front", "module-2", …"""
+        return self.kind if self.index < 0 else f"{self.kind}-{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class _Book:
+    """Everything the handbook template needs, built once per handbook."""
+
+    context: dict[str, Any]
+    views: tuple[ModuleView, ...]
+    facilitator: bool
+    direction: str
+    curriculum_title: str
+
+
+def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edition: Edition,
+          paper: Paper, gettext: Gettext | None, language: str | None) -> _Book:
     language = language or curriculum.language
     text = labels(gettext or gettext_for(language))
     letters = tuple(text["alphabet"])
@@ -302,8 +329,8 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
             return Markup("")
         return Markup(' lang="{}" dir="{}"').format(code, text_direction(code))
 
-    template = _environment.get_template("handbook/handbook.html")
-    return template.render(
+    direction = text_direction(language)
+    context: dict[str, Any] = dict(
         t=text,
         md=md,
         inline=inline,
@@ -318,15 +345,111 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         facilitator=edition is Edition.FACILITATOR,
         edition_label=text[f"{edition.value}_edition"],
         lang=language,
-        direction=text_direction(language),
+        direction=direction,
         dates=format_dates(workshop.start, workshop.end, language),
         venue=", ".join(part for part in (workshop.city, workshop.country) if part),
         workshop_language=_language_name(workshop.language, language),
         sources=_sources(modules),
         version=version,
         stylesheet=(STATIC_DIR / "handbook.css").as_uri(),
-        page_css=Markup(_page_css(text["page_of"], paper, text_direction(language))),  # noqa: S704 - built from escaped parts
+        page_css=_page_css(text["page_of"], paper, direction),
     )
+    return _Book(context, tuple(views), edition is Edition.FACILITATOR, direction,
+                 curriculum.title)
+
+
+_WHOLE = {"front": True, "main": True, "modules": True, "worksheets": True, "sources": True,
+          "key": True}
+
+
+def _local_ref(anchor: str) -> Markup:
+    return Markup(' href="#{}"').format(anchor)
+
+
+def _render(book: _Book, *, show: dict[str, bool], main_modules: Sequence[ModuleView],
+            ref: Callable[[str], Markup], extra_css: str = "") -> str:
+    template = _environment.get_template("handbook/handbook.html")
+    context = dict(book.context)
+    context["page_css"] = Markup(context["page_css"] + extra_css)  # noqa: S704 - escaped parts
+    return template.render(**context, show=show, main_modules=main_modules, ref=ref)
+
+
+def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
+                  edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
+                  *, gettext: Gettext | None = None, language: str | None = None) -> str:
+    """Return the print HTML of a workshop's handbook (what `build_handbook` renders).
+
+    `language` (default: the curriculum's; the CLI and the dashboard pass the workshop's) picks
+    the translated modules (same ids and answer keys; untranslated ones stay in their source
+    language, marked with their own `lang`) and, unless `gettext` is given, the boilerplate's
+    catalog (trainer.locales).
+    """
+    book = _book(catalogue, curriculum, workshop, Edition(edition), Paper(paper), gettext,
+                 language)
+    return _render(book, show=_WHOLE, main_modules=book.views, ref=_local_ref)
+
+
+def _part_specs(book: _Book) -> list[PartSpec]:
+    specs = [PartSpec("front")]
+    for index in range(len(book.views)):
+        specs += [PartSpec("module", index), PartSpec("worksheet", index)]
+    specs.append(PartSpec("sources"))
+    if book.facilitator:
+        specs.append(PartSpec("key"))
+    return specs
+
+
+def _part_html(book: _Book, spec: PartSpec, *, side: str | None,
+               numbers: dict[str, int] | None) -> str:
+    """Return the HTML of one part: the whole book's head and CSS, only this part's body.
+
+    The part starts on a page of `side` (None: the first page, like the book), prints no footer
+    (assembly stamps "Page N of M" on every page at once), carries the running heads' strings its
+    first page would have inherited, and prints `numbers` (anchor -> page) for the contents and
+    cross-references, which link through PART_LINK_SCHEME to the other parts.
+    """
+    def ref(anchor: str) -> Markup:
+        page = _PLACEHOLDER_PAGE if numbers is None else str(numbers.get(anchor, "?"))
+        return Markup(' href="{}{}" data-page="{}"').format(PART_LINK_SCHEME, anchor, page)
+
+    strings = [f"curriculum {css_string(book.curriculum_title)}"]
+    if spec.kind == "worksheet":
+        strings.append(f"module-title {css_string(book.views[spec.index].module.title)}")
+    css = ["", "/* part of the handbook, laid out on its own */",
+           "@page main { @bottom-center { content: none; } }",
+           "@page front { @bottom-center { content: none; } }",
+           ".toc a::after { content: leader(dotted) \" \" attr(data-page); }",
+           ".sources-pointer a::after, .q-case a::after { content: \" \" attr(data-page) \".\"; }",
+           "html { string-set: " + ", ".join(strings) + "; }"]
+    if side is not None:
+        css.append(f"html {{ break-before: {side}; }}")
+    show = dict.fromkeys(_WHOLE, False)
+    views: Sequence[ModuleView] = ()
+    if spec.kind == "front":
+        show["front"] = True
+    else:
+        show["main"] = True
+        if spec.kind in ("module", "worksheet"):
+            show[spec.kind + "s"] = True
+            views = (book.views[spec.index],)
+        else:
+            show[spec.kind] = True
+    return _render(book, show=show, main_modules=views, ref=ref, extra_css="\n".join(css) + "\n")
+
+
+def _footer_html(book: _Book, footers: Sequence[bool]) -> str:
+    """Return the HTML of the footer overlay: one page per book page, "Page N of M" where wanted."""
+    footer = css_content(book.context["t"]["page_of"])
+    pages = "".join(
+        f'<div style="page: {"foot" if wanted else "bare"}; break-before: page"></div>'
+        for wanted in footers)
+    page_css = book.context["page_css"].split("\n", 1)[0]  # the paper size only
+    return (f'<!DOCTYPE html><html lang="{book.context["lang"]}" dir="{book.direction}"><head>'
+            f'<meta charset="utf-8"><title>footers</title>'
+            f'<link rel="stylesheet" href="{book.context["stylesheet"]}"><style>{page_css}\n'
+            f"@page foot {{ @bottom-center {{ content: {footer}; }} }}\n"
+            f"@page bare {{ @bottom-center {{ content: none; }} }}\n"
+            f"</style></head><body>{pages}</body></html>")
 
 
 def handbook_assets(catalogue: Catalogue) -> list[Path]:
@@ -344,27 +467,183 @@ def render_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Work
                     edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
                     *, gettext: Gettext | None = None, language: str | None = None,
                     time_limit: float | None = None, max_pages: int = MAX_PAGES,
-                    on_stage: StageCallback | None = None) -> Rendered:
-    """Return a workshop's handbook as a Rendered PDF (bytes and page count); see build_handbook."""
+                    on_stage: StageCallback | None = None, cache: PartCache | None = None,
+                    use_cache: bool = True) -> Rendered:
+    """Return a workshop's handbook as a Rendered PDF (bytes and page count); see build_handbook.
+
+    By default the book is made of parts laid out on their own, in a process pool, and kept in
+    `cache` (default: `PartCache()`, on disk): see `render_parts`. `use_cache=False` lays out the
+    whole book as one document instead (the reference the parts are tested against).
+    """
+    edition, paper = Edition(edition), Paper(paper)
     if on_stage is not None:
         on_stage("html")
-    html = handbook_html(catalogue, curriculum, workshop, edition, paper,
-                         gettext=gettext, language=language)
-    rendered = render_document(
-        html, handbook_assets(catalogue), base_url=catalogue.root / MODULES_DIR,
-        max_pages=max_pages, time_limit=time_limit, on_stage=on_stage,
-    )
+    if use_cache:
+        book = _book(catalogue, curriculum, workshop, edition, paper, gettext, language)
+        with PartRenderer(time_limit=time_limit) as renderer:
+            rendered = render_parts(book, catalogue, cache or PartCache(), renderer,
+                                    max_pages=max_pages, on_stage=on_stage)
+    else:
+        from trainer.export.pdf import render_document  # imports WeasyPrint: only when needed
+
+        html = handbook_html(catalogue, curriculum, workshop, edition, paper,
+                             gettext=gettext, language=language)
+        rendered = render_document(
+            html, handbook_assets(catalogue), base_url=catalogue.root / MODULES_DIR,
+            max_pages=max_pages, time_limit=time_limit, on_stage=on_stage,
+        )
     if rendered.refused:
         # Content passed `trainer check`, so a refused URL is an author's broken image link.
         logger.warning("%d resource(s) refused while rendering the handbook", len(rendered.refused))
     return rendered
 
 
+@dataclass
+class _Slot:
+    """A part of the book being made: its HTML, key and laid-out part once known."""
+
+    spec: PartSpec
+    side: str | None
+    html: str = ""
+    html_final: bool = True
+    key: str = ""
+    part: CachedPart | None = None
+
+
+def _side(page: int, direction: str) -> str:
+    """Return the side of the spread of 1-based page `page`: the first page is a recto."""
+    recto = "right" if direction == "ltr" else "left"
+    verso = "left" if direction == "ltr" else "right"
+    return recto if page % 2 else verso
+
+
+def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: PartRenderer,
+                 *, max_pages: int = MAX_PAGES, on_stage: StageCallback | None = None) -> Rendered:
+    """Return the handbook laid out part by part, reusing every part `cache` already holds.
+
+    Parts: the front matter (cover, colophon, contents), each module's reading and its worksheet,
+    the sources and the answer key. Modules, sources and key start on a right-hand page and print
+    no page number of their own, so they are laid out once whatever comes before them. The front
+    matter and the worksheets print page numbers of other parts: they are laid out first with
+    placeholder numbers (for their page count, kept in the cache too), then with the real numbers
+    once every count is known; so editing a module lays out again only that module, the parts
+    printing numbers that changed, and the small front matter (its content version changes).
+    Footers are laid out once for the whole book and stamped on; the parts are joined by `assemble`.
+    """
+    roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
+    base_url = catalogue.root / MODULES_DIR
+    numbered = {"front", "worksheet"}
+
+    def request(html: str, tagged: bool = True) -> PartRequest:
+        return PartRequest(html, roots, base_url, tagged, max_pages)
+
+    def fill(slots: Sequence[_Slot]) -> None:
+        """Set each slot's key, take what the cache has, lay out the rest in the pool."""
+        missing: dict[str, list[_Slot]] = {}
+        for slot in slots:
+            slot.key = part_key(slot.html, base_url, roots, True)
+            slot.part = cache.get(slot.key, slot.spec.name + ("" if slot.html_final else "#count"))
+            if slot.part is None:
+                missing.setdefault(slot.key, []).append(slot)
+        if not missing:
+            return
+        keys = list(missing)
+        parts = renderer.render([request(missing[key][0].html) for key in keys])
+        for key, part in zip(keys, parts, strict=True):
+            cache.put(key, part)
+            for slot in missing[key]:
+                slot.part = part
+
+    if on_stage is not None:
+        on_stage("layout")
+    specs = _part_specs(book)
+    final = [_Slot(spec, None if spec.kind == "front" else "right") for spec in specs]
+    counting: dict[int, _Slot] = {}
+    for index, slot in enumerate(final):
+        if slot.spec.kind in numbered:
+            # Page count only: placeholder numbers, and any side (no break inside depends on it).
+            counting[index] = _Slot(slot.spec, slot.side, _part_html(book, slot.spec,
+                                                                      side=slot.side, numbers=None),
+                                    html_final=False)
+        else:
+            slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
+    fill([slot for slot in final if slot.spec.kind not in numbered] + list(counting.values()))
+
+    def count(index: int) -> int:
+        slot = final[index]
+        part = slot.part if slot.part is not None else counting[index].part
+        assert part is not None  # noqa: S101 - every slot was filled above
+        return len(part.pages)
+
+    def anchors(index: int) -> tuple[tuple[str, int], ...]:
+        slot = final[index]
+        part = slot.part if slot.part is not None else counting[index].part
+        assert part is not None  # noqa: S101 - every slot was filled above
+        return part.anchors
+
+    for _ in range(4):  # a number's width changing a page count is rare; converge or give up
+        starts, sides, page = [], [], 1
+        for index, slot in enumerate(final):
+            side = slot.side
+            if slot.spec.kind == "worksheet":
+                side = _side(page, book.direction)  # it follows its module's reading
+            elif side is not None and _side(page, book.direction) != side:
+                page += 1  # a blank page, as `break-before: right` would leave
+            starts.append(page)
+            sides.append(side)
+            page += count(index)
+        numbers: dict[str, int] = {}
+        for index in range(len(final)):
+            for name, at in anchors(index):
+                numbers.setdefault(name, starts[index] + at)
+        redo = []
+        for index, slot in enumerate(final):
+            if slot.spec.kind in numbered:
+                html = _part_html(book, slot.spec, side=sides[index], numbers=numbers)
+                if html != slot.html or slot.part is None:
+                    slot.html, slot.side, slot.part = html, sides[index], None
+                    redo.append(slot)
+        before = [count(index) for index in range(len(final))]
+        fill(redo)
+        if before == [count(index) for index in range(len(final))]:
+            break
+    else:  # pragma: no cover - page counts that never settle
+        raise ExportError("the handbook's page numbers did not settle")
+    total = starts[-1] + count(len(final) - 1) - 1
+    if total > max_pages:
+        raise ExportError(f"document has {total} pages, more than the limit of {max_pages}")
+    if on_stage is not None:
+        on_stage("write")
+    segments: list[Piece | Blank] = []
+    footers: list[bool] = []
+    page = 1
+    for index, slot in enumerate(final):
+        assert slot.part is not None  # noqa: S101 - every slot was filled above
+        if starts[index] > page:
+            segments.append(Blank(starts[index] - page))
+            footers += [False] * (starts[index] - page)
+        segments.append(Piece(slot.part.pdf, nest=slot.spec.kind == "worksheet"))
+        footers += [not blank and name in ("main", "front") for name, blank in slot.part.pages]
+        page = starts[index] + len(slot.part.pages)
+    overlay = _Slot(PartSpec("footers"), None, _footer_html(book, footers))
+    overlay.key = part_key(overlay.html, base_url, roots, False)
+    overlay.part = cache.get(overlay.key, "footers")
+    if overlay.part is None:
+        overlay.part = renderer.render([request(overlay.html, tagged=False)])[0]
+        cache.put(overlay.key, overlay.part)
+    pdf = assemble(segments, link_scheme=PART_LINK_SCHEME, overlay=overlay.part.pdf,
+                   overlay_pages=footers)
+    read = tuple(dict.fromkeys(item for slot in final if slot.part for item in slot.part.read))
+    refused = tuple(url for slot in final if slot.part for url in slot.part.refused)
+    return Rendered(pdf, total, read, refused)
+
+
 def build_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                    edition: Edition | str = Edition.PARTICIPANT, paper: Paper | str = Paper.A4,
                    *, gettext: Gettext | None = None, language: str | None = None,
                    time_limit: float | None = None, max_pages: int = MAX_PAGES,
-                   on_stage: StageCallback | None = None) -> bytes:
+                   on_stage: StageCallback | None = None, cache: PartCache | None = None,
+                   use_cache: bool = True) -> bytes:
     """Return the PDF of a workshop's handbook; raise ExportError when it cannot be made.
 
     `on_stage` is called with "html", "layout" and "write" as the work progresses. With
@@ -374,4 +653,4 @@ def build_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Works
     """
     return render_handbook(catalogue, curriculum, workshop, edition, paper, gettext=gettext,
                            language=language, time_limit=time_limit, max_pages=max_pages,
-                           on_stage=on_stage).pdf
+                           on_stage=on_stage, cache=cache, use_cache=use_cache).pdf

@@ -8,8 +8,10 @@ a content root's `modules/assets/`) and small `data:image/…` URLs: no `http(s)
 `time_limit` is given, by rendering in a separate process that is killed when the time is up, so a
 hostile document cannot hang a web worker (SECURITY.md 10).
 
-Identical renders are reused: the bytes of the last few PDFs are kept in memory, keyed by the HTML
-and options, and a kept PDF is used only while every file it read is unchanged (size and mtime).
+Identical renders are reused: the bytes of the last few PDFs are kept in memory (a `Recent`), keyed by
+the HTML and options, and a kept PDF is used only while every file it read is unchanged (size and
+mtime). `render_part` is what the handbook's process pool runs for each part of a handbook: the PDF
+plus what assembly needs to know about its pages (their kind, and where each anchor is).
 """
 
 from __future__ import annotations
@@ -19,11 +21,9 @@ import binascii
 import hashlib
 import logging
 import multiprocessing
-import threading
 import urllib.parse
 import urllib.request
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,20 +33,30 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from trainer.errors import ExportError
+from trainer.export.rendered import (
+    MAX_PAGES,
+    STATIC_DIR,
+    Fingerprint,
+    Rendered,
+    StageCallback,
+)
+from trainer.recent import Recent
 
 __all__ = [
     "MAX_PAGES",
     "STATIC_DIR",
     "AssetFetcher",
+    "PartPage",
+    "RenderedPart",
     "Rendered",
+    "StageCallback",
     "render_document",
+    "render_part",
     "render_pdf",
 ]
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_PAGES = 400
 MAX_HTML_BYTES = 8 * 1024 * 1024
 MAX_ASSET_BYTES = 8 * 1024 * 1024
 MAX_DATA_URL_BYTES = 512 * 1024
@@ -68,9 +78,6 @@ ASSET_TYPES: dict[str, str] = {
 DATA_IMAGE_TYPES = frozenset(
     {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
 )
-
-StageCallback = Callable[[str], None]
-Fingerprint = tuple[str, int, int]
 
 
 class AssetRefused(ValueError):
@@ -144,19 +151,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         return URLFetcherResponse("data:", body=body, headers={"Content-Type": mime})
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A finished PDF, its page count, and the asset files it read (for reuse checks)."""
-
-    pdf: bytes
-    pages: int
-    read: tuple[Fingerprint, ...] = field(default=())
-    refused: tuple[str, ...] = field(default=())
-    reused: bool = False
-
-
-_cache: OrderedDict[str, Rendered] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache: Recent[str, Rendered] = Recent(_CACHE_SIZE)
 
 
 def render_pdf(html: str, base_assets: Sequence[Path], **options: Any) -> bytes:
@@ -201,20 +196,15 @@ def render_document(
         rendered = _render_isolated(html, roots, base_uri, max_pages, tagged, time_limit)
         if on_stage is not None:
             on_stage("write")
-    with _cache_lock:
-        _cache[key] = rendered
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    _cache.put(key, rendered)
     return rendered
 
 
 def _cached(key: str) -> Rendered | None:
     """Return a kept render whose asset files are all unchanged, if any."""
-    with _cache_lock:
-        kept = _cache.get(key)
-        if kept is None:
-            return None
-        _cache.move_to_end(key)
+    kept = _cache.get(key)
+    if kept is None:
+        return None
     for name, size, mtime in kept.read:
         try:
             stat = Path(name).stat()
@@ -292,3 +282,60 @@ def _render_isolated(html: str, roots: tuple[Path, ...], base_uri: str, max_page
     if not isinstance(payload, Rendered):  # pragma: no cover - the child sends only these
         raise ExportError("the rendering process sent an unexpected result")
     return payload
+
+
+@dataclass(frozen=True)
+class PartPage:
+    """One page of a part: its named page (`@page main`, …) and whether it is a blank filler."""
+
+    name: str
+    blank: bool
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """One part of a larger document, laid out and written on its own, and what assembly needs.
+
+    `anchors` maps each element id to the 0-based page of the part it is on (first occurrence).
+    """
+
+    pdf: bytes
+    pages: tuple[PartPage, ...]
+    anchors: tuple[tuple[str, int], ...]
+    read: tuple[Fingerprint, ...] = field(default=())
+    refused: tuple[str, ...] = field(default=())
+
+
+def render_part(html: str, base_assets: Sequence[Path], base_url: Path,
+                max_pages: int = MAX_PAGES, tagged: bool = True) -> RenderedPart:
+    """Lay out and write one part of a document in this process (what a pool worker runs).
+
+    Same locked-down fetcher and bounds as `render_document`; raise ExportError on failure.
+    """
+    encoded_size = len(html.encode("utf-8"))
+    if encoded_size > MAX_HTML_BYTES:
+        raise ExportError(f"document too large to render ({encoded_size} bytes of HTML)")
+    roots = tuple(Path(root).resolve() for root in base_assets)
+    fetcher = AssetFetcher(roots)
+    options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True} if tagged else {}
+    try:
+        document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/",
+                        url_fetcher=fetcher).render(**options)
+    except RecursionError as exc:
+        raise ExportError("document too deeply nested to render") from exc
+    except Exception as exc:  # a WeasyPrint failure must reach the user as a message
+        raise ExportError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+    if len(document.pages) > max_pages:
+        raise ExportError(f"document has more than the limit of {max_pages} pages")
+    pages = []
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        page_type = page._page_box.page_type  # noqa: SLF001 - WeasyPrint has no public accessor
+        pages.append(PartPage(str(page_type.name or ""), bool(page_type.blank)))
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    pdf = document.write_pdf(**options)
+    if not isinstance(pdf, bytes):  # pragma: no cover - WeasyPrint returns bytes without target
+        raise ExportError("WeasyPrint returned no PDF")
+    return RenderedPart(pdf, tuple(pages), tuple(anchors.items()), tuple(fetcher.read),
+                        tuple(fetcher.refused))

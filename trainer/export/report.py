@@ -24,10 +24,16 @@ from markupsafe import Markup
 
 from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ExportError
-from trainer.export.handbook import format_dates
 from trainer.export.pdf import STATIC_DIR, render_document
 from trainer.export.print_templates import css_content, print_environment
-from trainer.locales import base_language, direction_of, gettext_for, text_direction, translations
+from trainer.locales import (
+    base_language,
+    direction_of,
+    format_dates,
+    gettext_for,
+    text_direction,
+    translations,
+)
 from trainer.quiz.scoring import round_percent
 from trainer.quiz.statistics import GainSummary, ItemStatistics, ParticipantGain
 

@@ -1,0 +1,199 @@
+"""A handbook made of cached parts is the handbook laid out whole: same pages, text, outline, links.
+
+Real renders only: the fixture's facilitator edition is laid out whole (`use_cache=False`, the
+reference) and in parts through a fresh disk cache; then one module is edited, and cache entries
+are damaged, and the result is checked against the reference again.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from trainer.cli.handbook import handbook as handbook_command
+from trainer.content.catalogue import Catalogue, load_catalogue
+from trainer.export.handbook import Edition, render_handbook
+from trainer.export.part_cache import PartCache
+
+TOC_NUMBER = re.compile(r"\.{3,}\s*(\d+)\s*$")
+
+
+def _texts(pdf: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_text() or "" for page in document.pages]
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _links(reader: pypdf.PdfReader) -> list[tuple[int, str, int | str]]:
+    """Return (page, target name, page it resolves to) of every internal link; URIs as they are."""
+    destinations = reader.named_destinations
+    found: list[tuple[int, str, int | str]] = []
+    for index, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                name = str(annotation["/Dest"])
+                found.append((index, name, reader.get_destination_page_number(destinations[name])))
+            elif "/A" in annotation:
+                found.append((index, "uri", str(annotation["/A"]["/URI"])))
+    return found
+
+
+def _contents_numbers(texts: list[str]) -> list[int]:
+    start = next(i for i, text in enumerate(texts) if text.lstrip().startswith("Contents"))
+    return [int(m.group(1)) for text in texts[start:start + 2] for line in text.splitlines()
+            if (m := TOC_NUMBER.search(line))]
+
+
+def _assert_same_book(parts: bytes, whole: bytes) -> None:
+    ours, reference = pypdf.PdfReader(io.BytesIO(parts)), pypdf.PdfReader(io.BytesIO(whole))
+    assert len(ours.pages) == len(reference.pages)
+    ours_texts, reference_texts = _texts(parts), _texts(whole)
+    for number, (mine, theirs) in enumerate(zip(ours_texts, reference_texts, strict=True), 1):
+        assert mine == theirs, f"page {number} differs"
+    assert _outline(ours) == _outline(reference)
+    assert _contents_numbers(ours_texts) == _contents_numbers(reference_texts)
+    assert _contents_numbers(ours_texts)
+    links = _links(ours)
+    assert links == _links(reference)
+    assert any(isinstance(target, int) for _, _, target in links)
+
+
+def _sound(pdf: bytes, folder: Path) -> None:
+    path = folder / "book.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    tree = root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    for page in reader.pages:
+        if "/StructParents" in page:
+            assert int(page["/StructParents"]) in keys
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            assert int(annotation["/StructParent"]) in keys
+    assert int(tree["/ParentTreeNextKey"]) > max(keys)
+
+
+@pytest.fixture
+def content(fixture_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(fixture_root, root)
+    return root
+
+
+def _render(root: Path, cache: PartCache | None) -> bytes:
+    catalogue: Catalogue = load_catalogue(root)
+    curriculum, workshop = catalogue.workshop("south")
+    return render_handbook(catalogue, curriculum, workshop, Edition.FACILITATOR, language="en",
+                           cache=cache, use_cache=cache is not None).pdf
+
+
+def test_parts_assemble_into_the_book_laid_out_whole(content: Path, tmp_path: Path) -> None:
+    cache = PartCache(tmp_path / "cache")
+    parts = _render(content, cache)
+    assert not any(hit for _, hit in cache.lookups)
+    _assert_same_book(parts, _render(content, None))
+    _sound(parts, tmp_path)
+    again = PartCache(tmp_path / "cache")
+    _assert_same_book(_render(content, again), parts)
+    assert all(hit for _, hit in again.lookups)
+
+
+def test_editing_one_module_lays_out_only_that_module_again(content: Path,
+                                                            tmp_path: Path) -> None:
+    _render(content, PartCache(tmp_path / "cache"))
+    module = content / "modules" / "beta.yaml"
+    text = module.read_text()
+    edited = "L'extradition et l'entraide judiciaire sont deux procédures distinctes."
+    assert edited in text
+    module.write_text(text.replace(edited, "L'extradition et l'entraide sont deux procédures "
+                                           "distinctes (EDITED-SENTENCE)."))
+    cache = PartCache(tmp_path / "cache")
+    parts = _render(content, cache)
+    missed = {name for name, hit in cache.lookups if not hit}
+    # The module itself, and the front matter, whose content version names every module's hash.
+    assert missed == {"module-2", "front#count", "front"}
+    assert {"module-1", "worksheet-1", "worksheet-2", "sources", "key", "footers"} <= {
+        name for name, hit in cache.lookups if hit}
+    assert "EDITED-SENTENCE" in "".join(_texts(parts))
+    _assert_same_book(parts, _render(content, None))
+
+
+def test_a_longer_module_moves_only_what_comes_after_it(content: Path, tmp_path: Path) -> None:
+    _render(content, PartCache(tmp_path / "cache"))
+    module = content / "modules" / "alpha.yaml"
+    text = module.read_text()
+    anchor = "A request usually passes through **two central authorities**, one in each State.\n"
+    assert anchor in text
+    filler = "      " + " ".join(["A sentence added to make the module longer."] * 40) + "\n\n"
+    module.write_text(text.replace(anchor, anchor + "\n" + filler * 4))
+    cache = PartCache(tmp_path / "cache")
+    parts = _render(content, cache)
+    hits = {name for name, hit in cache.lookups if hit}
+    # Module 2 prints no page number of its own: it is reused wherever it now starts.
+    assert {"module-2", "sources", "key"} <= hits
+    assert "module-1" not in hits
+    _assert_same_book(parts, _render(content, None))
+
+
+def test_a_damaged_cache_entry_is_rebuilt_never_served(content: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    first = _render(content, PartCache(folder))
+    entries = sorted(folder.glob("*.part"), key=lambda path: path.stat().st_size)
+    truncated, flipped = entries[-1], entries[-2]
+    truncated.write_bytes(truncated.read_bytes()[: truncated.stat().st_size // 2])
+    data = bytearray(flipped.read_bytes())
+    data[-100] ^= 0xFF
+    flipped.write_bytes(bytes(data))
+    cache = PartCache(folder)
+    again = _render(content, cache)
+    assert sum(1 for _, hit in cache.lookups if not hit) == 2
+    _assert_same_book(again, first)
+    assert PartCache(folder).get(truncated.stem) is not None
+    assert PartCache(folder).get(flipped.stem) is not None
+
+
+def test_cache_stays_within_its_size_bound(content: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _render(content, PartCache(folder, max_bytes=200_000))
+    assert sum(path.stat().st_size for path in folder.glob("*.part")) <= 200_000
+
+
+def test_cli_writes_the_print_html_and_renders_without_the_cache(content: Path,
+                                                                 tmp_path: Path) -> None:
+    curriculum = str(content / "curriculum" / "fixture.yaml")
+    html = tmp_path / "book.html"
+    result = CliRunner().invoke(handbook_command, [curriculum, "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert "trainer-part:" not in html.read_text()
+    target = tmp_path / "whole.pdf"
+    result = CliRunner().invoke(handbook_command, [curriculum, "--no-cache", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(pypdf.PdfReader(target).pages) > 4
