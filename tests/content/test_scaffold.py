@@ -96,7 +96,8 @@ def test_new_module_refuses_an_empty_title() -> None:
         module_skeleton("ok", "   ")
 
 
-def test_new_curriculum_over_every_module_passes_check_strict(tmp_path: Path) -> None:
+def test_new_curriculum_over_every_module_passes_check_and_strict_asks_for_test_items(
+        tmp_path: Path) -> None:
     for module_id in ("beta", "alpha"):
         _new("module", module_id, "--title", module_id.title(), "--root", str(tmp_path))
     result = _new("curriculum", "programme", "--title", "A programme", "--root", str(tmp_path))
@@ -106,8 +107,12 @@ def test_new_curriculum_over_every_module_passes_check_strict(tmp_path: Path) ->
         "# yaml-language-server: $schema=../schema/curriculum.schema.json"
     )
     checked = _strict(tmp_path)
-    assert checked.exit_code == 0, checked.output
-    assert "1 curricula, 1 workshops; 0 warnings" in checked.output
+    # The skeleton's tests draw on practice questions: strict says so, once per test question.
+    assert checked.exit_code == 1, checked.output
+    warnings = [line for line in checked.output.splitlines() if ": warning: " in line]
+    assert len(warnings) == 4, checked.output
+    assert all("is a practice question of module" in line and "role: assessment" in line
+               for line in warnings)
     curriculum = load_catalogue(tmp_path).curriculum("programme")
     assert list(curriculum.modules) == ["alpha", "beta"]
     assert curriculum.title == "A programme"
@@ -120,7 +125,10 @@ def test_new_curriculum_with_chosen_modules_keeps_their_order(tmp_path: Path) ->
     result = _new("curriculum", "short", "--module", "three", "--module", "one",
                   "--root", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert _strict(tmp_path).exit_code == 0
+    checked = _strict(tmp_path)
+    assert "0 warnings" not in checked.output
+    assert all("is a practice question" in line
+               for line in checked.output.splitlines() if ": warning: " in line)
     assert list(load_catalogue(tmp_path).curriculum("short").modules) == ["three", "one"]
 
 

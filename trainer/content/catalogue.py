@@ -25,10 +25,12 @@ from trainer.content.models import (
     MultipleChoice,
     Numeric,
     Ordering,
+    ModuleRole,
     Question,
     ShortAnswer,
     SingleChoice,
     TrueFalse,
+    TestQuestionRef,
     Workshop,
     content_hash,
 )
@@ -39,6 +41,8 @@ from trainer.errors import ContentError, Issue
 MODULES_DIR = "modules"
 CURRICULUM_DIR = "curriculum"
 TestName = Literal["pre", "post"]
+FormName = Literal["a", "b"]
+FORMS: tuple[FormName, ...] = ("a", "b")
 
 _FileKey = tuple[int, int]
 
@@ -134,10 +138,19 @@ class Catalogue:
         ids = list(curriculum.modules) + (list(workshop.extra_modules) if workshop else [])
         return [self.modules[module_id] for module_id in ids]
 
-    def test_questions(self, curriculum: Curriculum, which: TestName) -> list[tuple[Module, Question]]:
-        """Return the (module, question) pairs of a curriculum's pre-test or post-test."""
-        test = curriculum.pre_test if which == "pre" else curriculum.post_test
-        return [(self.modules[r.module], self.question(r.module, r.question)) for r in test.questions]
+    def test_questions(self, curriculum: Curriculum, which: TestName, pre_form: str | None = None
+                       ) -> list[tuple[Module, Question]]:
+        """Return the (module, question) pairs of a curriculum's pre-test or post-test.
+
+        With parallel forms, `pre_form` is the participant's pre-test form ("a", the default, or
+        "b"); their post-test is the other form.
+        """
+        return [(self.modules[r.module], self.question(r.module, r.question))
+                for r in test_refs(curriculum, which, pre_form)]
+
+    def practice_modules(self) -> dict[str, Module]:
+        """Return the modules that are not assessment banks."""
+        return {k: m for k, m in self.modules.items() if m.role is ModuleRole.PRACTICE}
 
     def html(self, markdown: str | None) -> str:
         """Return the sanitised HTML of an author Markdown text (rendered once, at load)."""
@@ -163,6 +176,23 @@ class Catalogue:
             f"{len(self.modules)} modules, {total} questions ({by_kind}), "
             f"{len(self.curricula)} curricula, {workshops} workshops"
         )
+
+
+def test_form(which: TestName, pre_form: str | None) -> FormName:
+    """Return the form a participant whose pre-test form is `pre_form` takes as `which` test."""
+    first: FormName = "b" if pre_form == "b" else "a"
+    if which == "pre":
+        return first
+    return "a" if first == "b" else "b"
+
+
+def test_refs(curriculum: Curriculum, which: TestName, pre_form: str | None = None
+              ) -> list[TestQuestionRef]:
+    """Return the question references of a pre-test or post-test (see `Catalogue.test_questions`)."""
+    if curriculum.forms is not None:
+        form = test_form(which, pre_form)
+        return list((curriculum.forms.a if form == "a" else curriculum.forms.b).questions)
+    return list((curriculum.pre_test if which == "pre" else curriculum.post_test).questions)
 
 
 def display_path(file: Path) -> str:
