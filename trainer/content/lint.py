@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
 
 from trainer.content.catalogue import Catalogue
@@ -63,8 +64,17 @@ def lint_catalogue(catalogue: Catalogue) -> list[Issue]:
     issues: list[Issue] = []
     for module_id, module in catalogue.modules.items():
         issues.extend(lint_module(module, catalogue.sources[module_id]))
+    issues.extend(lint_curricula(catalogue))
+    return sorted(issues, key=lambda i: (i.path, i.line, i.column))
+
+
+def lint_curricula(catalogue: Catalogue) -> list[Issue]:
+    """Return the warnings of the curricula's tests and forms, and of the translated quizzes."""
+    issues: list[Issue] = []
     for (module_id, _language), loaded in catalogue.translations.loaded.items():
         translated = catalogue.translations.translated[(module_id, _language)].module
+        if translated.role is not ModuleRole.PRACTICE:
+            continue
         index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
         page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
                 for q in translated.quiz.questions]
@@ -123,7 +133,8 @@ def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
     page = [(q, ("quiz", "questions", i)) for i, q in enumerate(module.quiz.questions)]
     if not module.quiz.shuffle:
         yield from _position_warnings(page, source, ("quiz", "questions"), "this quiz")
-    yield from _giveaway_warnings(page, source)
+    if module.role is ModuleRole.PRACTICE:  # a bank's pages are the tests and forms drawn from it
+        yield from _giveaway_warnings(page, source)
 
 
 # -- item writing: positions and giveaways ----------------------------------------------------------
@@ -237,9 +248,20 @@ def _curriculum_warnings(catalogue: Catalogue, curriculum: Curriculum, source: S
                             "bank (a module file with role: assessment) and use that")
         yield from _position_warnings(unshuffled, source, where, name)
         yield from _giveaway_warnings(page, source)
+        for language in sorted({lang for _, lang in catalogue.translations.translated}):
+            translated = [(_question_in(catalogue, ref, language), loc) for ref, (_, loc)
+                          in zip(refs, page, strict=True)]
+            for issue in _giveaway_warnings(translated, source):
+                yield replace(issue, message=f"in {language}: {issue.message}")
         objectives[name] = covered
     if curriculum.forms is not None:
         yield from _form_warnings(catalogue, curriculum, source, objectives)
+
+
+def _question_in(catalogue: Catalogue, ref: TestQuestionRef, language: str) -> Question:
+    """Return a test question as it reads in `language` (the source text where not translated)."""
+    module = catalogue.module_in(ref.module, language)
+    return next(q for q in module.quiz.questions if q.id == ref.question)
 
 
 def _form_warnings(catalogue: Catalogue, curriculum: Curriculum, source: SourceMap,

@@ -74,6 +74,9 @@ class Participant(Base):
     workshop_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The parallel test form ("a" or "b") taken as pre-test; the post-test is the other one.
+    # Participants alternate at join (trainer.store.attempts.create_participant); NULL means "a".
+    pre_form: Mapped[str | None] = mapped_column(String(1), nullable=True, default=None)
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True,
