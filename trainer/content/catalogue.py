@@ -22,15 +22,15 @@ from trainer.content.models import (
     Curriculum,
     Matching,
     Module,
+    ModuleRole,
     MultipleChoice,
     Numeric,
     Ordering,
-    ModuleRole,
     Question,
     ShortAnswer,
     SingleChoice,
-    TrueFalse,
     TestQuestionRef,
+    TrueFalse,
     Workshop,
     content_hash,
 )
@@ -146,7 +146,7 @@ class Catalogue:
         "b"); their post-test is the other form.
         """
         return [(self.modules[r.module], self.question(r.module, r.question))
-                for r in test_refs(curriculum, which, pre_form)]
+                for r in refs_of_test(curriculum, which, pre_form)]
 
     def practice_modules(self) -> dict[str, Module]:
         """Return the modules that are not assessment banks."""
@@ -178,7 +178,7 @@ class Catalogue:
         )
 
 
-def test_form(which: TestName, pre_form: str | None) -> FormName:
+def form_taken(which: TestName, pre_form: str | None) -> FormName:
     """Return the form a participant whose pre-test form is `pre_form` takes as `which` test."""
     first: FormName = "b" if pre_form == "b" else "a"
     if which == "pre":
@@ -186,11 +186,11 @@ def test_form(which: TestName, pre_form: str | None) -> FormName:
     return "a" if first == "b" else "b"
 
 
-def test_refs(curriculum: Curriculum, which: TestName, pre_form: str | None = None
+def refs_of_test(curriculum: Curriculum, which: TestName, pre_form: str | None = None
               ) -> list[TestQuestionRef]:
     """Return the question references of a pre-test or post-test (see `Catalogue.test_questions`)."""
     if curriculum.forms is not None:
-        form = test_form(which, pre_form)
+        form = form_taken(which, pre_form)
         return list((curriculum.forms.a if form == "a" else curriculum.forms.b).questions)
     return list((curriculum.pre_test if which == "pre" else curriculum.post_test).questions)
 

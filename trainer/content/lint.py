@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.loader import Loc, SourceMap
@@ -270,9 +270,10 @@ def _form_warnings(catalogue: Catalogue, curriculum: Curriculum, source: SourceM
     a_refs = {(r.module, r.question): i for i, r in enumerate(curriculum.forms.a.questions)}
     for index, ref in enumerate(curriculum.forms.b.questions):
         if (ref.module, ref.question) in a_refs:
+            item = a_refs[(ref.module, ref.question)] + 1
             yield _warn(source, ("forms", "b", "questions", index),
-                        f"'{ref.question}' is in both forms (form A item {a_refs[(ref.module, ref.question)] + 1}): "
-                        "parallel forms need different questions on the same objectives")
+                        f"'{ref.question}' is in both forms (form A item {item}): parallel forms "
+                        "need different questions on the same objectives")
     for this, other, where in (("form A", "form B", ("forms", "a")),
                                ("form B", "form A", ("forms", "b"))):
         missing = sorted(objectives[other] - objectives[this])

@@ -232,7 +232,8 @@ sources:
 _CURRICULUM = """\
 # yaml-language-server: $schema=../schema/{schema}
 #
-# A new curriculum: an ordered list of modules, a pre-test and a post-test, and the workshops (regional editions) that run it. Check it with:
+# A new curriculum: an ordered list of modules, a pre-test and a post-test, and the workshops
+# (regional editions) that run it. Check it with:
 #   trainer check --strict
 
 id: {id}                        # the same as the file name

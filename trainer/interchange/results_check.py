@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from trainer.content.catalogue import Catalogue, TestName, test_refs
+from trainer.content.catalogue import Catalogue, TestName, refs_of_test
 from trainer.content.models import Curriculum, Question, Workshop
 from trainer.interchange.results_file import Attempt, ResultsFile, ResultsFileError
 from trainer.quiz.grading import Result, grade
@@ -184,7 +184,7 @@ def _expected(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
     which: TestName = "pre" if attempt.kind == "pre" else "post"
     test = curriculum.pre_test if which == "pre" else curriculum.post_test
     # An offline package carries form A as pre-test and form B as post-test (no assignment there).
-    return [(r.module, r.question) for r in test_refs(curriculum, which)], test.pass_mark
+    return [(r.module, r.question) for r in refs_of_test(curriculum, which)], test.pass_mark
 
 
 def _current_question(catalogue: Catalogue, module_id: str, question_id: str) -> Question:
