@@ -91,7 +91,8 @@ def _current_question(catalogue: Catalogue, module_id: str, question_id: str) ->
 def _objective_key(question: Question | None, module_id: str) -> str | None:
     if question is None or question.objective is None:
         return None
-    return f"{module_id}/{question.objective}"
+    # A question of an assessment bank names the module whose objective it assesses.
+    return f"{question.module or module_id}/{question.objective}"
 
 
 def _chosen(response: Response) -> tuple[str, ...]:
