@@ -37,6 +37,8 @@ def test_status_of_the_sample_translations(sample_root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].split() == ["module", "lang", "complete", "stale", "missing"]
     assert _table(result.output) == {
+        ("gcai-assessment", "ar"): (186, 0, 0),
+        ("gcai-assessment", "fr"): (186, 0, 0),
         ("mandate-2322", "ar"): (77, 0, 0),
         ("mandate-2322", "fr"): (77, 0, 0),
         ("mla-extradition-guardrails", "ar"): (80, 0, 0),
@@ -57,6 +59,7 @@ def test_status_lists_stale_and_missing_items(content: Path) -> None:
     result = run("status", str(content), "--language", "fr", "--language", "de", "--items")
     assert result.exit_code == 0, result.output
     assert _table(result.output) == {
+        ("gcai-assessment", "fr"): (186, 0, 0),
         ("mandate-2322", "fr"): (76, 1, 0),
         ("mla-extradition-guardrails", "fr"): (79, 0, 1),
     }

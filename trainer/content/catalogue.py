@@ -172,8 +172,10 @@ class Catalogue:
         total = sum(kinds.values())
         by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         workshops = sum(len(c.workshops) for c in self.curricula.values())
+        banks = len(self.modules) - len(self.practice_modules())
+        bank_part = f" and {banks} assessment bank{'s' if banks != 1 else ''}" if banks else ""
         return (
-            f"{len(self.modules)} modules, {total} questions ({by_kind}), "
+            f"{len(self.modules) - banks} modules{bank_part}, {total} questions ({by_kind}), "
             f"{len(self.curricula)} curricula, {workshops} workshops"
         )
 
