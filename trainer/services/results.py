@@ -24,8 +24,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from trainer.content.catalogue import Catalogue
-from trainer.content.catalogue import FORMS, refs_of_test
+from trainer.content.catalogue import FORMS, Catalogue, refs_of_test
 from trainer.content.models import (
     Curriculum,
     Module,
