@@ -126,7 +126,8 @@ def test_new_module_refuses_an_empty_title() -> None:
         module_skeleton("ok", "   ")
 
 
-def test_new_curriculum_over_every_module_passes_check_strict_once_filled(tmp_path: Path) -> None:
+def test_new_curriculum_over_every_module_passes_check_and_strict_asks_for_test_items(
+        tmp_path: Path) -> None:
     for module_id in ("beta", "alpha"):
         _new("module", module_id, "--title", module_id.title(), "--root", str(tmp_path))
     result = _new("curriculum", "programme", "--title", "A programme", "--root", str(tmp_path))
@@ -138,8 +139,12 @@ def test_new_curriculum_over_every_module_passes_check_strict_once_filled(tmp_pa
     assert "still a placeholder (\"Write who wrote it\")" in _strict(tmp_path).stdout
     _fill(tmp_path)
     checked = _strict(tmp_path)
-    assert checked.exit_code == 0, checked.output
-    assert "1 curricula, 1 workshops; 0 warnings" in checked.output
+    # The skeleton's tests draw on practice questions: strict says so, once per test question.
+    assert checked.exit_code == 1, checked.output
+    warnings = [line for line in checked.output.splitlines() if ": warning: " in line]
+    assert len(warnings) == 4, checked.output
+    assert all("is a practice question of module" in line and "role: assessment" in line
+               for line in warnings)
     curriculum = load_catalogue(tmp_path).curriculum("programme")
     assert list(curriculum.modules) == ["alpha", "beta"]
     assert curriculum.title == "A programme"
@@ -153,7 +158,11 @@ def test_new_curriculum_with_chosen_modules_keeps_their_order(tmp_path: Path) ->
                   "--root", str(tmp_path))
     assert result.exit_code == 0, result.output
     _fill(tmp_path)
-    assert _strict(tmp_path).exit_code == 0
+    checked = _strict(tmp_path)
+    # Filled in, the skeleton's only strict warnings are that its tests reuse practice questions.
+    assert "0 warnings" not in checked.output
+    assert all("is a practice question" in line
+               for line in checked.output.splitlines() if ": warning: " in line)
     assert list(load_catalogue(tmp_path).curriculum("short").modules) == ["three", "one"]
 
 

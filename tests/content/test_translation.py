@@ -195,7 +195,7 @@ def test_missing_and_extra_ids_are_located(content: Path) -> None:
     assert (
         "error",
         "quiz.questions[0].options[1].id",
-        "extra option 'z': the source has no such id (it has: a, b, c, d)",
+        "extra option 'z': the source has no such id (it has: b, c, d, a)",
     ) in messages
     assert ("warning", "quiz.questions[0].options", "option 'b' is not translated") in messages
     line = _line_of(file, "- id: z")
@@ -204,7 +204,8 @@ def test_missing_and_extra_ids_are_located(content: Path) -> None:
     found = translations.get("mandate-2322", "fr")
     assert found is not None
     assert "questions.q-adoption.options.b" in found.fallback
-    option_b = found.module.quiz.questions[0].options[1]  # type: ignore[union-attr]
+    options = found.module.quiz.questions[0].options  # type: ignore[union-attr]
+    option_b = next(o for o in options if o.id == "b")
     assert option_b.text == "On 12 December 2016, with several abstentions"
 
 

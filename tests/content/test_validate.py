@@ -113,6 +113,9 @@ def test_dangling_references(tmp_path: Path) -> None:
     )
     assert problems(make_root(tmp_path, curriculum)) == [
         "prog.yaml:5:18: modules[1]: no module 'gamma' (modules: alpha, beta)",
+        "prog.yaml:13:8: post_test.questions[0].module: this question assesses module 'beta', "
+        "which is not in the programme (modules: alpha, gamma): add the module or pick another "
+        "question",
         "prog.yaml:13:22: post_test.questions[0].question: module 'beta' has no question 'q9'",
     ]
 

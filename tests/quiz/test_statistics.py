@@ -84,11 +84,28 @@ def test_point_biserial_uses_the_rest_score() -> None:
     assert stats["h4"].point_biserial == pytest.approx(-2 / math.sqrt(4 / 3 * 9.5))
 
 
-def test_flags() -> None:
+def test_six_participants_are_too_few_to_flag() -> None:
     stats = item_statistics(table_responses())
+    # h4 discriminates negatively (D = -0.5, r = -0.56), but 6 responses are too few to flag.
+    assert stats["h4"].discrimination == -0.5
+    assert stats["h4"].flags == ()
+    assert all(s.too_few for s in stats.values())
+
+
+def test_flags_with_thirty_participants() -> None:
+    # The table five times over: 30 participants, the same correlations; D of h4 with groups of
+    # 8 (27 % of 30): upper 5 x p1 (1) + 3 x p2 (0) = 5/8, lower 8 of p5/p6 (1) = 1 -> -0.375.
+    responses = [
+        ItemResponse(f"{r.participant}-{copy}", r.question_hash, r.fraction, r.chosen)
+        for copy in range(5) for r in table_responses()
+    ]
+    stats = item_statistics(responses)
+    assert stats["h4"].responses == 30
+    assert stats["h4"].discrimination == pytest.approx(-0.375)
     assert stats["h4"].flags == ("negative_discrimination",)
     assert stats["h1"].flags == ()
     assert stats["h3"].flags == ()
+    assert not any(s.too_few for s in stats.values())
 
 
 def test_too_easy_and_too_hard() -> None:
@@ -159,7 +176,8 @@ def test_partial_credit_and_points_weight_the_total() -> None:
     assert stats["x"].discrimination == 1
     assert stats["x"].facility == pytest.approx(50)
     assert stats["y"].discrimination == -0.5
-    assert "negative_discrimination" in stats["y"].flags
+    assert stats["y"].flags == ()  # 3 responses: too few to flag (figures above still computed)
+    assert stats["y"].too_few
 
 
 def test_two_answers_to_one_version_are_refused() -> None:

@@ -82,12 +82,13 @@ def new_curriculum(curriculum_id: str, title: str, module_ids: tuple[str, ...],
     try:
         check_new_id("curriculum", curriculum_id)
         catalogue = load_catalogue(root)
-        unknown = [m for m in module_ids if m not in catalogue.modules]
+        practice = catalogue.practice_modules()  # assessment banks are not modules to study
+        unknown = [m for m in module_ids if m not in practice]
         if unknown:
-            known = ", ".join(sorted(catalogue.modules)) or "none"
+            known = ", ".join(sorted(practice)) or "none"
             raise TrainerError(f"no module {', '.join(repr(m) for m in unknown)} "
                                f"(modules: {known})")
-        chosen = [catalogue.modules[m] for m in module_ids or sorted(catalogue.modules)]
+        chosen = [practice[m] for m in module_ids or sorted(practice)]
         text = curriculum_skeleton(curriculum_id, title, chosen)
         _write_new(root / CURRICULUM_DIR / f"{curriculum_id}.yaml", text)
     except TrainerError as exc:

@@ -24,12 +24,14 @@ from trainer.content.models import (
     Curriculum,
     Matching,
     Module,
+    ModuleRole,
     MultipleChoice,
     Numeric,
     Ordering,
     Question,
     ShortAnswer,
     SingleChoice,
+    TestQuestionRef,
     TrueFalse,
     Workshop,
     content_hash,
@@ -41,6 +43,8 @@ from trainer.errors import ContentError, Issue
 MODULES_DIR = "modules"
 CURRICULUM_DIR = "curriculum"
 TestName = Literal["pre", "post"]
+FormName = Literal["a", "b"]
+FORMS: tuple[FormName, ...] = ("a", "b")
 
 _FileKey = tuple[int, int]
 
@@ -136,10 +140,19 @@ class Catalogue:
         ids = list(curriculum.modules) + (list(workshop.extra_modules) if workshop else [])
         return [self.modules[module_id] for module_id in ids]
 
-    def test_questions(self, curriculum: Curriculum, which: TestName) -> list[tuple[Module, Question]]:
-        """Return the (module, question) pairs of a curriculum's pre-test or post-test."""
-        test = curriculum.pre_test if which == "pre" else curriculum.post_test
-        return [(self.modules[r.module], self.question(r.module, r.question)) for r in test.questions]
+    def test_questions(self, curriculum: Curriculum, which: TestName, pre_form: str | None = None
+                       ) -> list[tuple[Module, Question]]:
+        """Return the (module, question) pairs of a curriculum's pre-test or post-test.
+
+        With parallel forms, `pre_form` is the participant's pre-test form ("a", the default, or
+        "b"); their post-test is the other form.
+        """
+        return [(self.modules[r.module], self.question(r.module, r.question))
+                for r in refs_of_test(curriculum, which, pre_form)]
+
+    def practice_modules(self) -> dict[str, Module]:
+        """Return the modules that are not assessment banks."""
+        return {k: m for k, m in self.modules.items() if m.role is ModuleRole.PRACTICE}
 
     def html(self, markdown: str | None) -> str:
         """Return the sanitised HTML of an author Markdown text (rendered once, at load)."""
@@ -161,10 +174,29 @@ class Catalogue:
         total = sum(kinds.values())
         by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         workshops = sum(len(c.workshops) for c in self.curricula.values())
+        banks = len(self.modules) - len(self.practice_modules())
+        bank_part = f" and {banks} assessment bank{'s' if banks != 1 else ''}" if banks else ""
         return (
-            f"{len(self.modules)} modules, {total} questions ({by_kind}), "
+            f"{len(self.modules) - banks} modules{bank_part}, {total} questions ({by_kind}), "
             f"{len(self.curricula)} curricula, {workshops} workshops"
         )
+
+
+def form_taken(which: TestName, pre_form: str | None) -> FormName:
+    """Return the form a participant whose pre-test form is `pre_form` takes as `which` test."""
+    first: FormName = "b" if pre_form == "b" else "a"
+    if which == "pre":
+        return first
+    return "a" if first == "b" else "b"
+
+
+def refs_of_test(curriculum: Curriculum, which: TestName, pre_form: str | None = None
+              ) -> list[TestQuestionRef]:
+    """Return the question references of a pre-test or post-test (see `Catalogue.test_questions`)."""
+    if curriculum.forms is not None:
+        form = form_taken(which, pre_form)
+        return list((curriculum.forms.a if form == "a" else curriculum.forms.b).questions)
+    return list((curriculum.pre_test if which == "pre" else curriculum.post_test).questions)
 
 
 def display_path(file: Path) -> str:

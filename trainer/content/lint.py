@@ -7,6 +7,14 @@ on their own (they may be shuffled, so "all of the above" breaks), a single-choi
 more than a coin toss, a case study comes with notes for the facilitator, and a module cites its
 sources.
 
+Item-writing rules guard against answers given away by form rather than known: where options are
+not shuffled, the right answer must not sit in the same position in most questions, nor the right
+options of a multiple-choice question be exactly the first ones; no accepted short answer or right
+option text may appear verbatim in another question shown on the same page (a module's quiz, a
+test or a form; translations too). Pre-tests, post-tests and forms should draw on test-only items
+(an assessment bank) that no practice quiz shows, and two forms should assess the same objectives
+with different questions.
+
 Runs on a validated catalogue, so references (objective, case) are known to resolve.
 """
 
@@ -14,22 +22,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.loader import Loc, SourceMap
 from trainer.content.models import (
+    Curriculum,
+    Matching,
     Module,
+    ModuleRole,
     MultipleChoice,
     Option,
+    Question,
     SectionKind,
+    ShortAnswer,
     SingleChoice,
+    TestQuestionRef,
     TrueFalse,
 )
 from trainer.content.placeholders import placeholder_in
 from trainer.errors import Issue
 
 MIN_SINGLE_OPTIONS = 3
+# Position bias is judged on at least this many choice questions (fewer say little).
+MIN_POSITION_QUESTIONS = 3
+# An answer shorter than this (folded) is too common a word to call a giveaway.
+MIN_GIVEAWAY_LENGTH = 3
+VOCABULARY_PROMPTS = 3
 
 # Matched on text folded by _fold (lower case, no accents, single spaces).
 _ABOVE = re.compile(
@@ -40,13 +61,30 @@ _ABOVE = re.compile(
 
 
 def lint_catalogue(catalogue: Catalogue) -> list[Issue]:
-    """Return the teaching-quality warnings of every module, in file and line order."""
+    """Return the teaching-quality warnings of every module and curriculum, in file and line order."""
     issues: list[Issue] = []
     for module_id, module in catalogue.modules.items():
         issues.extend(lint_module(module, catalogue.sources[module_id]))
+    issues.extend(lint_curricula(catalogue))
+    return sorted(issues, key=lambda i: (i.path, i.line, i.column))
+
+
+def lint_curricula(catalogue: Catalogue) -> list[Issue]:
+    """Return the warnings of the curricula's tests and forms, and of the translated quizzes."""
+    issues: list[Issue] = []
+    for (module_id, _language), loaded in catalogue.translations.loaded.items():
+        translated = catalogue.translations.translated[(module_id, _language)].module
+        if translated.role is not ModuleRole.PRACTICE:
+            continue
+        index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
+        page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
+                for q in translated.quiz.questions]
+        vocabulary = _vocabulary_questions(catalogue.modules[module_id].quiz.questions)
+        issues.extend(_giveaway_warnings(page, loaded.source, vocabulary))
     for curriculum_id, curriculum in catalogue.curricula.items():
         source = catalogue.sources[f"curriculum:{curriculum_id}"]
         issues.extend(_placeholder_warnings(curriculum.model_dump(mode="json"), source, ()))
+        issues.extend(_curriculum_warnings(catalogue, curriculum, source))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
 
 
@@ -112,6 +150,187 @@ def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
                         f"a single-choice question with {len(question.options)} options is a coin "
                         f"toss: give at least {MIN_SINGLE_OPTIONS} (or make it true_false)")
     yield from _case_warnings(module, source)
+    page = [(q, ("quiz", "questions", i)) for i, q in enumerate(module.quiz.questions)]
+    if not module.quiz.shuffle:
+        yield from _position_warnings(page, source, ("quiz", "questions"), "this quiz")
+    if module.role is ModuleRole.PRACTICE:  # a bank's pages are the tests and forms drawn from it
+        yield from _giveaway_warnings(page, source)
+
+
+# -- item writing: positions and giveaways ----------------------------------------------------------
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _position_warnings(page: Sequence[tuple[Question, Loc]], source: SourceMap, where: Loc,
+                       what: str) -> Iterator[Issue]:
+    """Warn when the right answer sits in one position too often, or is the first N options."""
+    positions: Counter[int] = Counter()
+    named: dict[int, list[str]] = {}
+    for question, loc in page:
+        if isinstance(question, SingleChoice | TrueFalse):
+            right = next(i for i, o in enumerate(question.options) if o.correct)
+            positions[right] += 1
+            named.setdefault(right, []).append(question.id)
+        elif isinstance(question, MultipleChoice):
+            right_ids = [i for i, o in enumerate(question.options) if o.correct]
+            if len(right_ids) < len(question.options) and right_ids == list(range(len(right_ids))):
+                yield _warn(source, (*loc, "options"),
+                            f"question '{question.id}': the right options are exactly the first "
+                            f"{len(right_ids)} ({', '.join(_LETTERS[:len(right_ids)])}): mix right "
+                            "and wrong options, or set quiz.shuffle: true")
+    total = sum(positions.values())
+    if total >= MIN_POSITION_QUESTIONS:
+        position, count = positions.most_common(1)[0]
+        if count * 2 > total:
+            ids = ", ".join(named[position])
+            yield _warn(source, where,
+                        f"position bias: the right answer is option {_LETTERS[position]} in "
+                        f"{count} of the {total} single-choice and true/false questions of {what} "
+                        f"({ids}): move right answers so no position holds more than half, or set "
+                        "quiz.shuffle: true")
+
+
+def _answers(question: Question) -> list[str]:
+    """Return the texts that answer a question: accepted short answers, right option texts."""
+    if isinstance(question, ShortAnswer):
+        return list(question.accepted)
+    if isinstance(question, SingleChoice | MultipleChoice):
+        return [o.text for o in question.options if o.correct]
+    return []
+
+
+def _shown_text(question: Question) -> list[str]:
+    """Return a question's prompt texts: its prompt, and a matching question's item labels."""
+    texts = [question.prompt]
+    if isinstance(question, Matching):
+        texts += [p.prompt for p in question.pairs]
+    return texts
+
+
+def _giveaway_warnings(page: Sequence[tuple[Question, Loc]], source: SourceMap,
+                       vocabulary: frozenset[str] = frozenset()) -> Iterator[Issue]:
+    """Warn when a question's answer appears verbatim in another question's prompt on the page.
+
+    An answer that the page's prompts use throughout (in VOCABULARY_PROMPTS other questions or
+    more) is the topic's vocabulary, known to everyone on that page, rather than a giveaway. A
+    translated page passes `vocabulary`: the questions whose answer is vocabulary in the source
+    (a translation may say "the central authority" in fewer words than the source does).
+    """
+    shown = [(question, _fold(" \n ".join(_shown_text(question)))) for question, _ in page]
+    for question, loc in page:
+        if question.id in vocabulary:
+            continue
+        for answer in _answers(question):
+            folded = _fold(answer)
+            if len(folded) < MIN_GIVEAWAY_LENGTH:
+                continue
+            pattern = re.compile(r"(?<!\w)" + re.escape(folded) + r"(?!\w)")
+            others = [other.id for other, text in shown
+                      if other is not question and pattern.search(text)]
+            if others and len(others) < VOCABULARY_PROMPTS:
+                yield _warn(source, loc,
+                            f"question '{question.id}': its answer \"{answer}\" appears verbatim "
+                            f"in the prompt of question {', '.join(repr(o) for o in others)} on the "
+                            "same page: reword that prompt (or this question)")
+                break
+
+
+def _vocabulary_questions(page: Sequence[Question]) -> frozenset[str]:
+    """Return the ids of the questions whose answer the page's prompts use as vocabulary."""
+    shown = [(question, _fold(" \n ".join(_shown_text(question)))) for question in page]
+    found = set()
+    for question in page:
+        for answer in _answers(question):
+            folded = _fold(answer)
+            pattern = re.compile(r"(?<!\w)" + re.escape(folded) + r"(?!\w)")
+            others = [o for o, text in shown if o is not question and pattern.search(text)]
+            if len(others) >= VOCABULARY_PROMPTS:
+                found.add(question.id)
+    return frozenset(found)
+
+
+# -- curricula: tests drawn from practice, forms that differ ----------------------------------------
+
+
+def _test_pages(curriculum: Curriculum) -> Iterator[tuple[Loc, str, Sequence[TestQuestionRef]]]:
+    """Yield every page of test questions: (location, name, references)."""
+    if curriculum.forms is not None:
+        yield ("forms", "a"), "form A", curriculum.forms.a.questions
+        yield ("forms", "b"), "form B", curriculum.forms.b.questions
+    else:
+        yield ("pre_test",), "the pre-test", curriculum.pre_test.questions
+        yield ("post_test",), "the post-test", curriculum.post_test.questions
+
+
+def _curriculum_warnings(catalogue: Catalogue, curriculum: Curriculum, source: SourceMap
+                         ) -> Iterator[Issue]:
+    objectives: dict[str, set[str]] = {}
+    for where, name, refs in _test_pages(curriculum):
+        page: list[tuple[Question, Loc]] = []
+        unshuffled: list[tuple[Question, Loc]] = []
+        covered: set[str] = set()
+        for index, ref in enumerate(refs):
+            loc: Loc = (*where, "questions", index)
+            module = catalogue.modules[ref.module]
+            question = catalogue.question(ref.module, ref.question)
+            page.append((question, loc))
+            if not module.quiz.shuffle:
+                unshuffled.append((question, loc))
+            if question.objective is not None:
+                covered.add(f"{question.module or ref.module}/{question.objective}")
+            if module.role is ModuleRole.PRACTICE:
+                yield _warn(source, loc,
+                            f"'{ref.question}' is a practice question of module '{ref.module}': "
+                            "trainees meet it, with its answer and explanation, in that quiz, so "
+                            "the test measures recall; write a test-only question in an assessment "
+                            "bank (a module file with role: assessment) and use that")
+        yield from _position_warnings(unshuffled, source, where, name)
+        yield from _giveaway_warnings(page, source)
+        for language in sorted({lang for _, lang in catalogue.translations.translated}):
+            translated = [(_question_in(catalogue, ref, language), loc) for ref, (_, loc)
+                          in zip(refs, page, strict=True)]
+            for issue in _giveaway_warnings(translated, source):
+                yield replace(issue, message=f"in {language}: {issue.message}")
+        objectives[name] = covered
+    if curriculum.forms is not None:
+        yield from _form_warnings(catalogue, curriculum, source, objectives)
+
+
+def _question_in(catalogue: Catalogue, ref: TestQuestionRef, language: str) -> Question:
+    """Return a test question as it reads in `language` (the source text where not translated)."""
+    module = catalogue.module_in(ref.module, language)
+    return next(q for q in module.quiz.questions if q.id == ref.question)
+
+
+def _form_warnings(catalogue: Catalogue, curriculum: Curriculum, source: SourceMap,
+                   objectives: dict[str, set[str]]) -> Iterator[Issue]:
+    assert curriculum.forms is not None  # noqa: S101 - checked by the caller
+    a_refs = {(r.module, r.question): i for i, r in enumerate(curriculum.forms.a.questions)}
+    for index, ref in enumerate(curriculum.forms.b.questions):
+        if (ref.module, ref.question) in a_refs:
+            item = a_refs[(ref.module, ref.question)] + 1
+            yield _warn(source, ("forms", "b", "questions", index),
+                        f"'{ref.question}' is in both forms (form A item {item}): parallel forms "
+                        "need different questions on the same objectives")
+    for this, other, where in (("form A", "form B", ("forms", "a")),
+                               ("form B", "form A", ("forms", "b"))):
+        missing = sorted(objectives[other] - objectives[this])
+        if missing:
+            yield _warn(source, where,
+                        f"{this} assesses no question on objective {', '.join(missing)}, which "
+                        f"{other} assesses: give each form at least one question per objective")
+    assessed = objectives["form A"] | objectives["form B"]
+    unassessed = [f"{m.id}/{o.id}" for m in _programme(catalogue, curriculum) for o in m.objectives
+                  if f"{m.id}/{o.id}" not in assessed]
+    if unassessed:
+        yield _warn(source, ("forms",),
+                    f"no test question assesses objective {', '.join(unassessed)}: the gain per "
+                    "objective will not show it; add a question on it to each form")
+
+
+def _programme(catalogue: Catalogue, curriculum: Curriculum) -> Iterable[Module]:
+    return (catalogue.modules[m] for m in curriculum.modules)
 
 
 def _option_warnings(options: Sequence[Option], source: SourceMap, loc: Loc) -> Iterator[Issue]:

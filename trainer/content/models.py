@@ -159,6 +159,14 @@ class QuestionBase(ContentModel):
         description="The id of a case-study section shown with this question.",
         examples=["case-delayed-request"],
     )
+    module: Slug | None = Field(
+        default=None,
+        description=(
+            "Assessment banks only (`role: assessment`): the id of the programme module whose "
+            "objective this question assesses; `objective` is then an objective of that module."
+        ),
+        examples=["mandate-2322"],
+    )
 
 
 class SingleChoice(QuestionBase):
@@ -449,14 +457,35 @@ class Source(ContentModel):
     )
 
 
+class ModuleRole(StrEnum):
+    """What a module file is for."""
+
+    PRACTICE = "practice"
+    ASSESSMENT = "assessment"
+
+
 class Module(ContentModel):
-    """A module: reading, a quiz and its sources (`modules/<id>.yaml`)."""
+    """A module: reading, a quiz and its sources (`modules/<id>.yaml`).
+
+    With `role: assessment` the file is an assessment bank instead: test-only questions that a
+    curriculum's pre-test, post-test or forms draw from, which no practice quiz shows. A bank has
+    no objectives or reading of its own; each question names the module and objective it assesses.
+    """
 
     id: Slug = Field(
         description="The module's id: the file name without `.yaml`, unique across the content.",
         examples=["mandate-2322"],
     )
     title: Text = Field(description="The module title.", examples=["The mandate: resolution 2322"])
+    role: ModuleRole = Field(
+        default=ModuleRole.PRACTICE,
+        description=(
+            "`practice` (default): a module of reading and a practice quiz. `assessment`: an "
+            "assessment bank of test-only questions for pre-tests, post-tests and forms; it is "
+            "never listed among a programme's modules and no practice quiz shows its questions."
+        ),
+        examples=["practice", "assessment"],
+    )
     language: LanguageCode = Field(
         default="en", description="The module's language (ISO 639-1).", examples=["en", "fr"]
     )
@@ -471,13 +500,19 @@ class Module(ContentModel):
         examples=[90],
     )
     objectives: list[Objective] = Field(
-        min_length=1,
-        description="What learners can do after the module; questions assess them.",
+        default_factory=list,
+        description=(
+            "What learners can do after the module; questions assess them (at least one; an "
+            "assessment bank has none: its questions name other modules' objectives)."
+        ),
         examples=[[{"id": "explain-2322", "text": "Explain what resolution 2322 asks of States."}]],
     )
     sections: list[Section] = Field(
-        min_length=1,
-        description="The reading, in order; case studies are sections too.",
+        default_factory=list,
+        description=(
+            "The reading, in order; case studies are sections too (at least one; an assessment "
+            "bank may hold only the case studies its questions use)."
+        ),
         examples=[[{"id": "overview", "title": "Overview", "body": "Resolution 2322..."}]],
     )
     quiz: Quiz = Field(
@@ -513,7 +548,7 @@ class TestQuestionRef(ContentModel):
 
 
 class CurriculumTest(ContentModel):
-    """A pre-test or post-test drawn from module questions."""
+    """A pre-test or post-test: its title, its pass mark and (without `forms`) its questions."""
 
     title: Text = Field(description="The test's title.", examples=["Pre-test: what do you know already?"])
     pass_mark: float = Field(
@@ -524,9 +559,39 @@ class CurriculumTest(ContentModel):
         examples=[70],
     )
     questions: list[TestQuestionRef] = Field(
+        default_factory=list,
+        description=(
+            "Questions, in the order they are asked: best from an assessment bank, so trainees "
+            "have not met them in a practice quiz. Leave out when the curriculum has `forms`."
+        ),
+        examples=[[{"module": "gcai-assessment", "question": "qa-adoption"}]],
+    )
+
+
+class TestForm(ContentModel):
+    """One of two parallel test forms: questions assessing the same objectives as the other."""
+
+    questions: list[TestQuestionRef] = Field(
         min_length=1,
-        description="Module questions, in the order they are asked.",
-        examples=[[{"module": "mandate-2322", "question": "q-adoption"}]],
+        description="The form's questions, in the order they are asked.",
+        examples=[[{"module": "gcai-assessment", "question": "qa-adoption"}]],
+    )
+
+
+class TestForms(ContentModel):
+    """Two parallel, counterbalanced forms of the pre-test and post-test.
+
+    Participants alternate at join: the first takes form A as pre-test and form B as post-test,
+    the next B then A, and so on, so a difference in difficulty between the forms cancels out.
+    """
+
+    a: TestForm = Field(
+        description="Form A.",
+        examples=[{"questions": [{"module": "gcai-assessment", "question": "qa-adoption"}]}],
+    )
+    b: TestForm = Field(
+        description="Form B: the same objectives as form A, other questions.",
+        examples=[{"questions": [{"module": "gcai-assessment", "question": "qb-adoption"}]}],
     )
 
 
@@ -618,6 +683,20 @@ class Curriculum(ContentModel):
             {
                 "title": "Post-test",
                 "questions": [{"module": "mandate-2322", "question": "q-adoption"}],
+            }
+        ],
+    )
+    forms: TestForms | None = Field(
+        default=None,
+        description=(
+            "Two parallel forms (`a` and `b`) of the tests, counterbalanced: half the "
+            "participants take A as pre-test and B as post-test, the other half B then A. With "
+            "`forms`, `pre_test` and `post_test` give only titles and pass marks."
+        ),
+        examples=[
+            {
+                "a": {"questions": [{"module": "gcai-assessment", "question": "qa-adoption"}]},
+                "b": {"questions": [{"module": "gcai-assessment", "question": "qb-adoption"}]},
             }
         ],
     )

@@ -141,15 +141,15 @@ quiz:
       points: 2
       prompt: Write a question with one or more right answers. Choose all that apply.
       options:
+        - id: c
+          text: Write a wrong option
+          feedback: Write why this option is wrong.
         - id: a
           text: Write a right option
           correct: true
         - id: b
           text: Write another right option
           correct: true
-        - id: c
-          text: Write a wrong option
-          feedback: Write why this option is wrong.
       explanation: Write why the right answer is right.
 
     # True/false: two options with the ids "true" and "false" (quoted, so YAML keeps them text).
@@ -234,8 +234,8 @@ sources:
 _CURRICULUM = """\
 # yaml-language-server: $schema=../schema/{schema}
 #
-# A new curriculum: an ordered list of modules, a pre-test and a post-test drawn from module
-# questions, and the workshops (regional editions) that run it. Check it with:
+# A new curriculum: an ordered list of modules, a pre-test and a post-test, and the workshops
+# (regional editions) that run it. Check it with:
 #   trainer check --strict
 
 id: {id}                        # the same as the file name
@@ -250,8 +250,10 @@ summary: |                      # optional, Markdown
 modules:
 {modules}
 
-# Questions are named by module and question id. The post-test may reuse the pre-test's
-# questions (to measure progress) or use a parallel set.
+# Questions are named by module and question id. These are the modules' practice questions, so
+# `trainer check --strict` warns: trainees meet them, with their answers, before the post-test.
+# Write test-only questions in an assessment bank (a module file with `role: assessment`), and
+# ideally two parallel `forms` (a and b) over the same objectives: see docs/authoring.md.
 pre_test:
   title: "Pre-test: what do you know already?"
   pass_mark: 70

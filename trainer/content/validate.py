@@ -14,11 +14,13 @@ from trainer.content.models import (
     CurriculumTest,
     Matching,
     Module,
+    ModuleRole,
     MultipleChoice,
     Numeric,
     Ordering,
     SectionKind,
     SingleChoice,
+    TestQuestionRef,
     TrueFalse,
 )
 from trainer.errors import Issue
@@ -31,9 +33,9 @@ def validate_content(
     issues: list[Issue] = []
     issues.extend(_unique_ids([(m.model.id, m.source, ("id",)) for m in modules], "module"))
     issues.extend(_unique_ids([(c.model.id, c.source, ("id",)) for c in curricula], "curriculum"))
-    for loaded in modules:
-        issues.extend(check_module(loaded.model, loaded.source))
     by_id = {m.model.id: m.model for m in modules}
+    for loaded in modules:
+        issues.extend(check_module(loaded.model, loaded.source, by_id))
     workshop_ids: list[tuple[str, SourceMap, Loc]] = []
     for loaded_c in curricula:
         issues.extend(check_curriculum(loaded_c.model, loaded_c.source, by_id))
@@ -68,8 +70,19 @@ def _unique_ids(
             first[value] = (source, loc)
 
 
-def check_module(module: Module, source: SourceMap) -> Iterator[Issue]:
-    """Yield the problems inside one module."""
+def check_module(module: Module, source: SourceMap,
+                 modules: dict[str, Module] | None = None) -> Iterator[Issue]:
+    """Yield the problems inside one module (`modules`: every module, for an assessment bank)."""
+    bank = module.role is ModuleRole.ASSESSMENT
+    if bank and module.objectives:
+        yield source.issue(("objectives",),
+                           "an assessment bank has no objectives of its own: give each question "
+                           "the `module` and `objective` it assesses")
+    if not bank:
+        if not module.objectives:
+            yield source.issue(("objectives",), "a module needs at least one objective")
+        if not module.sections:
+            yield source.issue(("sections",), "a module needs at least one section")
     yield from _unique_ids(
         ((o.id, source, ("objectives", i, "id")) for i, o in enumerate(module.objectives)),
         "objective",
@@ -86,7 +99,14 @@ def check_module(module: Module, source: SourceMap) -> Iterator[Issue]:
     cases = {s.id for s in module.sections if s.kind is SectionKind.CASE_STUDY}
     for index, question in enumerate(questions):
         loc: Loc = ("quiz", "questions", index)
-        if question.objective is not None and question.objective not in objectives:
+        if bank:
+            yield from _check_bank_question(question.module, question.objective, source, loc,
+                                            modules or {})
+        elif question.module is not None:
+            yield source.issue((*loc, "module"),
+                               "`module` is for questions of an assessment bank (role: assessment); "
+                               "a module's own questions assess its own objectives")
+        if not bank and question.objective is not None and question.objective not in objectives:
             yield source.issue(
                 (*loc, "objective"),
                 f"'{question.objective}' is not an objective of this module "
@@ -100,6 +120,29 @@ def check_module(module: Module, source: SourceMap) -> Iterator[Issue]:
                 f"(case studies: {listed})",
             )
         yield from _check_answer_key(question, source, loc)
+
+
+def _check_bank_question(module_id: str | None, objective: str | None, source: SourceMap, loc: Loc,
+                         modules: dict[str, Module]) -> Iterator[Issue]:
+    """Yield the problems of an assessment bank question's `module` and `objective`."""
+    practice = sorted(k for k, m in modules.items() if m.role is ModuleRole.PRACTICE)
+    if module_id is None:
+        yield source.issue(loc, "a question of an assessment bank needs `module`: the module whose "
+                                f"objective it assesses (modules: {', '.join(practice) or 'none'})")
+        return
+    target = modules.get(module_id)
+    if target is None or target.role is not ModuleRole.PRACTICE:
+        yield source.issue((*loc, "module"),
+                           f"no module '{module_id}' to assess (modules: {', '.join(practice) or 'none'})")
+        return
+    ids = [o.id for o in target.objectives]
+    if objective is None:
+        yield source.issue(loc, f"a question of an assessment bank needs `objective`: one of "
+                                f"{module_id}'s objectives ({', '.join(ids)})")
+    elif objective not in ids:
+        yield source.issue((*loc, "objective"),
+                           f"'{objective}' is not an objective of module '{module_id}' "
+                           f"(objectives: {', '.join(ids)})")
 
 
 def _check_answer_key(question: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
@@ -163,12 +206,28 @@ def check_curriculum(
     for index, module_id in enumerate(curriculum.modules):
         if module_id not in modules:
             yield source.issue(("modules", index), f"no module '{module_id}' (modules: {known})")
+        elif modules[module_id].role is ModuleRole.ASSESSMENT:
+            yield source.issue(("modules", index),
+                               f"'{module_id}' is an assessment bank, not a module to study: take "
+                               "it out of `modules` (the tests draw their questions from it)")
     yield from _unique_ids(
         ((m, source, ("modules", i)) for i, m in enumerate(curriculum.modules)), "module"
     )
+    extras = {m: w.id for w in curriculum.workshops for m in w.extra_modules}
     for name in ("pre_test", "post_test"):
         test: CurriculumTest = getattr(curriculum, name)
-        yield from _check_test(test, source, (name,), modules)
+        if curriculum.forms is not None and test.questions:
+            yield source.issue((name, "questions"),
+                               "with `forms`, the questions are the forms': leave out "
+                               f"{name}.questions (keep its title and pass mark)")
+        elif curriculum.forms is None and not test.questions:
+            yield source.issue((name, "questions"),
+                               f"{name} needs questions (or give the curriculum two `forms`)")
+        yield from _check_test(test.questions, source, (name,), modules, curriculum, extras)
+    if curriculum.forms is not None:
+        for form in ("a", "b"):
+            refs = getattr(curriculum.forms, form).questions
+            yield from _check_test(refs, source, ("forms", form), modules, curriculum, extras)
     for index, workshop in enumerate(curriculum.workshops):
         loc: Loc = ("workshops", index)
         if workshop.end < workshop.start:
@@ -179,6 +238,11 @@ def check_curriculum(
                     (*loc, "extra_modules", extra_index),
                     f"no module '{module_id}' (modules: {known})",
                 )
+            elif modules[module_id].role is ModuleRole.ASSESSMENT:
+                yield source.issue(
+                    (*loc, "extra_modules", extra_index),
+                    f"'{module_id}' is an assessment bank, not a module to study",
+                )
             elif module_id in curriculum.modules:
                 yield source.issue(
                     (*loc, "extra_modules", extra_index),
@@ -187,20 +251,45 @@ def check_curriculum(
 
 
 def _check_test(
-    test: CurriculumTest, source: SourceMap, loc: Loc, modules: dict[str, Module]
+    refs: Sequence[TestQuestionRef], source: SourceMap, loc: Loc, modules: dict[str, Module],
+    curriculum: Curriculum, extras: dict[str, str],
 ) -> Iterator[Issue]:
     seen: dict[tuple[str, str], int] = {}
-    for index, ref in enumerate(test.questions):
+    for index, ref in enumerate(refs):
         ref_loc: Loc = (*loc, "questions", index)
         module = modules.get(ref.module)
         if module is None:
             yield source.issue((*ref_loc, "module"), f"no module '{ref.module}'")
             continue
-        if not any(q.id == ref.question for q in module.quiz.questions):
+        question = next((q for q in module.quiz.questions if q.id == ref.question), None)
+        if question is None:
             yield source.issue(
                 (*ref_loc, "question"), f"module '{ref.module}' has no question '{ref.question}'"
             )
+        assessed = question.module if question is not None and question.module else ref.module
+        if module.role is ModuleRole.PRACTICE or assessed != ref.module:
+            yield from _check_in_programme(assessed, source, ref_loc, curriculum, extras)
         key = (ref.module, ref.question)
         if key in seen:
             yield source.issue(ref_loc, f"question listed twice (also at item {seen[key]})")
         seen[key] = index
+
+
+def _check_in_programme(module_id: str, source: SourceMap, loc: Loc, curriculum: Curriculum,
+                        extras: dict[str, str]) -> Iterator[Issue]:
+    """Yield an error when a test question assesses a module that not every trainee studies."""
+    if module_id in curriculum.modules:
+        return
+    if module_id in extras:
+        yield source.issue(
+            (*loc, "module"),
+            f"this question assesses module '{module_id}', which only workshop "
+            f"'{extras[module_id]}' adds (extra_modules): trainees of the other editions never "
+            "study it; assess a module of the programme instead",
+        )
+    else:
+        yield source.issue(
+            (*loc, "module"),
+            f"this question assesses module '{module_id}', which is not in the programme "
+            f"(modules: {', '.join(curriculum.modules)}): add the module or pick another question",
+        )

@@ -28,9 +28,13 @@ from trainer.content.models import (
     Curriculum,
     Matching,
     Module,
+    MultipleChoice,
+    Option,
     Ordering,
     Question,
     SectionKind,
+    SingleChoice,
+    TrueFalse,
     Workshop,
     content_hash,
 )
@@ -162,6 +166,8 @@ class QuestionView:
     number: str
     anchor: str
     letters: tuple[str, ...]
+    # choice kinds: the options in print order (written order, or seeded-shuffled with shuffle: true)
+    options: tuple[Option, ...] = ()
     # matching: (letter, html) of every match and distractor, shuffled; pair id -> letter
     matches: tuple[tuple[str, Markup], ...] = ()
     match_of: tuple[tuple[str, str], ...] = ()
@@ -197,10 +203,37 @@ def _print_order(question: Question, seed: str, ids: Sequence[str]) -> list[int]
     return order
 
 
+def _option_order(question: SingleChoice | MultipleChoice | TrueFalse, seed: str, shuffle: bool,
+                  earlier: list[int]) -> tuple[Option, ...]:
+    """Return a choice question's options in print order, as the web shows them.
+
+    With `shuffle`, the order is trainer.quiz.shuffle.option_order seeded by the question's
+    content hash (so the participant and facilitator editions agree, and the key matches), then
+    rotated while the first right option would land where it did in the two previous questions
+    (a key never reads "A, A, A") or the right options would be exactly the first ones.
+    `earlier` holds the positions of the right answers printed so far in the module.
+    """
+    by_id = {option.id: option for option in question.options}
+    ids = option_order(question, seed) if shuffle else [o.id for o in question.options]
+    if shuffle:
+        for _ in range(len(ids)):
+            right = [i for i, option_id in enumerate(ids) if by_id[option_id].correct]
+            run = len(earlier) >= 2 and earlier[-1] == earlier[-2] == right[0]
+            first_n = len(right) < len(ids) and right == list(range(len(right))) and len(right) > 1
+            if not (run or first_n):
+                break
+            ids = ids[1:] + ids[:1]
+    ordered = tuple(by_id[option_id] for option_id in ids)
+    earlier.append(next(i for i, option in enumerate(ordered) if option.correct))
+    return ordered
+
+
 def _question_view(catalogue: Catalogue, module: Module, number: int, index: int,
-                   question: Question, letters: tuple[str, ...]) -> QuestionView:
+                   question: Question, letters: tuple[str, ...], earlier: list[int]) -> QuestionView:
     seed = catalogue.question_hashes.get((module.id, question.id), question.id)
     base = QuestionView(question, f"{number}.{index}", f"q-{module.id}-{question.id}", letters)
+    if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+        return replace(base, options=_option_order(question, seed, module.quiz.shuffle, earlier))
     if isinstance(question, Matching):
         texts = [(p.id, p.match) for p in question.pairs]
         texts += [(d.id, d.text) for d in question.distractors]
@@ -226,7 +259,8 @@ def _module_views(catalogue: Catalogue, modules: Sequence[Module], letters: tupl
                   ) -> list[ModuleView]:
     views = []
     for number, module in enumerate(modules, start=1):
-        questions = tuple(_question_view(catalogue, module, number, index, question, letters)
+        earlier: list[int] = []
+        questions = tuple(_question_view(catalogue, module, number, index, question, letters, earlier)
                           for index, question in enumerate(module.quiz.questions, start=1))
         cases = tuple((s.id, s.title) for s in module.sections if s.kind == SectionKind.CASE_STUDY)
         views.append(ModuleView(module, number, f"m-{module.id}", questions, cases))

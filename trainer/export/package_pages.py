@@ -281,7 +281,9 @@ def test_files(catalogue: Catalogue, curriculum: Curriculum, which: Literal["pre
     page = _environment().get_template("test.html").render(
         lang=curriculum.language, up="../", mode="site", scripts=scripts, t=UI_TEXT, test=test,
         which=which, questions=[_question_view(module, q) for module, q in pairs],
-        case_pages=[f"../{module_folders[module.id]}/index.html" for module, _q in pairs],
+        # An assessment bank has no page of its own: its case studies are not linked.
+        case_pages=[f"../{module_folders[module.id]}/index.html" if module.id in module_folders
+                    else "" for module, _q in pairs],
         pass_mark=format_number(test.pass_mark), html=block, inline=inline, footer=footer,
     )
     return [

@@ -35,7 +35,14 @@ from trainer.locales import (
     translations,
 )
 from trainer.quiz.scoring import round_percent
-from trainer.quiz.statistics import GainSummary, ItemStatistics, ParticipantGain
+from trainer.quiz.statistics import (
+    MIN_FLAG_RESPONSES,
+    CounterbalancedDesign,
+    GainSummary,
+    Interval,
+    ItemStatistics,
+    ParticipantGain,
+)
 
 __all__ = [
     "ChartRow",
@@ -46,10 +53,12 @@ __all__ = [
     "ObjectiveGain",
     "ParticipantRow",
     "StepResult",
+    "TypedAnswer",
     "WorkshopResults",
     "build_report",
     "dumbbell_chart",
     "format_gain",
+    "format_interval",
     "format_percent",
     "format_stat",
     "gain_description",
@@ -103,6 +112,7 @@ class ParticipantRow:
     modules: tuple[StepResult, ...]
     post: StepResult
     gain: ParticipantGain | None
+    form_order: str = ""  # "AB" or "BA" with parallel forms (the order they take them in)
 
     @property
     def certificate(self) -> bool:
@@ -122,6 +132,16 @@ class ChoiceCount:
 
 
 @dataclass(frozen=True)
+class TypedAnswer:
+    """An answer typed to a short-answer or numeric question, with how many typed it."""
+
+    text: str
+    count: int
+    share: float  # percent of the typed answers
+    accepted: bool  # graded right
+
+
+@dataclass(frozen=True)
 class ItemRow:
     """The analysis of one version of one question."""
 
@@ -136,6 +156,9 @@ class ItemRow:
     stats: ItemStatistics
     choices: tuple[ChoiceCount, ...]
     unanswered: int
+    typed: tuple[TypedAnswer, ...] = ()
+    typed_other: int = 0  # typed answers beyond those listed
+    form: str = ""  # "A" or "B" for a question of a parallel test form
 
 
 @dataclass(frozen=True)
@@ -170,6 +193,8 @@ class WorkshopResults:
     objectives: tuple[ObjectiveGain, ...]
     items: tuple[ItemSection, ...]
     generated: datetime
+    design: CounterbalancedDesign | None = None  # with parallel forms
+    min_flag_responses: int = MIN_FLAG_RESPONSES
 
     @property
     def dates(self) -> str:
@@ -200,6 +225,10 @@ class WorkshopResults:
         """Return how many analysed question versions carry a flag."""
         return sum(1 for section in self.items for item in section.items if item.stats.flags)
 
+    def too_few(self) -> int:
+        """Return how many analysed question versions have too few responses to be flagged."""
+        return sum(1 for section in self.items for item in section.items if item.stats.too_few)
+
 
 # -- number formatting: one place, so the page, the PDF and the tests agree ----------------------
 
@@ -219,6 +248,17 @@ def format_gain(value: float | None) -> str:
         return "—"
     shown = f"{value:.2f}"
     return "\u2212" + shown[1:] if shown.startswith("-") else shown
+
+
+def format_interval(interval: Interval | None, gain: bool = False) -> str:
+    """Return a 95 % interval as "38.2–51.8" (percents) or "0.12–0.40" (gains), or an em dash."""
+    if interval is None or interval.low is None or interval.high is None:
+        return "—"
+    def shown(value: float) -> str:
+        text = format_gain(value) if gain else format_percent(value)
+        return "\u2212" + text[1:] if text.startswith("-") else text
+
+    return f"{shown(interval.low)}–{shown(interval.high)}"
 
 
 def format_stat(value: float | None) -> str:
@@ -242,7 +282,8 @@ class ChartRow:
 
 # Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
 _environment = print_environment(
-    {"dir": direction_of, "percent": format_percent, "gain": format_gain, "stat": format_stat}
+    {"dir": direction_of, "percent": format_percent, "gain": format_gain, "stat": format_stat,
+     "interval": format_interval}
 )
 
 

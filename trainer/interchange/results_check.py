@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from trainer.content.catalogue import Catalogue
+from trainer.content.catalogue import Catalogue, TestName, refs_of_test
 from trainer.content.models import Curriculum, Question, Workshop
 from trainer.interchange.results_file import Attempt, ResultsFile, ResultsFileError
 from trainer.quiz.grading import Result, grade
@@ -181,8 +181,10 @@ def _expected(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                            f"module {module_id!r} is not part of workshop {workshop.id!r}")
         module = catalogue.modules[module_id]
         return [(module_id, q.id) for q in module.quiz.questions], module.quiz.pass_mark
-    test = curriculum.pre_test if attempt.kind == "pre" else curriculum.post_test
-    return [(r.module, r.question) for r in test.questions], test.pass_mark
+    which: TestName = "pre" if attempt.kind == "pre" else "post"
+    test = curriculum.pre_test if which == "pre" else curriculum.post_test
+    # An offline package carries form A as pre-test and form B as post-test (no assignment there).
+    return [(r.module, r.question) for r in refs_of_test(curriculum, which)], test.pass_mark
 
 
 def _current_question(catalogue: Catalogue, module_id: str, question_id: str) -> Question:

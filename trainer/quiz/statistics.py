@@ -12,7 +12,9 @@ are never mixed:
   participant's total minus this item), so the item does not correlate with itself. With partial
   credit this is the item-rest correlation. None when either score does not vary.
 - flags: "negative_discrimination" (D < 0 or point-biserial < 0), "too_easy" (facility > 95 %),
-  "too_hard" (facility < 20 %).
+  "too_hard" (facility < 20 %). Only with MIN_FLAG_RESPONSES (10) responses or more: below that,
+  one participant moves facility by 10 points or more and D rests on one or two people, so the
+  figures are shown (with their n) but nothing is flagged (`too_few` says so).
 
 A participant's total score is the sum of fraction x points over all responses given.
 
@@ -21,6 +23,17 @@ possible), and the normalised gain g = (post - pre) / (100 - pre), None when pre
 summaries give the mean pre and post percent, the mean of the individual gains (participants with
 a defined gain), and the class gain computed on the means (Hake's <g>). The same is computed per
 objective from the responses tagged with that objective.
+
+Intervals: every mean (pre, post, individual gain) comes with a 95 % confidence interval, t-based:
+mean ± t(0.975, n − 1) · s / √n with s the sample standard deviation (n − 1); none below 2 values.
+The t quantile is computed here (Student's t CDF through the regularised incomplete beta
+function, inverted by bisection), so no statistics package is needed. Percent intervals are not
+clipped to 0-100: a wide interval on a small group should look as wide as it is.
+
+Counterbalanced forms: with two parallel forms, participants who took A then B and those who took
+B then A are summarised apart (n, mean pre, post and gain with intervals), and each form's mean
+over every sitting (as pre-test and as post-test); the cohort gain averages both orders, so a
+difference in difficulty between the forms cancels out.
 """
 
 from __future__ import annotations
@@ -31,19 +44,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "MIN_FLAG_RESPONSES",
     "CohortGain",
+    "CounterbalancedDesign",
+    "FormMean",
+    "Interval",
+    "OrderGroup",
     "GainSummary",
     "ItemResponse",
     "ItemStatistics",
     "LearningGain",
     "ParticipantGain",
+    "counterbalanced_design",
     "item_statistics",
     "learning_gain",
+    "mean_interval",
+    "t_quantile",
 ]
 
 UPPER_LOWER_SHARE = 0.27
 TOO_EASY_ABOVE = 95.0
 TOO_HARD_BELOW = 20.0
+MIN_FLAG_RESPONSES = 10
+CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +97,17 @@ class ItemStatistics:
     point_biserial: float | None
     choice_counts: dict[str, int]
     flags: tuple[str, ...]
+    too_few: bool = False  # fewer than MIN_FLAG_RESPONSES responses: shown, never flagged
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A mean over `n` values with its 95 % t-based confidence interval (None below 2 values)."""
+
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +129,9 @@ class CohortGain:
     post: float
     mean_gain: float | None
     class_gain: float | None
+    pre_interval: Interval | None = None
+    post_interval: Interval | None = None
+    gain_interval: Interval | None = None  # over the participants with a defined gain
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +152,62 @@ class LearningGain:
 
 def _mean(values: Sequence[float]) -> float:
     return math.fsum(values) / len(values)
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """Return the regularised incomplete beta function I_x(a, b) (continued fraction, Lentz)."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):  # the continued fraction converges fast below this point
+        return 1.0 - _incomplete_beta(b, a, 1.0 - x)
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                     + a * math.log(x) + b * math.log1p(-x)) / a
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 300):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return front * result
+
+
+def _t_cdf(t: float, df: int) -> float:
+    """Return P(T <= t) for Student's t with `df` degrees of freedom."""
+    tail = 0.5 * _incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(probability: float, df: int) -> float:
+    """Return the `probability` quantile (0.5-1) of Student's t with `df` >= 1 degrees of freedom."""
+    low, high = 0.0, 1.0
+    while _t_cdf(high, df) < probability:
+        high *= 2.0
+    for _ in range(100):
+        middle = (low + high) / 2.0
+        low, high = (middle, high) if _t_cdf(middle, df) < probability else (low, middle)
+    return (low + high) / 2.0
+
+
+def mean_interval(values: Sequence[float]) -> Interval | None:
+    """Return the mean of `values` with its 95 % t-based interval (None for no values)."""
+    if not values:
+        return None
+    n, mean = len(values), _mean(values)
+    if n < 2:
+        return Interval(n, mean, None, None)
+    deviation = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+    half = t_quantile(1 - (1 - CONFIDENCE) / 2, n - 1) * deviation / math.sqrt(n)
+    return Interval(n, mean, mean - half, mean + half)
 
 
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -153,7 +246,10 @@ def _discrimination(answers: dict[str, ItemResponse], totals: dict[str, float]) 
     return _mean(upper) - _mean(lower)
 
 
-def _flags(facility: float, discrimination: float | None, point_biserial: float | None) -> tuple[str, ...]:
+def _flags(facility: float, discrimination: float | None, point_biserial: float | None,
+           responses: int) -> tuple[str, ...]:
+    if responses < MIN_FLAG_RESPONSES:
+        return ()
     flags: list[str] = []
     if (discrimination is not None and discrimination < 0) or (
         point_biserial is not None and point_biserial < 0
@@ -192,7 +288,8 @@ def item_statistics(responses: Iterable[ItemResponse]) -> dict[str, ItemStatisti
             discrimination=discrimination,
             point_biserial=point_biserial,
             choice_counts=dict(sorted(counts.items())),
-            flags=_flags(facility, discrimination, point_biserial),
+            flags=_flags(facility, discrimination, point_biserial, len(items)),
+            too_few=len(items) < MIN_FLAG_RESPONSES,
         )
     return statistics
 
@@ -233,6 +330,9 @@ def _summary(pre: Sequence[ItemResponse], post: Sequence[ItemResponse]) -> GainS
         post=post_mean,
         mean_gain=_mean(defined) if defined else None,
         class_gain=_normalised_gain(pre_mean, post_mean),
+        pre_interval=mean_interval([gain.pre for gain in gains]),
+        post_interval=mean_interval([gain.post for gain in gains]),
+        gain_interval=mean_interval(defined),
     )
     return GainSummary(participants=gains, cohort=cohort)
 
@@ -258,3 +358,58 @@ def learning_gain(pre: Iterable[ItemResponse], post: Iterable[ItemResponse]) -> 
             for objective in objectives
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderGroup:
+    """The participants who took the forms in one order ("ab": A as pre-test, B as post-test)."""
+
+    order: str
+    participants: int
+    pre: Interval | None
+    post: Interval | None
+    gain: Interval | None  # mean of the individual normalised gains (defined ones)
+
+
+@dataclass(frozen=True, slots=True)
+class FormMean:
+    """One form's mean percent: as pre-test, as post-test, and over every sitting."""
+
+    form: str
+    as_pre: Interval | None
+    as_post: Interval | None
+    overall: Interval | None
+
+
+@dataclass(frozen=True, slots=True)
+class CounterbalancedDesign:
+    """A counterbalanced two-form design: each order's figures and each form's means."""
+
+    groups: tuple[OrderGroup, ...]
+    forms: tuple[FormMean, ...]
+
+
+def counterbalanced_design(gains: Sequence[ParticipantGain], pre_forms: dict[str, str]
+                           ) -> CounterbalancedDesign:
+    """Summarise `gains` by the order each participant took the forms in.
+
+    `pre_forms` maps a participant to the form ("a" or "b") they took as pre-test; the post-test
+    was the other. Participants missing from it count as "a" (the default assignment).
+    """
+    first = {g.participant: "b" if pre_forms.get(g.participant) == "b" else "a" for g in gains}
+    groups = []
+    for order, pre_form in (("ab", "a"), ("ba", "b")):
+        members = [g for g in gains if first[g.participant] == pre_form]
+        groups.append(OrderGroup(
+            order=order, participants=len(members),
+            pre=mean_interval([g.pre for g in members]),
+            post=mean_interval([g.post for g in members]),
+            gain=mean_interval([g.gain for g in members if g.gain is not None]),
+        ))
+    forms = []
+    for form in ("a", "b"):
+        as_pre = [g.pre for g in gains if first[g.participant] == form]
+        as_post = [g.post for g in gains if first[g.participant] != form]
+        forms.append(FormMean(form, mean_interval(as_pre), mean_interval(as_post),
+                              mean_interval(as_pre + as_post)))
+    return CounterbalancedDesign(tuple(groups), tuple(forms))

@@ -115,11 +115,16 @@ def plan_module(catalogue: Catalogue, module: Module) -> Plan:
     return _plan(catalogue, ((module, q) for q in module.quiz.questions), module.quiz.pass_mark)
 
 
-def plan_test(catalogue: Catalogue, curriculum: Curriculum, which: str) -> Plan:
-    """Plan an attempt at a curriculum's pre-test ("pre") or post-test ("post")."""
+def plan_test(catalogue: Catalogue, curriculum: Curriculum, which: str,
+              pre_form: str | None = None) -> Plan:
+    """Plan an attempt at a curriculum's pre-test ("pre") or post-test ("post").
+
+    With parallel forms, `pre_form` is the participant's pre-test form ("a" or "b"): the
+    pre-test is that form and the post-test the other.
+    """
     test = curriculum.pre_test if which == "pre" else curriculum.post_test
     return _plan(catalogue, catalogue.test_questions(curriculum, "pre" if which == "pre" else
-                                                     "post"), test.pass_mark)
+                                                     "post", pre_form), test.pass_mark)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ Which attempts count, and why:
 - item analysis of a module quiz uses each participant's FIRST submitted attempt: later attempts
   come after the feedback of the first, so they would flatter the item. Statistics are per
   question hash: an edited question is a new version, analysed on its own.
+- with parallel forms, each participant's order (A then B, or B then A) is read from the questions
+  of their pre-test attempt (what they actually took), or else from the form they were assigned
+  at join; the design summary compares the two orders and the two forms.
+- typed answers (short answer, numeric) are grouped as grading compares them (normalised text,
+  parsed number) and shown most frequent first, each with its count and whether it was accepted.
 All numbers come from trainer.quiz.statistics.
 """
 
@@ -19,12 +24,14 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from trainer.content.catalogue import Catalogue
+from trainer.content.catalogue import FORMS, Catalogue, refs_of_test
 from trainer.content.models import (
     Curriculum,
     Module,
     MultipleChoice,
+    Numeric,
     Question,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
     Workshop,
@@ -37,12 +44,16 @@ from trainer.export.report import (
     ObjectiveGain,
     ParticipantRow,
     StepResult,
+    TypedAnswer,
     WorkshopResults,
 )
+from trainer.quiz.normalise import format_number, normalise_text, parse_number
 from trainer.quiz.statistics import (
+    CounterbalancedDesign,
     GainSummary,
     ItemResponse,
     ParticipantGain,
+    counterbalanced_design,
     item_statistics,
     learning_gain,
 )
@@ -50,6 +61,7 @@ from trainer.services.progress import module_progress, test_progress
 from trainer.store.models import Attempt, AttemptKind, Participant, Response
 
 PROMPT_LIMIT = 160
+TYPED_SHOWN = 5  # the most frequent typed answers listed per item; the rest are counted together
 
 
 def participant_key(participant: Participant) -> str:
@@ -78,7 +90,8 @@ def _current_question(catalogue: Catalogue, module_id: str, question_id: str) ->
 def _objective_key(question: Question | None, module_id: str) -> str | None:
     if question is None or question.objective is None:
         return None
-    return f"{module_id}/{question.objective}"
+    # A question of an assessment bank names the module whose objective it assesses.
+    return f"{question.module or module_id}/{question.objective}"
 
 
 def _chosen(response: Response) -> tuple[str, ...]:
@@ -108,7 +121,7 @@ def _submitted(participant: Participant, kind: AttemptKind, module_id: str | Non
 
 
 def _grid_row(participant: Participant, modules: Sequence[Module],
-              gains: dict[str, ParticipantGain]) -> ParticipantRow:
+              gains: dict[str, ParticipantGain], pre_forms: dict[str, str]) -> ParticipantRow:
     attempts = list(participant.attempts)
     pre = test_progress(attempts, AttemptKind.PRE)
     post = test_progress(attempts, AttemptKind.POST)
@@ -120,7 +133,7 @@ def _grid_row(participant: Participant, modules: Sequence[Module],
         key=key, public_id=participant.public_id, name=participant.display_name,
         joined=participant.created_at, pre=_step(pre.state, pre.best_percent, pre.submitted),
         modules=cells, post=_step(post.state, post.best_percent, post.submitted),
-        gain=gains.get(key),
+        gain=gains.get(key), form_order={"a": "AB", "b": "BA"}.get(pre_forms.get(key, ""), ""),
     )
 
 
@@ -134,9 +147,41 @@ def _choices(catalogue: Catalogue, question: Question | None, chosen: Counter[st
         for option in question.options)
 
 
+def _typed_key(question: Question | None, value: str) -> str:
+    """Return the key typed answers are grouped by: what grading compares."""
+    if isinstance(question, Numeric):
+        number = parse_number(value)
+        return value.strip() if number is None else format_number(number)
+    return normalise_text(value)
+
+
+def _typed(question: Question | None, responses: Sequence[Response]
+           ) -> tuple[tuple[TypedAnswer, ...], int]:
+    """Return the most frequent typed answers (and how many other answers there were)."""
+    if not isinstance(question, ShortAnswer | Numeric):
+        return (), 0
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    accepted: dict[str, bool] = {}
+    for response in responses:
+        if not isinstance(response.response, str | int | float) or response.status == "unanswered":
+            continue
+        value = str(response.response)
+        key = _typed_key(question, value)
+        groups[key][" ".join(value.split())] += 1
+        accepted[key] = accepted.get(key, False) or response.status == "correct"
+    answered = sum(sum(c.values()) for c in groups.values())
+    ranked = sorted(groups.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    shown = tuple(
+        TypedAnswer(text=counts.most_common(1)[0][0], count=sum(counts.values()),
+                    share=100.0 * sum(counts.values()) / answered, accepted=accepted[key])
+        for key, counts in ranked[:TYPED_SHOWN])
+    return shown, answered - sum(t.count for t in shown)
+
+
 def _section(catalogue: Catalogue, key: str, title: str,
              answered: Iterable[tuple[Participant, Attempt]],
-             numbering: dict[tuple[str, str], int]) -> ItemSection:
+             numbering: dict[tuple[str, str], int],
+             forms: dict[tuple[str, str], str] | None = None) -> ItemSection:
     """Analyse the responses of `answered` attempts (one per participant)."""
     items: list[ItemResponse] = []
     stored: dict[str, list[Response]] = defaultdict(list)
@@ -162,6 +207,7 @@ def _section(catalogue: Catalogue, key: str, title: str,
                 chosen.update(set(_chosen(response)))
             unanswered = sum(1 for r in responses if r.status == "unanswered")
             same = question_hash == current_hash
+            typed, typed_other = _typed(question, responses)
             rows.append(ItemRow(
                 number=numbering.get((module_id, question_id), 0), module_id=module_id,
                 question_id=question_id, kind=question.kind if question else "",
@@ -170,9 +216,10 @@ def _section(catalogue: Catalogue, key: str, title: str,
                 stats=statistics[question_hash],
                 choices=_choices(catalogue, question if same else None, chosen,
                                  len(responses) - unanswered),
-                unanswered=unanswered,
+                unanswered=unanswered, typed=typed, typed_other=typed_other,
+                form=(forms or {}).get((module_id, question_id), ""),
             ))
-    rows.sort(key=lambda row: (row.number, row.module_id, row.question_id, row.version))
+    rows.sort(key=lambda row: (row.form, row.number, row.module_id, row.question_id, row.version))
     return ItemSection(key, title, participants, tuple(rows))
 
 
@@ -192,6 +239,28 @@ def _objective_gains(catalogue: Catalogue, modules: Sequence[Module],
     return tuple(sorted(found, key=lambda o: (order.get(o.key, (len(order), 0)), o.key)))
 
 
+def _pre_forms(curriculum: Curriculum, pre_attempts: Sequence[tuple[Participant, Attempt]]
+               ) -> dict[str, str]:
+    """Return each participant's pre-test form: the form their pre-test's questions came from."""
+    if curriculum.forms is None:
+        return {}
+    by_form = {form: {(r.module, r.question) for r in refs_of_test(curriculum, "pre", form)}
+               for form in FORMS}
+    found: dict[str, str] = {}
+    for participant, attempt in pre_attempts:
+        taken = {(q["module"], q["question"]) for q in attempt.questions}
+        form = next((f for f in FORMS if taken and taken <= by_form[f]), None)
+        found[participant_key(participant)] = form or participant.pre_form or "a"
+    return found
+
+
+def _design(curriculum: Curriculum, gains: Sequence[ParticipantGain],
+            pre_forms: dict[str, str]) -> CounterbalancedDesign | None:
+    if curriculum.forms is None:
+        return None
+    return counterbalanced_design(gains, pre_forms)
+
+
 def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
                   participants: Sequence[Participant], *, now: datetime | None = None
                   ) -> WorkshopResults:
@@ -204,16 +273,26 @@ def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         (_item_response(catalogue, p, r) for p, a in post_attempts for r in a.responses),
     )
     gains = {g.participant: g for g in gain.overall.participants}
-    rows = tuple(_grid_row(p, modules, gains) for p in participants)
+    pre_forms = _pre_forms(curriculum, pre_attempts)
+    rows = tuple(_grid_row(p, modules, gains, pre_forms) for p in participants)
+    numbers: dict[tuple[str, str], int] = {}
+    forms: dict[tuple[str, str], str] = {}
+    for form in FORMS if curriculum.forms is not None else ():
+        for n, ref in enumerate(refs_of_test(curriculum, "pre", form), start=1):
+            numbers[(ref.module, ref.question)] = n
+            forms[(ref.module, ref.question)] = form.upper()
 
     def test_numbers(which: str) -> dict[tuple[str, str], int]:
+        if curriculum.forms is not None:
+            return numbers
         test = curriculum.pre_test if which == "pre" else curriculum.post_test
         return {(q.module, q.question): n for n, q in enumerate(test.questions, start=1)}
 
     sections = [
-        _section(catalogue, "pre", curriculum.pre_test.title, pre_attempts, test_numbers("pre")),
+        _section(catalogue, "pre", curriculum.pre_test.title, pre_attempts, test_numbers("pre"),
+                 forms),
         _section(catalogue, "post", curriculum.post_test.title, post_attempts,
-                 test_numbers("post")),
+                 test_numbers("post"), forms),
     ]
     for module in modules:
         firsts = [(p, a[0]) for p in participants
@@ -224,6 +303,7 @@ def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         curriculum=curriculum, workshop=workshop,
         modules=tuple(ModuleColumn(m.id, m.title, m.quiz.pass_mark) for m in modules),
         participants=rows, gain=gain.overall,
+        design=_design(curriculum, gain.overall.participants, pre_forms),
         objectives=_objective_gains(catalogue, modules, dict(gain.by_objective)),
         items=tuple(sections), generated=now or datetime.now(UTC),
     )

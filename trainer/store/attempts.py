@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -83,7 +83,11 @@ class ParticipantGone(StoreError):
 
 def create_participant(database: Database, workshop_id: str, display_name: str,
                        resume_code_hash: str | None = None) -> Participant:
-    """Create a participant of a workshop (with the hash of their resume code) and return it."""
+    """Create a participant of a workshop (with the hash of their resume code) and return it.
+
+    Participants alternate between the two parallel test forms as they join: the workshop's
+    1st, 3rd, 5th... take form A as pre-test ("a"), the 2nd, 4th... form B ("b").
+    """
     participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
                               display_name=display_name, created_at=utcnow(),
                               resume_code_hash=resume_code_hash)
@@ -93,6 +97,9 @@ def create_participant(database: Database, workshop_id: str, display_name: str,
             select(Participant).where(Participant.public_id == participant.public_id))
         if existing is not None:  # a retry after the first run committed
             return existing
+        joined = session.scalar(select(func.count()).select_from(Participant)
+                                .where(Participant.workshop_id == workshop_id)) or 0
+        participant.pre_form = "a" if joined % 2 == 0 else "b"
         session.add(participant)
         session.flush()
         return participant

@@ -81,6 +81,9 @@ class Participant(Base):
     # NULL when the trainer revoked it (trainer.services.resume_codes).
     resume_code_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), unique=True,
                                                          index=True)
+    # The parallel test form ("a" or "b") taken as pre-test; the post-test is the other one.
+    # Participants alternate at join (trainer.store.attempts.create_participant); NULL means "a".
+    pre_form: Mapped[str | None] = mapped_column(String(1), nullable=True, default=None)
 
     # The attempts that count: every one but the tests a merge set aside (see Attempt.set_aside).
     attempts: Mapped[list[Attempt]] = relationship(

@@ -18,13 +18,13 @@ Objective apply: pre (0+0+33.3+100)/4 = 33.3, post (66.7+33.3+100+66.7)/4 = 66.7
 from __future__ import annotations
 
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from tables_support import Tables, parse, rows_by_name
 
 from trainer.store.accounts import create_trainer
 from trainer.web.state import database
@@ -141,69 +141,6 @@ def content_root(tmp_path: Path) -> Path:
     return root
 
 
-class Tables(HTMLParser):
-    """Collect the text of every table cell, by table id, row by row."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.texts: dict[str, str] = {}
-        self._table: str | None = None
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._spans: list[bool] = []
-        self._id_stack: list[tuple[str, str, list[str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "table":
-            self._table = a.get("id", f"table-{len(self.tables)}")
-            self.tables[self._table] = []
-        elif tag == "tr" and self._table is not None:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        if tag == "span":  # what a screen reader reads: aria-hidden marks are skipped
-            self._spans.append(a.get("aria-hidden") == "true")
-        if "id" in a and tag == "dd":
-            self._id_stack.append((tag, a["id"], []))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self._spans:
-            self._spans.pop()
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None and self._table is not None:
-            self.tables[self._table].append(self._row)
-            self._row = None
-        elif tag == "table":
-            self._table = None
-        elif tag == "dd" and self._id_stack:
-            _tag, element_id, text = self._id_stack.pop()
-            self.texts[element_id] = " ".join("".join(text).split())
-
-    def handle_data(self, data: str) -> None:
-        if any(self._spans):
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-        for _tag, _id, text in self._id_stack:
-            text.append(data)
-
-
-def parse(html: str) -> Tables:
-    """Return the tables and identified numbers of a page."""
-    found = Tables()
-    found.feed(html)
-    return found
-
-
-def rows_by_name(table: list[list[str]]) -> dict[str, list[str]]:
-    """Return a table's body rows keyed by their first cell."""
-    return {row[0]: row[1:] for row in table[1:]}
-
-
 def _take(client: FlaskClient, url: str, spec: str, parse_quiz: Any,
           post_answers: Callable[..., Any]) -> None:
     page = parse_quiz(client.get(url).get_data(as_text=True))
@@ -276,13 +213,23 @@ def test_gain_page_per_participant_cohort_and_objective(trainer_client: FlaskCli
         "=SUM(1)": ["60.0", "—", "needs both tests"],
     }
     assert page.texts["cohort-n"] == "4"
-    assert page.texts["cohort-pre"] == "45.0 %"
-    assert page.texts["cohort-post"] == "75.0 %"
+    # 95 % t-based intervals, t(0.975, 3) = 3.1824: pre 20 0 60 100, s = 44.35, half 70.57;
+    # post 80 40 100 80, s = 25.17, half 40.05; gains 0.75 0.40 1.00 (n = 3), t(0.975, 2) =
+    # 4.3027, s = 0.3014, half 0.7487. Four people: the intervals are wide, and the page says so.
+    assert page.texts["cohort-pre"] == "45.0 %95 % CI \u221225.6–115.6"
+    assert page.texts["cohort-post"] == "75.0 %95 % CI 35.0–115.0"
     assert page.texts["cohort-class-gain"] == "0.55"
-    assert page.texts["cohort-mean-gain"] == "0.72"
+    assert page.texts["cohort-mean-gain"] == "0.7295 % CI \u22120.03–1.47n = 3"
+    assert "Only 4 participants took both tests" in html
     objectives = rows_by_name(page.tables["objective-table"])
-    assert objectives["Know the rules.Gain module"] == ["4", "62.5", "87.5", "0.67"]
-    assert objectives["Apply the rules.Gain module"] == ["4", "33.3", "66.7", "0.50"]
+    know = objectives["Know the rules.Gain module"]
+    assert [know[0], know[3]] == ["4", "0.67"]
+    assert know[1].startswith("62.5")
+    assert know[2].startswith("87.5")
+    apply = objectives["Apply the rules.Gain module"]
+    assert [apply[0], apply[3]] == ["4", "0.50"]
+    assert apply[1].startswith("33.3")
+    assert apply[2].startswith("66.7")
     # The chart: an accessible SVG with a text label and value note for every participant.
     assert 'role="img"' in html
     assert "<title id=\"gain-chart-title\">" in html
@@ -302,16 +249,18 @@ def test_item_analysis_facility_discrimination_and_distractors(
     # Pre-test q-a: right for Ana, Chloé, Dev (3 of 5); totals 1, 0, 3, 5, 3, top and bottom 27 %
     # of 5 = 1 participant each (Dev, Ben): D = 1 - 0; item-rest r = 0.6 / sqrt(1.2 x 12.8).
     number, question, n, facility, d, r, flags = pre[0]
-    assert (number, n, facility, d, r, flags) == ("1", "5", "60.0", "1.00", "0.15", "")
+    assert (number, n, facility, d, r, flags) == ("1", "5", "60.0", "1.00", "0.15", "too few to flag")
     assert "Alpha right (right) 3 · 60 %" in question
     assert "Alpha wrong B 1 · 20 %" in question
     assert "Alpha wrong C 1 · 20 %" in question
     assert [row[3] for row in pre] == ["60.0", "60.0", "40.0", "40.0"]
     post = _item_rows(page, "post")
-    # Post-test q-a: everyone right → too easy, no correlation (no variance).
-    assert post[0][2:] == ["4", "100.0", "0.00", "—", "too easy"]
+    # Post-test q-a: everyone right, no correlation (no variance); too easy, but 4 responses are
+    # too few to flag (tests/web/test_item_analysis_care.py flags with 30).
+    assert post[0][2:] == ["4", "100.0", "0.00", "—", "too few to flag"]
     # Post-test q-d: Ben (bottom) right, Chloé (top) right, Ana and Dev wrong; r = -1.5/sqrt(6.75).
-    assert post[3][2:] == ["4", "50.0", "0.00", "−0.58", "negative discrimination"]
+    assert post[3][2:] == ["4", "50.0", "0.00", "−0.58", "too few to flag"]
+    assert "Fewer than 10 responses: figures shown, no flags (too few to judge)." in html
     module = _item_rows(page, "gain-one")
     # Module quiz: first attempts only (Ben's retake all right does not count): 3 of 4 right.
     assert [row[3] for row in module] == ["75.0"] * 4
@@ -340,7 +289,7 @@ def test_items_csv_lists_every_analysed_question(trainer_client: FlaskClient) ->
     first = lines[1].split(",")
     assert first[:5] == ["pre", "1", "gain-one", "q-a", "1"]
     assert first[6:12] == ["5", "60", "1", "0.1531", "", "0"]
-    assert lines[1].endswith("a*=3; b=1; c=1")
+    assert lines[1].endswith("a*=3; b=1; c=1,yes,,a*=60.0%; b=20.0%; c=20.0%,")  # 5: too few
 
 
 def test_certificate_pdf_and_its_code_verify_offline(trainer_client: FlaskClient,

@@ -42,7 +42,7 @@ from markupsafe import Markup
 
 from trainer import locales
 from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, load_catalogue
-from trainer.content.lint import lint_module
+from trainer.content.lint import lint_curricula, lint_module
 from trainer.content.loader import SourceMap
 from trainer.content.models import Module
 from trainer.content.translation.overlay import TranslatedModule, translation_files
@@ -134,6 +134,7 @@ class PreviewState:
                 fresh[module_id] = (source, lint_module(module, source))
         self._warnings = fresh
         found = [issue for _, issues in fresh.values() for issue in issues]
+        found += lint_curricula(catalogue)
         return tuple(sorted(found, key=lambda i: (i.path, i.line, i.column)))
 
 

@@ -17,7 +17,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.content.models import Curriculum, Workshop
-from trainer.export.report import WorkshopResults, format_gain, format_percent, format_stat
+from trainer.export.report import (
+    WorkshopResults,
+    format_gain,
+    format_interval,
+    format_percent,
+    format_stat,
+)
 from trainer.locales import LANGUAGE_NAMES, base_language, language_name_in
 from trainer.services.certificates import certificate_key
 from trainer.services.results import build_results
@@ -59,7 +65,8 @@ def dashboard_globals() -> dict[str, object]:
     """Give every dashboard page the logout form and the number formats of the report."""
     # formdata=None: never read the request body here (a 413 page must not parse what it refused).
     return {"logout_form": ActionForm(formdata=None), "fmt_percent": format_percent, "fmt_gain": format_gain,
-            "fmt_stat": format_stat, "workshop_language": workshop_language,
+            "fmt_stat": format_stat, "fmt_interval": format_interval,
+            "workshop_language": workshop_language,
             "language_names": LANGUAGE_NAMES, "language_name": language_name}
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from trainer.errors import ExportError
 from trainer.export.certificate import build_certificate, certificate_filename
-from trainer.export.csv_export import items_csv, participants_csv
+from trainer.export.csv_export import gain_csv, items_csv, participants_csv
 from trainer.export.report import build_report, report_filename
 from trainer.locales import gettext_for
 from trainer.services.certificates import certificate_data
@@ -46,6 +46,14 @@ def results_csv(workshop_id: str) -> Response:
     """Download one row per participant (formula-safe CSV)."""
     results = workshop_results(workshop_id)
     return _download(participants_csv(results), f"{results.workshop.id}-results.csv",
+                     "text/csv; charset=utf-8")
+
+
+@bp.get("/workshops/<workshop_id>/gain.csv")
+def gain_figures_csv(workshop_id: str) -> Response:
+    """Download the learning-gain figures with their n and 95 % intervals as CSV."""
+    results = workshop_results(workshop_id)
+    return _download(gain_csv(results), f"{results.workshop.id}-gain.csv",
                      "text/csv; charset=utf-8")
 
 

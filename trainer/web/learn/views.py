@@ -281,7 +281,7 @@ def start_test(which: str) -> WerkzeugResponse:
         if full is not None and present(full) is None:
             # The test changed since it was started: nothing was recorded, so start it afresh.
             discard_open_attempt(database(), full.id)
-    plan = quiz.plan_test(catalogue(), trainee.curriculum, which)
+    plan = quiz.plan_test(catalogue(), trainee.curriculum, which, trainee.participant.pre_form)
     attempt = start_attempt(
         database(), participant_id=trainee.participant.id, kind=kind,
         curriculum_id=trainee.curriculum.id, module_id=None, module_hash=None,
