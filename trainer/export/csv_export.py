@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from trainer.export.report import StepResult, WorkshopResults
 
-__all__ = ["items_csv", "neutralise", "participants_csv", "write_csv"]
+__all__ = ["Cell", "items_csv", "neutralise", "participants_csv", "write_csv"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None

@@ -21,6 +21,7 @@ from trainer.web import caches, errors, i18n, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
 from trainer.web.learn import views as learn
+from trainer.web.live import register_live
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +104,4 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
     register_dashboard(app)  # with Flask-Login and Flask-Limiter
+    register_live(app)  # the facilitator's live sessions and the phones' /live
