@@ -29,24 +29,51 @@ class Bar:
     right: bool = False
 
 
+# Geometry per place shown, in viewBox units: (width, font size, bar height). The chart scales to
+# its container, so the font size is chosen for the width it is usually drawn at: a 360 px phone
+# (about 290 px of chart), a dashboard page, the left part of a 1920 px projector screen.
+SIZES = {"phone": (320.0, 15.0, 14.0), "page": (760.0, 17.0, 18.0), "screen": (1000.0, 44.0, 40.0)}
+LINES = 2  # a long label wraps onto this many lines, then ends with "…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Return `text` in at most LINES lines of about `width` characters (words kept whole)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    if len(lines) > LINES:
+        lines = lines[:LINES]
+        lines[-1] = lines[-1][:max(1, width - 1)].rstrip() + "…"
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+
+
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: str,
-              right_label: str, large: bool = False) -> Markup:
-    """Return horizontal bars, longest for the most frequent; `large` for the room's screen."""
-    width = 1000.0
-    font = 34.0 if large else 20.0
-    bar_height = 40.0 if large else 22.0
-    gap = font * 0.5
-    row = font * 1.3 + bar_height + gap * 2
+              right_label: str, size: str = "page") -> Markup:
+    """Return horizontal bars, longest for the most frequent; `size`: "phone", "page", "screen"."""
+    width, font, bar_height = SIZES[size]
+    characters = int(width / (font * 0.56))
+    line_height = font * 1.2
+    gap = font * 0.6
     most = max((bar.count for bar in bars), default=0) or 1
-    span = width - 120.0
+    span = width - font * 3
     rows = []
-    for index, bar in enumerate(bars):
-        top = index * row + gap
-        rows.append({"label": bar.label, "count": bar.count, "right": bar.right,
-                     "text_y": top + font, "bar_y": top + font * 1.3,
+    top = gap
+    for bar in bars:
+        text = ("✓ " if bar.right else "") + bar.label + (f" — {right_label}" if bar.right else "")
+        lines = _wrap(text, characters)
+        bar_y = top + line_height * len(lines) + font * 0.25
+        rows.append({"lines": [(line, top + font + index * line_height)
+                               for index, line in enumerate(lines)],
+                     "full": text, "count": bar.count, "right": bar.right, "bar_y": bar_y,
                      "bar_width": max(2.0, round(span * bar.count / most, 1))})
+        top = bar_y + bar_height + gap * 1.5
     svg = _environment.get_template("live/bars.svg").render(
         chart_id=chart_id, title=title, description=description, rows=rows, width=width,
-        height=max(1, len(bars)) * row + gap, font=font, bar_height=bar_height,
-        right_label=right_label)
+        height=round(top, 1), font=font, bar_height=bar_height)
     return Markup(svg)  # noqa: S704 - rendered by an autoescaping template

@@ -230,12 +230,12 @@ def distribution(catalogue: Catalogue, question: Question, order: Sequence[str],
 
 
 def distribution_chart(bars: Sequence[Bar], *, chart_id: str, title: str, right_label: str,
-                       answers_label: Callable[[int], str], large: bool = False) -> Markup:
+                       answers_label: Callable[[int], str], size: str = "page") -> Markup:
     """Return the distribution as an SVG bar chart, the right answer marked (text, not colour)."""
     parts = [f"{bar.label}: {answers_label(bar.count)}" + (f" ({right_label})" if bar.right else "")
              for bar in bars]
     return bar_chart(bars, chart_id=chart_id, title=title, description="; ".join(parts),
-                     right_label=right_label, large=large)
+                     right_label=right_label, size=size)
 
 
 def answer_key(catalogue: Catalogue, question: Question) -> list[Markup]:

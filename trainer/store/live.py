@@ -37,11 +37,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.recent import Recent
-from trainer.store.attempts import GradedResponse, PlannedQuestion, _write
+from trainer.store.attempts import GradedResponse, PlannedQuestion, _write, _write_core
 from trainer.store.database import Database
 from trainer.store.models import HASH_LENGTH, ID_LENGTH, Base, Participant, utcnow
 
@@ -289,36 +292,54 @@ def join_live_session(database: Database, session_id: int, participant_id: int) 
     seen.put((session_id, participant_id), True)
 
 
+def _upsert(insert: Any) -> Any:
+    """Return the dialect's INSERT of an answer that replaces the participant's earlier one."""
+    statement = insert(_ANSWERS)
+    return statement.on_conflict_do_update(
+        index_elements=["session_id", "participant_id", "position"],
+        set_={name: statement.excluded[name] for name in (
+            "module_id", "question_id", "question_hash", "response", "earned", "max_points",
+            "status", "answered_at")})
+
+
+# Built once per dialect (keyed by Database.is_sqlite): (answer upsert, member insert).
+_ANSWER_WRITES = {
+    is_sqlite: (_upsert(insert), insert(_MEMBERS).on_conflict_do_nothing(
+        index_elements=["session_id", "participant_id"]))
+    for is_sqlite, insert in ((True, sqlite_insert), (False, postgresql_insert))}
+
+
+# The state check of an answer: the session row, read FOR SHARE on PostgreSQL (SQLite's
+# BEGIN IMMEDIATE already keeps writers apart), so a close waits for the answers being written.
+_OPEN_STATE = (select(_SESSIONS.c.phase, _SESSIONS.c.position)
+               .where(_SESSIONS.c.id == bindparam("b_session")).with_for_update(read=True))
+
+
 def record_live_answer(database: Database, session_id: int, participant_id: int, position: int,
                        graded: GradedResponse) -> bool:
-    """Store (or replace) an answer while its question is open; return False when it is not."""
-    values = {"module_id": graded.module_id, "question_id": graded.question_id,
-              "question_hash": graded.question_hash, "response": graded.response,
-              "earned": graded.earned, "max_points": graded.max_points, "status": graded.status}
+    """Store (or replace) an answer while its question is open; return False when it is not.
 
-    def work(session: Session) -> bool:
-        state = session.execute(
-            select(LiveSession.phase, LiveSession.position).where(LiveSession.id == session_id)
-            .with_for_update(read=True)).first()
+    One transaction of prebuilt Core statements (an answer is the room's hottest write): the
+    state check, the participant counted in the room, and one INSERT … ON CONFLICT DO UPDATE,
+    so a double submit replaces, never duplicates, and needs no retry.
+    """
+    row = {"session_id": session_id, "participant_id": participant_id, "position": position,
+           "module_id": graded.module_id, "question_id": graded.question_id,
+           "question_hash": graded.question_hash, "response": graded.response,
+           "earned": graded.earned, "max_points": graded.max_points, "status": graded.status,
+           "answered_at": utcnow()}
+    upsert, member = _ANSWER_WRITES[database.is_sqlite]
+
+    def work(connection: Connection) -> bool:
+        state = connection.execute(_OPEN_STATE, {"b_session": session_id}).first()
         if state is None or state.phase != "open" or state.position != position:
             return False
-        _add_member(session, session_id, participant_id)
-        changed = session.execute(
-            update(LiveAnswer)
-            .where(LiveAnswer.session_id == session_id,
-                   LiveAnswer.participant_id == participant_id, LiveAnswer.position == position)
-            .values(answered_at=utcnow(), **values).execution_options(synchronize_session=False))
-        if getattr(changed, "rowcount", 0) == 0:
-            session.add(LiveAnswer(session_id=session_id, participant_id=participant_id,
-                                   position=position, answered_at=utcnow(), **values))
-            session.flush()
+        connection.execute(member, {"session_id": session_id, "participant_id": participant_id,
+                                    "joined_at": row["answered_at"]})
+        connection.execute(upsert, row)
         return True
 
-    try:
-        return _write(database, work)
-    except IntegrityError:
-        # Two submits of one phone at once (PostgreSQL): the other inserted; replace it.
-        return _write(database, work)
+    return _write_core(database, work)
 
 
 def live_answer_of(database: Database, session_id: int, participant_id: int, position: int

@@ -173,7 +173,7 @@ def _room_url(live: LiveSession) -> str:
     return base.rstrip("/") + url_for("live.room", code=live.room_code)
 
 
-def _view_context(live: LiveSession, *, large: bool) -> dict[str, object]:
+def _view_context(live: LiveSession, *, size: str) -> dict[str, object]:
     """Return what the presenter and the screen show of the current question."""
     shown = shared.presented(live)
     counts = live_counts(database(), live.room_code) or (live.version, 0, 0)
@@ -190,7 +190,7 @@ def _view_context(live: LiveSession, *, large: bool) -> dict[str, object]:
         context.update(
             item=item, key=live_service.answer_key(catalogue(), item.question),
             chart=shared.chart(item.module, item.question, item.order, here,
-                               chart_id="live-chart", large=large))
+                               chart_id="live-chart", size=size))
     return context
 
 
@@ -200,7 +200,7 @@ def present(code: str) -> PageResult:
     live = shared.find_or_404(code)
     return render_template("live/presenter.html", action_form=ActionForm(),
                            screen_url=url_for("presenter.screen", code=live.room_code),
-                           **_view_context(live, large=False))
+                           **_view_context(live, size="page"))
 
 
 @bp.post("/<code>/<action>")
@@ -236,7 +236,7 @@ def act(code: str, action: str) -> WerkzeugResponse | tuple[str, int]:
 def screen(code: str) -> PageResult:
     """Show the room's screen: the question big, the join URL and QR code, the count, the chart."""
     live = shared.find_or_404(code)
-    context = _view_context(live, large=True)
+    context = _view_context(live, size="screen")
     qr = shared.qr_svg(str(context["room_url"]), _("QR code of the address to answer on a phone"))
     return render_template("live/screen.html", qr=qr, **context)
 

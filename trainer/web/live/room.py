@@ -129,7 +129,7 @@ def _page(trainee: Trainee, live: LiveSession, form: object = None, status: int 
         context.update(key=live_service.answer_key(catalogue(), item.question),
                        explanation=catalogue().html(item.question.explanation),
                        chart=shared.chart(item.module, item.question, item.order, here,
-                                          chart_id="live-chart"))
+                                          chart_id="live-chart", size="phone"))
     return render_template("live/phone.html", **context), status
 
 

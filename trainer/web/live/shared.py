@@ -65,14 +65,14 @@ def answers_label(count: int) -> str:
 
 
 def chart(module: Module, question: Question, order: tuple[str, ...],
-          answers: list[StoredAnswer], *, chart_id: str, large: bool = False) -> Markup:
+          answers: list[StoredAnswer], *, chart_id: str, size: str = "page") -> Markup:
     """Return the distribution chart of one question's answers."""
     bars = live_service.distribution(catalogue(), question, order,
                                      [a.answer.response for a in answers], distribution_words())
     del module
     return live_service.distribution_chart(
         bars, chart_id=chart_id, title=_("How the room answered"), right_label=_("right answer"),
-        answers_label=answers_label, large=large)
+        answers_label=answers_label, size=size)
 
 
 def count_text(count: int, members: int) -> str:
