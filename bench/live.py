@@ -56,6 +56,7 @@ SELECT = re.compile(r'<select id="[^"]+" name="(q\d+)-(\d+)">(.*?)</select>', re
 OPTION = re.compile(r'<option value="([0-9a-f]{8})"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 POSITION = re.compile(r'name="position" value="(\d+)"')
+POLL = re.compile(r'data-poll="([^"]+)"')
 WORKSHOP = "sahel-maghreb-2016"
 PASSWORD = secrets.token_urlsafe(18)  # a throwaway account on a throwaway database
 POLL_S = 1.5  # as trainer/web/live/shared.py POLL_SECONDS
@@ -237,16 +238,16 @@ def wrk(work: Path, port: int, name: str, lines: list[str], concurrency: int, se
 class Room:
     """Every phone polling as live.js does; records when each first sees a new version."""
 
-    def __init__(self, port: int, code: str, phones: list[Client]) -> None:
-        self.code = code
-        self.pollers = [Client(port, cookie=p.cookie) for p in phones]
-        self.versions: list[int] = [0] * len(phones)
-        self.seen_at: list[float] = [0.0] * len(phones)
-        self.etags: list[str] = [""] * len(phones)
+    def __init__(self, port: int, poll_path: str, phones: int) -> None:
+        self.poll_path = poll_path
+        self.pollers = [Client(port) for _phone in range(phones)]  # no cookie, as live.js
+        self.versions: list[int] = [0] * phones
+        self.seen_at: list[float] = [0.0] * phones
+        self.etags: list[str] = [""] * phones
         self.stop = threading.Event()
         self.errors = 0
         self.threads = [threading.Thread(target=self._poll, args=(i,), daemon=True)
-                        for i in range(len(phones))]
+                        for i in range(phones)]
 
     def start(self) -> None:
         for index, thread in enumerate(self.threads):
@@ -259,8 +260,7 @@ class Room:
         while not self.stop.is_set():
             extra = {"If-None-Match": self.etags[index]} if self.etags[index] else {}
             try:
-                status, _, text, headers = client.request("GET", f"/live/{self.code}/state",
-                                                          extra=extra)
+                status, _, text, headers = client.request("GET", self.poll_path, extra=extra)
             except OSError:
                 self.errors += 1
                 status, text, headers = 0, "", {}
@@ -327,22 +327,27 @@ def main() -> int:
         presenter = Presenter(port)
         code = presenter.code
 
-        def open_page(phone: Client) -> str:
-            status, _, _, headers = phone.request("GET", f"/live/{code}/state")
+        def open_page(phone: Client) -> tuple[str, str]:
+            page = phone.request("GET", f"/live/{code}")[2]  # in the room
+            found = POLL.search(page)
+            if not found:
+                raise RuntimeError("no poll URL on the phone's page")
+            url = found.group(1).replace("&amp;", "&")
+            status, _, _, headers = Client(port).request("GET", url)
             if status != 200:
                 raise RuntimeError(f"poll failed: {status}")
-            phone.request("GET", f"/live/{code}")  # in the room
-            return headers["etag"]
+            return url, headers["etag"]
 
         with ThreadPoolExecutor(8) as pool:
-            etags = list(pool.map(open_page, phones))
+            polls_of = list(pool.map(open_page, phones))
+        poll_path = polls_of[0][0]
         for phone in phones:
             phone.close()
 
         # (a) closed-loop throughput: /ping against the 304 poll, in turns.
         ping_lines = ["/ping\t\t"]
-        poll_lines = [f"/live/{code}/state\t{p.cookie}\t{e}" for p, e in zip(phones, etags,
-                                                                             strict=True)]
+        # As live.js polls: the page's poll URL (its token), no cookie, the last ETag.
+        poll_lines = [f"{url}\t\t{etag}" for url, etag in polls_of]
         pings, polls, poll_p99s = [], [], []
         for _round in range(args.rounds):
             pings.append(wrk(work, port, "ping", ping_lines, args.concurrency, args.seconds,
@@ -357,7 +362,7 @@ def main() -> int:
               f"(p99 {statistics.median(poll_p99s):.1f} ms) at {args.concurrency} connections")
 
         # (b) the room: everyone polls every 1.5 s; some answer each question; then the reveal.
-        room = Room(port, code, phones)
+        room = Room(port, poll_path, len(phones))
         room.start()
         answer_ms: list[float] = []
         burst_ms: list[float] = []

@@ -59,6 +59,13 @@ def press(trainer: FlaskClient, csrf: Callable[[str], str], code: str, action: s
     return response.get_data(as_text=True)
 
 
+def poll_url(client: FlaskClient, code: str) -> str:
+    """Return the poll URL of a phone's page (it carries the room's poll token)."""
+    found = re.search(r'data-poll="([^"]+)"', client.get(f"/live/{code}").get_data(as_text=True))
+    assert found
+    return found.group(1).replace("&amp;", "&")
+
+
 def phone_answer(client: FlaskClient, code: str, parse_quiz: type, csrf: Callable[[str], str],
                  pick: Callable[[object], dict[str, object]]) -> object:
     """Open the phone page, fill it with `pick(page)`, post it; return the response."""
@@ -294,21 +301,26 @@ def test_polls_answer_304_until_the_state_changes(
         csrf: Callable[[str], str]) -> None:
     code = start_session(trainer, csrf, source="module:canary-kinds")
     phone = join("Amina")
-    first = phone.get(f"/live/{code}/state")
+    url = poll_url(phone, code)
+    assert url.startswith(f"/live/{code}/state?t=")
+    cookieless = app.test_client()  # the script sends no cookie: the token is enough
+    first = cookieless.get(url)
     assert first.status_code == 200
     etag = first.headers["ETag"]
-    assert phone.get(f"/live/{code}/state", headers={"If-None-Match": etag}).status_code == 304
+    assert cookieless.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert cookieless.get(url[:-1] + "x").status_code == 403  # a wrong token
+    assert cookieless.get(f"/live/{code}/state").status_code == 403  # none
     press(trainer, csrf, code, "open")
-    changed = phone.get(f"/live/{code}/state", headers={"If-None-Match": etag})
+    changed = cookieless.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
     screen = trainer.get(f"/trainer/live/{code}/state")
-    assert screen.get_json()["text"] == "0 of 0 answered"
+    assert screen.get_json()["text"] == "0 of 1 answered"
     screen_etag = screen.headers["ETag"]
-    phone.get(f"/live/{code}")  # the phone comes into the room: the count changes
+    join("Omar").get(f"/live/{code}")  # another phone comes into the room: the count changes
     after = trainer.get(f"/trainer/live/{code}/state", headers={"If-None-Match": screen_etag})
     assert after.status_code == 200
-    assert after.get_json()["text"] == "0 of 1 answered"
+    assert after.get_json()["text"] == "0 of 2 answered"
 
 
 def test_a_session_runs_across_two_workers_sharing_the_database(
@@ -329,10 +341,10 @@ def test_a_session_runs_across_two_workers_sharing_the_database(
     cookie = phone_one.get_cookie("trainer_session")
     assert cookie is not None
     phone_two.set_cookie("trainer_session", cookie.value)
-    etag = phone_two.get(f"/live/{code}/state").headers["ETag"]
+    url = poll_url(phone_two, code)
+    etag = phone_two.get(url).headers["ETag"]
     press(trainer, csrf, code, "open")  # on worker one
-    assert phone_two.get(f"/live/{code}/state",
-                         headers={"If-None-Match": etag}).status_code == 200
+    assert phone_two.get(url, headers={"If-None-Match": etag}).status_code == 200
     response = phone_answer(phone_two, code, parse_quiz, csrf,
                             lambda page: {"q1": page.choice("q1", "Option alpha")})
     assert response.status_code == 303

@@ -232,7 +232,10 @@ _COUNTS = select(
 
 
 def live_session_of_version(database: Database, room_code: str) -> tuple[int, str] | None:
-    """Return (state version, workshop id) of a live session, or None: the phones' poll."""
+    """Return (state version, workshop id) of a live session, or None: the phones' poll.
+
+    The room code is matched as given (codes are stored in capitals).
+    """
     row = database.read_values(_VERSION, {"code": room_code})
     return None if row is None else (int(row[0]), str(row[1]))
 

@@ -44,7 +44,7 @@ from trainer.store.live import (
 )
 from trainer.web.errors import PageResult, render_error
 from trainer.web.forms import ANSWER_MAX, build_quiz_form
-from trainer.web.learn.participants import NotSignedIn, Trainee, current_trainee, require_trainee
+from trainer.web.learn.participants import NotSignedIn, Trainee, require_trainee
 from trainer.web.live import shared
 from trainer.web.state import catalogue, database
 
@@ -103,7 +103,8 @@ def _page(trainee: Trainee, live: LiveSession, form: object = None, status: int 
     shown = shared.presented(live)
     context: dict[str, object] = {
         "trainee": trainee, "live": live, "shown": shown, "version": live.version,
-        "poll_url": url_for("live.state", code=live.room_code),
+        "poll_url": url_for("live.state", code=live.room_code,
+                            t=shared.poll_token(live.room_code)),
         "poll_seconds": shared.POLL_SECONDS, "refresh_seconds": shared.REFRESH_SECONDS,
         "test_taken": _test_taken(trainee, live), "answer_max": ANSWER_MAX}
     if shown is None or live.phase == "ended":
@@ -163,9 +164,15 @@ def answer(code: str) -> PageResult:
 
 @bp.get("/<code>/state")
 def state(code: str) -> Response:
-    """Tell the phone's script whether the session changed (ETag; 304 while it has not)."""
-    trainee = current_trainee()
-    found = live_session_of_version(database(), code.upper())
-    if trainee is None or found is None or found[1] != trainee.participant.workshop_id:
-        return Response(status=403 if found is not None else 404)
+    """Tell the phone's script whether the session changed (ETag; 304 while it has not).
+
+    Authorised by the poll token of the phone's page (shared.poll_token), not the session
+    cookie, which the script does not send: the room's most frequent request stays as cheap as
+    /ping. Without the token: 403.
+    """
+    if not shared.poll_token_valid(code, request.args.get("t", "")):
+        return Response(status=403)
+    found = live_session_of_version(database(), code)
+    if found is None:
+        return Response(status=404)
     return shared.not_modified_or(str(found[0]), {"v": found[0]})
