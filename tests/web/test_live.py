@@ -351,3 +351,27 @@ def test_a_session_runs_across_two_workers_sharing_the_database(
     assert "1 of 1 answered" in trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
     press(trainer, csrf, code, "reveal")
     assert "CANARY-EXPLANATION-SINGLE" in phone_two.get(f"/live/{code}").get_data(as_text=True)
+
+
+def test_typed_answers_are_grouped_as_the_grader_reads_them(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-short",))
+    press(trainer, csrf, code, "open")
+    for name, typed in (("A", "Dual criminality"), ("B", "  dual   CRIMINALITY "),
+                        ("C", "double criminality"), ("D", "=extradition")):
+        response = phone_answer(join(name), code, parse_quiz, csrf,
+                                lambda _page, typed=typed: {"q1": typed})
+        assert response.status_code == 303
+    press(trainer, csrf, code, "reveal")
+    screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
+    bars = re.findall(r'<g class="live-bar[^"]*" data-count="(\d+)"( data-right="true")?>\s*'
+                      r'<text[^>]*>(?:<title>[^<]*</title>)?(.*?)</text>', screen)
+    # Each label as shown, its lines (tspans, wrapped for the projector) joined.
+    assert [(count, bool(right), " ".join(re.findall(r">([^<]+)<", label)))
+            for count, right, label in bars] == [
+        ("2", True, "✓ Dual criminality — right answer"),
+        ("1", True, "✓ double criminality — right answer"),
+        ("1", False, "=extradition")]
+    download = trainer.get(f"/trainer/live/{code}/results.csv").get_data(as_text=True)
+    assert "'=extradition" in download  # a formula stays text in a spreadsheet

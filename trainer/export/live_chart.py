@@ -22,17 +22,21 @@ _environment = print_environment({})
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: what it counts (plain text), how many, and whether it is a right answer."""
+    """One bar: what it counts (plain text), how many, and whether it is a right answer.
+
+    `named`: say "right answer" after the label of a right bar (not for "All right").
+    """
 
     label: str
     count: int
     right: bool = False
+    named: bool = True
 
 
 # Geometry per place shown, in viewBox units: (width, font size, bar height). The chart scales to
 # its container, so the font size is chosen for the width it is usually drawn at: a 360 px phone
 # (about 290 px of chart), a dashboard page, the left part of a 1920 px projector screen.
-SIZES = {"phone": (320.0, 15.0, 14.0), "page": (760.0, 17.0, 18.0), "screen": (1000.0, 44.0, 40.0)}
+SIZES = {"phone": (320.0, 17.0, 14.0), "page": (900.0, 16.0, 16.0), "screen": (760.0, 40.0, 36.0)}
 LINES = 2  # a long label wraps onto this many lines, then ends with "…"
 
 
@@ -65,7 +69,8 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: st
     rows = []
     top = gap
     for bar in bars:
-        text = ("✓ " if bar.right else "") + bar.label + (f" — {right_label}" if bar.right else "")
+        text = (("✓ " if bar.right else "") + bar.label
+                + (f" — {right_label}" if bar.right and bar.named else ""))
         lines = _wrap(text, characters)
         bar_y = top + line_height * len(lines) + font * 0.25
         rows.append({"lines": [(line, top + font + index * line_height)

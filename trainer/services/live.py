@@ -224,7 +224,7 @@ def distribution(catalogue: Catalogue, question: Question, order: Sequence[str],
             bars.append(Bar(words.other, rest, False))
         return bars
     statuses = Counter(grade(question, r).status for r in answered)
-    return [Bar(words.correct, statuses.get("correct", 0), True),
+    return [Bar(words.correct, statuses.get("correct", 0), True, named=False),
             Bar(words.partial, statuses.get("partial", 0), False),
             Bar(words.wrong, statuses.get("wrong", 0), False)]
 
