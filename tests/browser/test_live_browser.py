@@ -171,6 +171,7 @@ def test_a_live_session_with_a_presenter_a_screen_and_five_phones(
     assert phones[4][1].evaluate("document.documentElement.dir") == "rtl"
     assert phones[4][1].evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    presenter.once("dialog", lambda dialog: dialog.accept())  # "End the session for everyone?"
     _press(presenter, "End the session")
     for _context, page in phones[:3]:
         expect(page.locator("h1")).to_have_text("The session has ended. Thank you!",

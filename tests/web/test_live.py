@@ -140,6 +140,8 @@ def test_a_poll_runs_from_start_to_end(app: Flask, trainer: FlaskClient, join: C
         ("Amina", "q-single", "correct"), ("Omar", "q-single", "wrong"),
         ("Lea", "q-single", "correct"), ("Amina", "q-short", "correct")]
     assert rows[3]["answer"] == "Dual Criminality"
+    every = trainer.get("/trainer/live/workshops/ws-alpha/answers.csv").get_data(as_text=True)
+    assert every.count("\r\n") == 5  # the header and the four answers of the one session
 
 
 def test_outsiders_cannot_answer_or_watch(app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
@@ -161,7 +163,8 @@ def test_outsiders_cannot_answer_or_watch(app: Flask, trainer: FlaskClient, join
     alpha = join("Amina")
     for path in (f"/trainer/live/{code}", f"/trainer/live/{code}/screen",
                  f"/trainer/live/{code}/results", f"/trainer/live/{code}/results.csv",
-                 f"/trainer/live/{code}/state", "/trainer/live/workshops/ws-alpha"):
+                 f"/trainer/live/{code}/state", "/trainer/live/workshops/ws-alpha",
+                 "/trainer/live/workshops/ws-alpha/answers.csv"):
         assert alpha.get(path).headers["Location"].startswith("/trainer/login"), path
     token = csrf(alpha.get("/").get_data(as_text=True))
     assert alpha.post(f"/trainer/live/{code}/next", data={"csrf_token": token}).headers[

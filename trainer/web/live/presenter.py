@@ -9,6 +9,7 @@ Routes (trainer login required, as on the whole dashboard; GET shows, POST chang
   GET  /trainer/live/<code>/state            poll: version and counts (ETag, 304)
   GET  /trainer/live/<code>/results          questions, distributions, participation, scores
   GET  /trainer/live/<code>/results.csv      one row per answer (formula-safe)
+  GET  /trainer/live/workshops/<id>/answers.csv   every session's answers
 
 Every button posts the version of the session it was shown with: a second window or a double
 click on "Next" that comes after another change is refused, not applied twice.
@@ -284,19 +285,38 @@ def results(code: str) -> PageResult:
     return render_template("live/results.html", **_results(live))
 
 
-@bp.get("/<code>/results.csv")
-def results_csv(code: str) -> Response:
-    """Download one row per answer: question, participant, answer as ids, points (formula-safe)."""
-    live = shared.find_or_404(code)
+CSV_HEADER = ["room_code", "mode", "source", "question_number", "module", "question",
+              "participant_id", "participant", "answer", "points", "max_points", "status",
+              "answered_at_utc"]
+
+
+def _csv_rows(live: LiveSession) -> list[list[Cell]]:
+    """Return a session's answers as CSV rows (CSV_HEADER)."""
     answers, _members = live_answers(database(), live.id)
-    header = ["room_code", "mode", "question_number", "module", "question", "participant_id",
-              "participant", "answer", "points", "max_points", "status", "answered_at_utc"]
-    rows: list[list[Cell]] = [[live.room_code, live.mode, a.answer.position + 1, a.answer.module_id,
+    return [[live.room_code, live.mode, live.source, a.answer.position + 1, a.answer.module_id,
              a.answer.question_id, a.participant_public_id, a.participant_name,
              live_service.response_text(a.answer.response), a.answer.earned,
              a.answer.max_points, a.answer.status,
              a.answer.answered_at.strftime("%Y-%m-%d %H:%M:%S")] for a in answers]
-    response = Response(write_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{live.workshop_id}-live-{live.room_code}.csv"')
+
+
+def _csv(rows: list[list[Cell]], filename: str) -> Response:
+    response = Response(write_csv(CSV_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/<code>/results.csv")
+def results_csv(code: str) -> Response:
+    """Download one row per answer of a session: question, participant, answer as ids, points."""
+    live = shared.find_or_404(code)
+    return _csv(_csv_rows(live), f"{live.workshop_id}-live-{live.room_code}.csv")
+
+
+@bp.get("/workshops/<workshop_id>/answers.csv")
+def workshop_csv(workshop_id: str) -> Response:
+    """Download every live answer of a workshop, oldest session first (formula-safe CSV)."""
+    _curriculum, workshop = find_workshop(workshop_id)
+    rows = [row for live in reversed(workshop_live_sessions(database(), workshop.id))
+            for row in _csv_rows(live)]
+    return _csv(rows, f"{workshop.id}-live-answers.csv")

@@ -13,7 +13,12 @@
   function guardForms() {
     var forms = root.querySelectorAll("form");
     Array.prototype.forEach.call(forms, function (form) {
-      form.addEventListener("submit", function () {
+      form.addEventListener("submit", function (event) {
+        var asking = form.querySelector("[data-confirm]");
+        if (asking && !window.confirm(asking.getAttribute("data-confirm"))) {
+          event.preventDefault();
+          return;
+        }
         var buttons = form.querySelectorAll("button[type=submit]");
         // Disable after this event, so the click is still sent once.
         window.setTimeout(function () {
