@@ -36,7 +36,7 @@ class Bar:
 # Geometry per place shown, in viewBox units: (width, font size, bar height). The chart scales to
 # its container, so the font size is chosen for the width it is usually drawn at: a 360 px phone
 # (about 290 px of chart), a dashboard page, the left part of a 1920 px projector screen.
-SIZES = {"phone": (320.0, 17.0, 14.0), "page": (900.0, 16.0, 16.0), "screen": (760.0, 40.0, 36.0)}
+SIZES = {"phone": (320.0, 17.0, 14.0), "page": (800.0, 20.0, 18.0), "screen": (760.0, 40.0, 36.0)}
 LINES = 2  # a long label wraps onto this many lines, then ends with "…"
 
 
@@ -80,5 +80,5 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: st
         top = bar_y + bar_height + gap * 1.5
     svg = _environment.get_template("live/bars.svg").render(
         chart_id=chart_id, title=title, description=description, rows=rows, width=width,
-        height=round(top, 1), font=font, bar_height=bar_height)
+        height=round(top, 1), font=font, bar_height=bar_height, size=size)
     return Markup(svg)  # noqa: S704 - rendered by an autoescaping template

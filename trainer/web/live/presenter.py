@@ -174,7 +174,7 @@ def _room_url(live: LiveSession) -> str:
     return base.rstrip("/") + url_for("live.room", code=live.room_code)
 
 
-def _view_context(live: LiveSession, *, size: str) -> dict[str, object]:
+def _view_context(live: LiveSession, *, sizes: tuple[str, ...]) -> dict[str, object]:
     """Return what the presenter and the screen show of the current question."""
     shown = shared.presented(live)
     counts = live_counts(database(), live.room_code) or (live.version, 0, 0)
@@ -190,8 +190,8 @@ def _view_context(live: LiveSession, *, size: str) -> dict[str, object]:
         here = [a for a in answers if a.answer.position == live.position]
         context.update(
             item=item, key=live_service.answer_key(catalogue(), item.question),
-            chart=shared.chart(item.module, item.question, item.order, here,
-                               chart_id="live-chart", size=size))
+            chart=shared.chart(item.question, item.order, here,
+                               chart_id="live-chart", sizes=sizes))
     return context
 
 
@@ -201,7 +201,7 @@ def present(code: str) -> PageResult:
     live = shared.find_or_404(code)
     return render_template("live/presenter.html", action_form=ActionForm(),
                            screen_url=url_for("presenter.screen", code=live.room_code),
-                           **_view_context(live, size="page"))
+                           **_view_context(live, sizes=("page", "phone")))
 
 
 @bp.post("/<code>/<action>")
@@ -237,7 +237,7 @@ def act(code: str, action: str) -> WerkzeugResponse | tuple[str, int]:
 def screen(code: str) -> PageResult:
     """Show the room's screen: the question big, the join URL and QR code, the count, the chart."""
     live = shared.find_or_404(code)
-    context = _view_context(live, size="screen")
+    context = _view_context(live, sizes=("screen",))
     qr = shared.qr_svg(str(context["room_url"]), _("QR code of the address to answer on a phone"))
     return render_template("live/screen.html", qr=qr, **context)
 
@@ -266,7 +266,7 @@ def _results(live: LiveSession) -> dict[str, object]:
         here = [a for a in answers if a.answer.position == position]
         questions.append({
             "item": item, "answers": here,
-            "chart": shared.chart(item.module, item.question, item.order, here,
+            "chart": shared.chart(item.question, item.order, here,
                                   chart_id=f"chart-{position + 1}"),
             "stats": stats.get(item.planned.question_hash)})
     participants = sorted({a.participant_public_id: a.participant_name for a in answers}.items(),

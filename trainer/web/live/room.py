@@ -129,8 +129,8 @@ def _page(trainee: Trainee, live: LiveSession, form: object = None, status: int 
         here = [a for a in answers if a.answer.position == live.position]
         context.update(key=live_service.answer_key(catalogue(), item.question),
                        explanation=catalogue().html(item.question.explanation),
-                       chart=shared.chart(item.module, item.question, item.order, here,
-                                          chart_id="live-chart", size="phone"))
+                       chart=shared.chart(item.question, item.order, here,
+                                          chart_id="live-chart", sizes=("phone",)))
     return render_template("live/phone.html", **context), status
 
 

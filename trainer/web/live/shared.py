@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from trainer.content.models import Module, Question
+from trainer.content.models import Question
 from trainer.services import live as live_service
 from trainer.services.attempts import PresentedAttempt, PresentedQuestion
 from trainer.store.live import LiveSession, StoredAnswer, find_live_session
@@ -66,15 +66,18 @@ def answers_label(count: int) -> str:
     return str(ngettext("%(num)d answer", "%(num)d answers", count))
 
 
-def chart(module: Module, question: Question, order: tuple[str, ...],
-          answers: list[StoredAnswer], *, chart_id: str, size: str = "page") -> Markup:
-    """Return the distribution chart of one question's answers."""
+def chart(question: Question, order: tuple[str, ...], answers: list[StoredAnswer], *,
+          chart_id: str, sizes: tuple[str, ...] = ("page", "phone")) -> Markup:
+    """Return the distribution chart of one question's answers, drawn for each of `sizes`.
+
+    An SVG cannot reflow, so a page that may be read on a laptop or a phone gets one chart per
+    width, and live.css shows the one that fits ("page" wide, "phone" narrow).
+    """
     bars = live_service.distribution(catalogue(), question, order,
                                      [a.answer.response for a in answers], distribution_words())
-    del module
-    return live_service.distribution_chart(
-        bars, chart_id=chart_id, title=_("How the room answered"), right_label=_("right answer"),
-        answers_label=answers_label, size=size)
+    return Markup("").join(live_service.distribution_chart(
+        bars, chart_id=f"{chart_id}-{size}", title=_("How the room answered"),
+        right_label=_("right answer"), answers_label=answers_label, size=size) for size in sizes)
 
 
 def count_text(count: int, members: int) -> str:
