@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -378,3 +379,46 @@ def test_typed_answers_are_grouped_as_the_grader_reads_them(
         ("1", False, "=extradition")]
     download = trainer.get(f"/trainer/live/{code}/results.csv").get_data(as_text=True)
     assert "'=extradition" in download  # a formula stays text in a spreadsheet
+
+
+def test_two_workers_taking_the_same_answer_at_once_store_one(
+        make_app: Callable[..., Flask], csrf: Callable[[str], str], parse_quiz: type) -> None:
+    """A double tap reaching two workers in the same instant: one row, never two, never a 500."""
+    one, two = make_app(), make_app()
+    create_trainer(database(one), "tess", PASSWORD)
+    trainer = one.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                         "csrf_token": token})
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    press(trainer, csrf, code, "open")
+    first = one.test_client()
+    token = csrf(first.get("/").get_data(as_text=True))
+    first.post("/join", data={"name": "Amina", "workshop": "ws-alpha", "csrf_token": token})
+    html = first.get(f"/live/{code}").get_data(as_text=True)
+    cookie = first.get_cookie("trainer_session")  # now holding the page's CSRF token too
+    assert cookie is not None
+    second = two.test_client()
+    second.set_cookie("trainer_session", cookie.value)
+    form = {"csrf_token": csrf(html), "position": "0",
+            "q1": parse_quiz(html).choice("q1", "Option alpha")}
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def tap(client: FlaskClient) -> None:
+        barrier.wait()
+        statuses.append(client.post(f"/live/{code}", data=form).status_code)
+
+    for _round in range(5):
+        statuses.clear()
+        threads = [threading.Thread(target=tap, args=(c,)) for c in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert statuses == [303, 303]
+    live = find_live_session(database(one), code)
+    assert live is not None
+    stored, members = live_answers(database(one), live.id)
+    assert [(a.participant_name, a.answer.status) for a in stored] == [("Amina", "correct")]
+    assert members == 1
