@@ -422,3 +422,20 @@ def test_two_workers_taking_the_same_answer_at_once_store_one(
     stored, members = live_answers(database(one), live.id)
     assert [(a.participant_name, a.answer.status) for a in stored] == [("Amina", "correct")]
     assert members == 1
+
+
+def test_live_finds_the_running_session_of_the_trainees_workshop(
+        trainer: FlaskClient, join: Callable[..., FlaskClient], csrf: Callable[[str], str]) -> None:
+    phone = join("Amina")
+    waiting = phone.get("/live")
+    assert waiting.status_code == 200
+    assert 'http-equiv="refresh"' in waiting.get_data(as_text=True)  # until one starts
+    code = start_session(trainer, csrf, source="module:canary-kinds")
+    assert phone.get("/live").headers["Location"] == f"/live/{code}"
+    assert phone.get(f"/live?code={code.lower()}").headers["Location"] == f"/live/{code}"
+    unknown = phone.get("/live?code=NOPE99", follow_redirects=True).get_data(as_text=True)
+    assert "No live session has this room code" in unknown
+    # Another workshop's trainee is not sent to it.
+    assert join("Bea", "ws-beta").get("/live").status_code == 200
+    press(trainer, csrf, code, "end")
+    assert phone.get("/live").status_code == 200  # an ended session is not "running"

@@ -86,7 +86,7 @@ def waiting() -> PageResult:
     if live is not None:
         return redirect(url_for("live.room", code=live.room_code), code=303)
     return render_template("live/none.html", trainee=trainee,
-                           refresh_seconds=shared.REFRESH_SECONDS * 2)
+                           refresh_seconds=shared.REFRESH_SECONDS * 4)  # time to type a code
 
 
 def _test_taken(trainee: Trainee, live: LiveSession) -> bool:
