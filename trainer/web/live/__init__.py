@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from trainer.web.live import presenter, room
+
 __all__ = ["register_live"]
 
 
 def register_live(app: Flask) -> None:
     """Mount the presenter's pages and the phones' pages."""
-    from trainer.web.live import presenter, room
-
     app.register_blueprint(presenter.bp)
     app.register_blueprint(room.bp)
