@@ -54,6 +54,7 @@ class Config:
     # joining, a comfortable margin over any workshop.
     SESSION_REFRESH_EACH_REQUEST = False
     TRAINER_SITE_NAME: str | None = None  # None: "Workshop trainer", translated
+    TRAINER_PUBLIC_URL: str | None = None  # live sessions: the address phones use (else the request's)
     BABEL_DEFAULT_LOCALE = "en"
     TRAINER_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")
 

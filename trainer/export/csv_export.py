@@ -17,7 +17,7 @@ from trainer.export.report import StepResult, WorkshopResults
 from trainer.quiz.scoring import round_percent
 from trainer.quiz.statistics import MIN_FLAG_RESPONSES, CohortGain, Interval
 
-__all__ = ["gain_csv", "items_csv", "neutralise", "participants_csv", "write_csv"]
+__all__ = ["Cell", "gain_csv", "items_csv", "neutralise", "participants_csv", "write_csv"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None

@@ -320,3 +320,9 @@ def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt
                  else catalogue.modules[attempt.module_id])
         return found.title
     return curriculum.pre_test.title if attempt.kind == "pre" else curriculum.post_test.title
+
+
+def plan_questions(catalogue: Catalogue, pairs: Iterable[tuple[Module, Question]],
+                   pass_mark: float) -> Plan:
+    """Plan anything built like an attempt (a live session too) from these questions."""
+    return _plan(catalogue, pairs, pass_mark)

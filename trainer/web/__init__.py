@@ -8,6 +8,7 @@
   learn/                 trainees: join, read, take quizzes, see results
   dashboard/             trainers: workshops, results, downloads, imports
   author/                authors: the live preview (a separate local app)
+  live/                  live sessions in the room: presenter, screen (trainers), phones at /live
 
 The only package that imports Flask and WTForms. May import trainer.services, trainer.export,
 trainer.interchange, trainer.content, trainer.quiz, trainer.store, trainer.locales and the

@@ -23,6 +23,7 @@ from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
 from trainer.web.learn import resume as _resume_routes  # noqa: F401 - its routes on learn.bp
 from trainer.web.learn import views as learn
+from trainer.web.live import register_live
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +109,4 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
     register_dashboard(app)  # with Flask-Login and Flask-Limiter
+    register_live(app)  # the facilitator's live sessions and the phones' /live

@@ -1,0 +1,441 @@
+"""Live sessions through HTTP, on SQLite and PostgreSQL: the presenter's buttons, phones answering,
+who may answer, answers after the close, double submits, grading, results, and two workers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from trainer.quiz.grading import grade
+from trainer.store.accounts import create_trainer
+from trainer.store.live import find_live_session, live_answers
+from trainer.store.results import workshop_participants
+from trainer.web.state import catalogue, database
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def trainer(app: Flask, csrf: Callable[[str], str]) -> FlaskClient:
+    """Return a client logged in as a trainer."""
+    create_trainer(database(app), "tess", PASSWORD)
+    client = app.test_client()
+    token = csrf(client.get("/trainer/login").get_data(as_text=True))
+    response = client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                                   "csrf_token": token})
+    assert response.status_code == 303
+    return client
+
+
+def start_session(trainer: FlaskClient, csrf: Callable[[str], str], *, source: str,
+                  mode: str = "poll", picks: tuple[str, ...] = (),
+                  workshop: str = "ws-alpha") -> str:
+    """Start a live session from the dashboard; return its room code."""
+    page = trainer.get(f"/trainer/live/workshops/{workshop}").get_data(as_text=True)
+    response = trainer.post(f"/trainer/live/workshops/{workshop}", data={
+        "csrf_token": csrf(page), "source": source, "mode": mode, "picks": list(picks)})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    found = re.fullmatch(r"/trainer/live/([A-Z0-9]+)", response.headers["Location"])
+    assert found
+    return found.group(1)
+
+
+def press(trainer: FlaskClient, csrf: Callable[[str], str], code: str, action: str) -> str:
+    """Press a presenter button with the version shown; return the presenter page after it."""
+    page = trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    response = trainer.post(f"/trainer/live/{code}/{action}", data={
+        "csrf_token": csrf(page), "version": version.group(1)}, follow_redirects=True)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def poll_url(client: FlaskClient, code: str) -> str:
+    """Return the poll URL of a phone's page (it carries the room's poll token)."""
+    found = re.search(r'data-poll="([^"]+)"', client.get(f"/live/{code}").get_data(as_text=True))
+    assert found
+    return found.group(1).replace("&amp;", "&")
+
+
+def phone_answer(client: FlaskClient, code: str, parse_quiz: type, csrf: Callable[[str], str],
+                 pick: Callable[[object], dict[str, object]]) -> object:
+    """Open the phone page, fill it with `pick(page)`, post it; return the response."""
+    html = client.get(f"/live/{code}").get_data(as_text=True)
+    page = parse_quiz(html)
+    position = re.search(r'name="position" value="(\d+)"', html)
+    assert position, html
+    return client.post(f"/live/{code}", data={"csrf_token": csrf(html),
+                                              "position": position.group(1), **pick(page)})
+
+
+def test_a_poll_runs_from_start_to_end(app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+                                       csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",
+                                                              "canary-kinds/q-short"))
+    phones = [join(name) for name in ("Amina", "Omar", "Lea")]
+    # Before answers open, the phone shows the question but no form, and refreshes itself.
+    waiting = phones[0].get(f"/live/{code}").get_data(as_text=True)
+    assert "PROMPT-SINGLE" in waiting
+    assert 'name="position"' not in waiting
+    assert 'http-equiv="refresh"' in waiting
+    assert "CANARY-EXPLANATION-SINGLE" not in waiting
+    press(trainer, csrf, code, "open")
+    answers = {"Amina": "Option alpha", "Omar": "Option beta", "Lea": "Option alpha"}
+    for phone, name in zip(phones, answers, strict=True):
+        response = phone_answer(phone, code, parse_quiz, csrf,
+                                lambda page, name=name: {"q1": page.choice("q1", answers[name])})
+        assert response.status_code == 303
+    received = phones[0].get(f"/live/{code}").get_data(as_text=True)
+    assert "Answer received." in received
+    assert "CANARY-EXPLANATION-SINGLE" not in received  # nothing revealed before the reveal
+    presenter = trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
+    assert "3 of 3 answered" in presenter
+    screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
+    assert "3 of 3 answered" in screen
+    assert "Amina" not in screen
+    assert "Omar" not in screen
+    assert '<svg role="img"' in screen
+    assert "http://localhost/live/<wbr>" + code in screen  # the join URL, breakable
+    assert 'data-right="true"' not in screen  # no right answer before the reveal
+    press(trainer, csrf, code, "reveal")
+    screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
+    bars = re.findall(r'<g class="live-bar( live-bar--right)?" data-count="(\d+)"', screen)
+    assert sorted((bool(right), int(count)) for right, count in bars) == [
+        (False, 0), (False, 1), (True, 2)]
+    revealed = phones[1].get(f"/live/{code}").get_data(as_text=True)
+    assert "CANARY-EXPLANATION-SINGLE" in revealed
+    assert 'data-count="2"' in revealed
+    assert "Your answer is" not in revealed  # a poll is not graded on the phone
+    press(trainer, csrf, code, "next")
+    press(trainer, csrf, code, "open")
+    response = phone_answer(phones[0], code, parse_quiz, csrf, lambda _page: {"q2": "Dual Criminality"})
+    assert response.status_code == 303
+    press(trainer, csrf, code, "end")
+    assert "The session has ended" in phones[0].get(f"/live/{code}").get_data(as_text=True)
+    live = find_live_session(database(app), code)
+    assert live is not None
+    assert live.phase == "ended"
+    stored, members = live_answers(database(app), live.id)
+    assert members == 3
+    assert [(a.participant_name, a.answer.position, a.answer.status) for a in stored] == [
+        ("Amina", 0, "correct"), ("Omar", 0, "wrong"), ("Lea", 0, "correct"),
+        ("Amina", 1, "correct")]
+    # A poll never becomes a test attempt.
+    assert all(not p.attempts for p in workshop_participants(database(app), "ws-alpha"))
+    results = trainer.get(f"/trainer/live/{code}/results").get_data(as_text=True)
+    assert "Took part: 3 of 3 in the room" in results
+    assert "Amina" in results
+    download = trainer.get(f"/trainer/live/{code}/results.csv")
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["participant"], r["question"], r["status"]) for r in rows] == [
+        ("Amina", "q-single", "correct"), ("Omar", "q-single", "wrong"),
+        ("Lea", "q-single", "correct"), ("Amina", "q-short", "correct")]
+    assert rows[3]["answer"] == "Dual Criminality"
+    every = trainer.get("/trainer/live/workshops/ws-alpha/answers.csv").get_data(as_text=True)
+    assert every.count("\r\n") == 5  # the header and the four answers of the one session
+
+
+def test_outsiders_cannot_answer_or_watch(app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+                                          csrf: Callable[[str], str], client: FlaskClient) -> None:
+    code = start_session(trainer, csrf, source="module:canary-kinds")
+    press(trainer, csrf, code, "open")
+    # Nobody: sent to the start page, for the page, the answer and the poll alike.
+    assert client.get(f"/live/{code}").headers["Location"] == "/"
+    assert client.post(f"/live/{code}", data={"q1": "x"}).status_code in (302, 400)
+    assert client.get(f"/live/{code}/state").status_code == 403
+    # A participant of another workshop: 403, and nothing stored.
+    beta = join("Bea", "ws-beta")
+    assert beta.get(f"/live/{code}").status_code == 403
+    token = csrf(beta.get("/").get_data(as_text=True))
+    assert beta.post(f"/live/{code}", data={"csrf_token": token, "position": "0",
+                                            "q1": "x"}).status_code == 403
+    assert beta.get(f"/live/{code}/state").status_code == 403
+    # Trainees are not trainers: the presenter, the screen and the results send them to login.
+    alpha = join("Amina")
+    for path in (f"/trainer/live/{code}", f"/trainer/live/{code}/screen",
+                 f"/trainer/live/{code}/results", f"/trainer/live/{code}/results.csv",
+                 f"/trainer/live/{code}/state", "/trainer/live/workshops/ws-alpha",
+                 "/trainer/live/workshops/ws-alpha/answers.csv"):
+        assert alpha.get(path).headers["Location"].startswith("/trainer/login"), path
+    token = csrf(alpha.get("/").get_data(as_text=True))
+    assert alpha.post(f"/trainer/live/{code}/next", data={"csrf_token": token}).headers[
+        "Location"].startswith("/trainer/login")
+    live = find_live_session(database(app), code)
+    assert live is not None
+    assert live.position == 0
+    assert live_answers(database(app), live.id) == ([], 0)
+
+
+def test_an_answer_after_close_is_refused_and_a_double_submit_stores_one(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", mode="quiz",
+                         picks=("canary-kinds/q-single", "canary-kinds/q-true-false"))
+    phone = join("Amina")
+    press(trainer, csrf, code, "open")
+    html = phone.get(f"/live/{code}").get_data(as_text=True)
+    page = parse_quiz(html)
+    right = {"csrf_token": csrf(html), "position": "0", "q1": page.choice("q1", "Option alpha")}
+    wrong = {**right, "q1": page.choice("q1", "Option beta")}
+    # Double submit (a double tap, a second tab): one answer, the last one while open.
+    assert phone.post(f"/live/{code}", data=right).status_code == 303
+    assert phone.post(f"/live/{code}", data=wrong).status_code == 303
+    live = find_live_session(database(app), code)
+    assert live is not None
+    stored, _members = live_answers(database(app), live.id)
+    assert [(a.answer.position, a.answer.status) for a in stored] == [(0, "wrong")]
+    # Bad input: a token that is not this question's is refused with the form, nothing stored.
+    bad = phone.post(f"/live/{code}", data={**right, "q1": "not-a-token"})
+    assert bad.status_code == 400
+    assert "Choose one of the options shown." in bad.get_data(as_text=True)
+    press(trainer, csrf, code, "close")
+    late = phone.post(f"/live/{code}", data=right, follow_redirects=True)
+    assert "your answer was not recorded" in late.get_data(as_text=True)
+    stored, _members = live_answers(database(app), live.id)
+    assert [(a.answer.position, a.answer.status) for a in stored] == [(0, "wrong")]
+    # An answer to a question that is no longer current is refused too (after "next").
+    press(trainer, csrf, code, "next")
+    press(trainer, csrf, code, "open")
+    stale = phone.post(f"/live/{code}", data=right, follow_redirects=True)
+    assert "your answer was not recorded" in stale.get_data(as_text=True)
+    assert len(live_answers(database(app), live.id)[0]) == 1
+
+
+# Every kind of question, answered right on a phone (the canary module's quiz, in its order).
+RIGHT: list[Callable[[Any], dict[str, object]]] = [
+    lambda page: {"q1": page.choice("q1", "Option alpha")},
+    lambda page: {"q2": [page.choice("q2", "Multi one"), page.choice("q2", "Multi two")]},
+    lambda page: {"q3": page.choice("q3", "False")},
+    lambda _page: {"q4": "  Dual   CRIMINALITY "},
+    lambda _page: {"q5": "2016"},
+    lambda page: {f"q6-{n}": page.select(f"q6-{n}", f"Meaning {word}")
+                  for n, word in ((1, "one"), (2, "two"), (3, "three"))},
+    lambda page: {f"q7-{n}": page.select(f"q7-{n}", f"Step {word}")
+                  for n, word in ((1, "first"), (2, "second"), (3, "third"))},
+]
+
+
+def test_live_quiz_answers_are_graded_by_the_quiz_grader(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="module:canary-kinds", mode="quiz")
+    phone = join("Amina")
+    live = find_live_session(database(app), code)
+    assert live is not None
+    for position in range(len(live.questions)):
+        press(trainer, csrf, code, "open")
+        response = phone_answer(phone, code, parse_quiz, csrf, RIGHT[position])
+        assert response.status_code == 303, response.get_data(as_text=True)
+        press(trainer, csrf, code, "reveal")
+        if position + 1 < len(live.questions):
+            press(trainer, csrf, code, "next")
+    stored, _members = live_answers(database(app), live.id)
+    assert [a.answer.status for a in stored] == ["correct"] * len(live.questions)
+    for a in stored:  # the stored grade is the grader's, on the stored response
+        question = catalogue(app).question(a.answer.module_id, a.answer.question_id)
+        assert a.answer.earned == grade(question, a.answer.response).earned == question.points
+    results = trainer.get(f"/trainer/live/{code}/results").get_data(as_text=True)
+    assert "facility 100.0 %" in results
+    assert re.search(r"Amina</bdi></th><td>7</td><td>100.0</td>", results)
+
+
+def test_a_session_started_as_the_pre_test_becomes_the_pre_test(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pre", mode="quiz")
+    amina, omar = join("Amina"), join("Omar")
+    # Omar already took the pre-test on his own: one attempt each, so his live answers do not count.
+    token = csrf(omar.get("/programme").get_data(as_text=True))
+    url = omar.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
+    omar.post(url, data={"csrf_token": csrf(omar.get(url).get_data(as_text=True))})
+    press(trainer, csrf, code, "open")
+    assert "You have already taken this test" in omar.get(f"/live/{code}").get_data(as_text=True)
+    response = phone_answer(amina, code, parse_quiz, csrf,
+                            lambda page: {"q1": page.choice("q1", "Option alpha")})
+    assert response.status_code == 303
+    press(trainer, csrf, code, "end")
+    people = {p.display_name: p for p in workshop_participants(database(app), "ws-alpha")}
+    pre = [a for a in people["Amina"].attempts if a.kind == "pre"]
+    assert len(pre) == 1
+    assert pre[0].submitted
+    assert pre[0].percent == 50.0  # one of two questions answered right
+    assert len([a for a in people["Omar"].attempts if a.kind == "pre"]) == 1
+
+
+def test_buttons_apply_once_and_refuse_what_does_not_apply(
+        app: Flask, trainer: FlaskClient, csrf: Callable[[str], str]) -> None:
+    code = start_session(trainer, csrf, source="pick",
+                         picks=("canary-kinds/q-single", "canary-kinds/q-short"))
+    page = trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    data = {"csrf_token": csrf(page), "version": version.group(1)}
+    # A double click on "Next" (the same version posted twice) moves one question, not two.
+    assert trainer.post(f"/trainer/live/{code}/next", data=data).status_code == 303
+    again = trainer.post(f"/trainer/live/{code}/next", data=data, follow_redirects=True)
+    assert "changed in another window" in again.get_data(as_text=True)
+    live = find_live_session(database(app), code)
+    assert live is not None
+    assert live.position == 1
+    refused = press(trainer, csrf, code, "next")  # already the last question
+    assert "does not apply now" in refused
+    assert press(trainer, csrf, code, "previous")
+    assert trainer.post(f"/trainer/live/{code}/dance", data=data).status_code == 404
+    assert trainer.get(f"/trainer/live/{code}/next").status_code == 405
+    assert trainer.get("/trainer/live/NOSUCH").status_code == 404
+    form = trainer.get("/trainer/live/workshops/ws-alpha").get_data(as_text=True)
+    empty = trainer.post("/trainer/live/workshops/ws-alpha", data={
+        "csrf_token": csrf(form), "source": "pick", "mode": "poll"})
+    assert empty.status_code == 400
+    assert "Tick at least one question" in empty.get_data(as_text=True)
+
+
+def test_polls_answer_304_until_the_state_changes(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str]) -> None:
+    code = start_session(trainer, csrf, source="module:canary-kinds")
+    phone = join("Amina")
+    url = poll_url(phone, code)
+    assert url.startswith(f"/live/{code}/state?t=")
+    cookieless = app.test_client()  # the script sends no cookie: the token is enough
+    first = cookieless.get(url)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert cookieless.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert cookieless.get(url[:-1] + "x").status_code == 403  # a wrong token
+    assert cookieless.get(f"/live/{code}/state").status_code == 403  # none
+    press(trainer, csrf, code, "open")
+    changed = cookieless.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    screen = trainer.get(f"/trainer/live/{code}/state")
+    assert screen.get_json()["text"] == "0 of 1 answered"
+    screen_etag = screen.headers["ETag"]
+    join("Omar").get(f"/live/{code}")  # another phone comes into the room: the count changes
+    after = trainer.get(f"/trainer/live/{code}/state", headers={"If-None-Match": screen_etag})
+    assert after.status_code == 200
+    assert after.get_json()["text"] == "0 of 2 answered"
+
+
+def test_a_session_runs_across_two_workers_sharing_the_database(
+        make_app: Callable[..., Flask], csrf: Callable[[str], str], parse_quiz: type) -> None:
+    """Two apps (two gunicorn workers, or two hosts) on one database: no state in one process."""
+    one, two = make_app(), make_app()
+    create_trainer(database(one), "tess", PASSWORD)
+    trainer = one.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                         "csrf_token": token})
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    phone_one = one.test_client()
+    token = csrf(phone_one.get("/").get_data(as_text=True))
+    phone_one.post("/join", data={"name": "Amina", "workshop": "ws-alpha", "csrf_token": token})
+    # The same phone's cookie, served by the other worker from then on.
+    phone_two = two.test_client()
+    cookie = phone_one.get_cookie("trainer_session")
+    assert cookie is not None
+    phone_two.set_cookie("trainer_session", cookie.value)
+    url = poll_url(phone_two, code)
+    etag = phone_two.get(url).headers["ETag"]
+    press(trainer, csrf, code, "open")  # on worker one
+    assert phone_two.get(url, headers={"If-None-Match": etag}).status_code == 200
+    response = phone_answer(phone_two, code, parse_quiz, csrf,
+                            lambda page: {"q1": page.choice("q1", "Option alpha")})
+    assert response.status_code == 303
+    assert "1 of 1 answered" in trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
+    press(trainer, csrf, code, "reveal")
+    assert "CANARY-EXPLANATION-SINGLE" in phone_two.get(f"/live/{code}").get_data(as_text=True)
+
+
+def test_typed_answers_are_grouped_as_the_grader_reads_them(
+        app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
+        csrf: Callable[[str], str], parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-short",))
+    press(trainer, csrf, code, "open")
+    for name, typed in (("A", "Dual criminality"), ("B", "  dual   CRIMINALITY "),
+                        ("C", "double criminality"), ("D", "=extradition")):
+        response = phone_answer(join(name), code, parse_quiz, csrf,
+                                lambda _page, typed=typed: {"q1": typed})
+        assert response.status_code == 303
+    press(trainer, csrf, code, "reveal")
+    screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
+    bars = re.findall(r'<g class="live-bar[^"]*" data-count="(\d+)"( data-right="true")?>\s*'
+                      r'<text[^>]*>(?:<title>[^<]*</title>)?(.*?)</text>', screen)
+    # Each label as shown, its lines (tspans, wrapped for the projector) joined.
+    assert [(count, bool(right), " ".join(re.findall(r">([^<]+)<", label)))
+            for count, right, label in bars] == [
+        ("2", True, "✓ Dual criminality — right answer"),
+        ("1", True, "✓ double criminality — right answer"),
+        ("1", False, "=extradition")]
+    download = trainer.get(f"/trainer/live/{code}/results.csv").get_data(as_text=True)
+    assert "'=extradition" in download  # a formula stays text in a spreadsheet
+
+
+def test_two_workers_taking_the_same_answer_at_once_store_one(
+        make_app: Callable[..., Flask], csrf: Callable[[str], str], parse_quiz: type) -> None:
+    """A double tap reaching two workers in the same instant: one row, never two, never a 500."""
+    one, two = make_app(), make_app()
+    create_trainer(database(one), "tess", PASSWORD)
+    trainer = one.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                         "csrf_token": token})
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    press(trainer, csrf, code, "open")
+    first = one.test_client()
+    token = csrf(first.get("/").get_data(as_text=True))
+    first.post("/join", data={"name": "Amina", "workshop": "ws-alpha", "csrf_token": token})
+    html = first.get(f"/live/{code}").get_data(as_text=True)
+    cookie = first.get_cookie("trainer_session")  # now holding the page's CSRF token too
+    assert cookie is not None
+    second = two.test_client()
+    second.set_cookie("trainer_session", cookie.value)
+    form = {"csrf_token": csrf(html), "position": "0",
+            "q1": parse_quiz(html).choice("q1", "Option alpha")}
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def tap(client: FlaskClient) -> None:
+        barrier.wait()
+        statuses.append(client.post(f"/live/{code}", data=form).status_code)
+
+    for _round in range(5):
+        statuses.clear()
+        threads = [threading.Thread(target=tap, args=(c,)) for c in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert statuses == [303, 303]
+    live = find_live_session(database(one), code)
+    assert live is not None
+    stored, members = live_answers(database(one), live.id)
+    assert [(a.participant_name, a.answer.status) for a in stored] == [("Amina", "correct")]
+    assert members == 1
+
+
+def test_live_finds_the_running_session_of_the_trainees_workshop(
+        trainer: FlaskClient, join: Callable[..., FlaskClient], csrf: Callable[[str], str]) -> None:
+    phone = join("Amina")
+    waiting = phone.get("/live")
+    assert waiting.status_code == 200
+    assert 'http-equiv="refresh"' in waiting.get_data(as_text=True)  # until one starts
+    code = start_session(trainer, csrf, source="module:canary-kinds")
+    assert phone.get("/live").headers["Location"] == f"/live/{code}"
+    assert phone.get(f"/live?code={code.lower()}").headers["Location"] == f"/live/{code}"
+    unknown = phone.get("/live?code=NOPE99", follow_redirects=True).get_data(as_text=True)
+    assert "No live session has this room code" in unknown
+    # Another workshop's trainee is not sent to it.
+    assert join("Bea", "ws-beta").get("/live").status_code == 200
+    press(trainer, csrf, code, "end")
+    assert phone.get("/live").status_code == 200  # an ended session is not "running"
