@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from trainer.errors import StoreError
 from trainer.recent import Recent
 from trainer.store.database import Database
+from trainer.store.enrolment import lock_workshop
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
 T = TypeVar("T")
@@ -121,14 +123,33 @@ def planned_questions(attempt: Attempt) -> list[PlannedQuestion]:
 
 def create_participant(database: Database, workshop_id: str, display_name: str) -> Participant:
     """Create a participant of a workshop and return it."""
+    created = join_workshop(database, workshop_id, display_name, cap=None)
+    if created is None:  # pragma: no cover - without a cap a workshop is never full
+        raise StoreError(f"workshop {workshop_id} refused a participant")
+    return created
+
+
+def join_workshop(database: Database, workshop_id: str, display_name: str, *,
+                  cap: int | None) -> Participant | None:
+    """Create a participant of a workshop; None when it already has `cap` participants.
+
+    With a cap, joins of the workshop are serialised (trainer.store.enrolment.lock_workshop) and
+    counted in the same transaction, so a room joining at once never goes over it.
+    """
     participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
                               display_name=display_name, created_at=utcnow())
 
-    def work(session: Session) -> Participant:
+    def work(session: Session) -> Participant | None:
         existing = session.scalar(
             select(Participant).where(Participant.public_id == participant.public_id))
         if existing is not None:  # a retry after the first run committed
             return existing
+        if cap is not None:
+            lock_workshop(session, workshop_id)
+            joined = session.scalar(select(func.count()).select_from(Participant)
+                                    .where(Participant.workshop_id == workshop_id))
+            if int(joined or 0) >= cap:
+                return None
         session.add(participant)
         session.flush()
         return participant

@@ -17,7 +17,7 @@ from flask_babel import format_datetime, format_decimal
 from trainer.content.catalogue import load_catalogue
 from trainer.settings import instance_path
 from trainer.store.database import Database, database_url_for
-from trainer.web import caches, errors, i18n, security, sessions, state
+from trainer.web import caches, errors, i18n, limits, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
 from trainer.web.learn import views as learn
@@ -38,8 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     caches.register_caches(app)
     sessions.register_sessions(app)
     i18n.register_i18n(app)
-    security.register_security(app)
     register_catalogue(app)
+    security.register_security(app)
+    limits.register_limits(app)
     register_store(app)
     register_templates(app)
     register_ping(app)
@@ -102,4 +103,4 @@ def register_ping(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
-    register_dashboard(app)  # with Flask-Login and Flask-Limiter
+    register_dashboard(app)  # with Flask-Login

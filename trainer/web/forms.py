@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.services.attempts import QuestionFields
 from trainer.store.models import DISPLAY_NAME_LENGTH
+from trainer.web.security import StrictMeta
 
 NAME_MAX = DISPLAY_NAME_LENGTH
 ANSWER_MAX = 500
@@ -36,7 +37,15 @@ def _strip(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-class JoinForm(FlaskForm):  # type: ignore[misc]
+class StrictForm(FlaskForm):  # type: ignore[misc]
+    """Base of every form of the app: a field sent more times than it takes values is a 400
+    before anything is read (trainer.web.security.check_form_shape)."""
+
+    class Meta(StrictMeta):
+        """WTForms options: the shape check."""
+
+
+class JoinForm(StrictForm):
     """Join a workshop: a display name, and a workshop picked from the list or a join code."""
 
     name = StringField(
@@ -56,7 +65,7 @@ class JoinForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ActionForm(FlaskForm):  # type: ignore[misc]
+class ActionForm(StrictForm):
     """A one-button form (start a quiz, leave): nothing but its CSRF token."""
 
 
@@ -95,7 +104,7 @@ def _make_field(kind: str, name: str) -> Field:
                        validators=[Optional(), Length(max=ANSWER_MAX)])
 
 
-class QuizForm(FlaskForm):  # type: ignore[misc]
+class QuizForm(StrictForm):
     """Base of generated quiz forms; see `build_quiz_form`.
 
     No CSRF field of its own: CSRFProtect has checked the token of every POST before the view runs
@@ -103,8 +112,8 @@ class QuizForm(FlaskForm):  # type: ignore[misc]
     fresh token on every submission for nothing.
     """
 
-    class Meta:
-        """WTForms options: no per-form CSRF field (see above)."""
+    class Meta(StrictMeta):
+        """WTForms options: no per-form CSRF field (see above), the shape check."""
 
         csrf = False
 
