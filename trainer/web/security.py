@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
 from werkzeug.formparser import FormDataParser
 from wtforms import Form
 from wtforms.fields import FieldList, SelectMultipleField
@@ -187,6 +187,12 @@ def _header_adder(app: Flask) -> Callable[[Response], Response]:
     return add_security_headers
 
 
+def untrusted_host(_error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """Answer a request for a host not in TRUSTED_HOSTS: a plain 400 (no page: no URL can be
+    built for a host the site does not know)."""
+    return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def register_security(app: Flask) -> None:
     """Check hosts, origins and form sizes, protect every POST with CSRF, add the headers."""
     app.request_class = TrainerRequest
@@ -195,6 +201,7 @@ def register_security(app: Flask) -> None:
     if is_production(app.config) and hosts and hosts == Config.TRUSTED_HOSTS:
         logger.warning("TRUSTED_HOSTS is %s: set TRAINER_TRUSTED_HOSTS to the site's host names, "
                        "or every other Host gets 400", ", ".join(hosts))
+    app.register_error_handler(SecurityError, untrusted_host)
     app.before_request(check_origin)  # before the CSRF check: it needs no body
     csrf.init_app(app)
     app.after_request(_header_adder(app))
