@@ -139,6 +139,18 @@ def _same_host(value: str) -> bool:
     return parts.netloc.lower() == request.host.lower()
 
 
+def check_state_change() -> None:
+    """Check a state-changing request: its origin (`check_origin`), then its CSRF token.
+
+    Flask-WTF's own hook (off: WTF_CSRF_CHECK_DEFAULT) worked out each view's exemption before
+    looking at the method, on every GET too; this one returns at once for GET, HEAD, OPTIONS.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    check_origin()
+    csrf.protect(apply_exemptions=True)
+
+
 def check_origin() -> None:
     """Refuse a state-changing request whose Origin (or Referer) names another site (400).
 
@@ -146,8 +158,6 @@ def check_origin() -> None:
     sees http while the browser says https; a page of this very host over plain HTTP is a
     network attacker's, whom HSTS keeps out.
     """
-    if request.method in SAFE_METHODS:
-        return
     origin = request.headers.get("Origin")
     if origin is None:
         origin = request.headers.get("Referer")
@@ -167,21 +177,28 @@ def form_parts_limit(app: Flask) -> int | None:
 
 
 def _header_adder(app: Flask) -> Callable[[Response], Response]:
+    """Return the after_request hook adding the security headers a response does not set.
+
+    The names a response has are read once (Werkzeug's `name in headers` raises and catches
+    an exception for every absent name: most of the cost of `/ping`).
+    """
     headers = dict(HEADERS)
     if app.config.get("SESSION_COOKIE_SECURE"):
         max_age = int(app.config.get("TRAINER_HSTS_MAX_AGE", Config.TRAINER_HSTS_MAX_AGE))
         headers["Strict-Transport-Security"] = f"max-age={max_age}"
-    items = tuple(headers.items())
+    items = tuple((name.lower(), name, value) for name, value in headers.items())
 
     def add_security_headers(response: Response) -> Response:
         present = response.headers
-        for name, value in items:
-            if name not in present:
-                present[name] = value
-        if request.endpoint != "static" and "Cache-Control" not in present:
+        names = {name.lower() for name, _value in present}
+        missing = [(name, value) for lower, name, value in items if lower not in names]
+        if request.endpoint != "static" and "cache-control" not in names:
             # Pages hold a trainee's own progress and answers: never keep them in a shared cache,
             # and have the Back button ask again (a submitted quiz then shows its result).
-            present["Cache-Control"] = "no-store"
+            missing.append(("Cache-Control", "no-store"))
+        # Straight onto the header list: these names and values are constants, checked once
+        # (Headers.extend checks each value again, on every response).
+        present._list.extend(missing)  # noqa: SLF001
         return response
 
     return add_security_headers
@@ -202,6 +219,10 @@ def register_security(app: Flask) -> None:
         logger.warning("TRUSTED_HOSTS is %s: set TRAINER_TRUSTED_HOSTS to the site's host names, "
                        "or every other Host gets 400", ", ".join(hosts))
     app.register_error_handler(SecurityError, untrusted_host)
-    app.before_request(check_origin)  # before the CSRF check: it needs no body
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # check_state_change calls it, for POSTs only
     csrf.init_app(app)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    # Flask-WTF's hook only reads the setting above and returns, on every request: drop it.
+    hooks[:] = [hook for hook in hooks if getattr(hook, "__module__", "") != "flask_wtf.csrf"]
+    app.before_request(check_state_change)
     app.after_request(_header_adder(app))

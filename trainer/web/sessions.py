@@ -29,7 +29,7 @@ from typing import Any
 
 from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from trainer.store.web_sessions import (
     Audience,
@@ -52,14 +52,27 @@ _HOLDER = "trainer_session_holder"
 class RecentCookieSessionInterface(SecureCookieSessionInterface):
     """SecureCookieSessionInterface that skips verifying a cookie it verified a moment ago."""
 
+    _serializer: tuple[object, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return Flask's serializer, made once per secret key (making one, with its JSON probe,
+        cost a third of a `/ping`)."""
+        key = (app.secret_key, app.config.get("SECRET_KEY_FALLBACKS"))
+        found = self._serializer
+        if found is None or found[0] != key:
+            found = self._serializer = (key, super().get_signing_serializer(app))
+        return found[1]
+
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Return the request's session: from the worker's recent verifications, or verified."""
+        value = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not value:
+            if not app.secret_key:
+                return None
+            return self.session_class()
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
-            return self.session_class()
         verified = caches(app).verified_cookies
         found = verified.get(value)
         if found is not None:

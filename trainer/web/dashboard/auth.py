@@ -118,6 +118,10 @@ def register_auth(app: Flask) -> None:
     # "basic": a session seen from another browser is marked not fresh; "strong" would clear the
     # whole session, a trainee's progress on a shared device with it.
     login_manager.session_protection = "basic"
+    # No "remember me" cookie is ever set (login_user is never asked to): Flask-Login's hook that
+    # refreshes one would only read the session on every response (and add Vary: Cookie to /ping).
+    after = app.after_request_funcs.get(None, [])
+    after[:] = [hook for hook in after if getattr(hook, "__self__", None) is not login_manager]
 
 
 def sign_in_trainer(trainer: Trainer) -> None:
