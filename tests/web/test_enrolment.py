@@ -114,7 +114,7 @@ def test_a_full_workshop_refuses_joins(content_root: Path, make_app: Callable[..
     assert "This workshop is full. Ask your trainer." in page
     status, page, _client = _join(app, csrf, code="ALPHA17", headers={"Accept-Language": "ar"})
     assert status == 403
-    assert "هذه الورشة مكتملة العدد" in page
+    assert "حلقة العمل هذه مكتملة العدد" in page
     assert _joined(app, "ws-alpha") == 2
 
 

@@ -124,6 +124,11 @@ def test_two_csrf_tokens_or_names_are_refused(app: Flask, csrf: Callable[[str], 
                        ).status_code == 400
     assert client.post("/join", data=dict(data, name=["One", "Two"])).status_code == 400
     assert count(app, Participant) == 0
+    # A POST without a form class of its own (the language switcher) too.
+    switched = client.post("/language", data={"language": "fr",
+                                              "csrf_token": [data["csrf_token"]] * 2})
+    assert switched.status_code == 400
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
 
 
 def test_ten_thousand_copies_of_a_field_are_refused_before_parsing(

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
 from werkzeug.formparser import FormDataParser
@@ -149,6 +149,10 @@ def check_state_change() -> None:
         return
     check_origin()
     csrf.protect(apply_exemptions=True)
+    if g.get("csrf_valid"):  # checked here (not an exempt view): the form has been parsed
+        name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if len(request.form.getlist(name)) > 1:
+            raise RepeatedField()  # forms that are no StrictForm (the language switcher) too
 
 
 def check_origin() -> None:

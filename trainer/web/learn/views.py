@@ -138,7 +138,7 @@ def _join_page(form: JoinForm, status: int) -> PageResult:
 @bp.errorhandler(RateLimitExceeded)
 def too_many_joins(_error: RateLimitExceeded) -> PageResult:
     """Show the start page again with a throttling message (429)."""
-    form = _join_form(enrolment_overrides(database()), request.form)
+    form = _join_form(enrolment_overrides(database()))  # what was sent is not read again
     form.name.errors = [_("Too many people joined from this network just now. Wait a minute, "
                           "then try again.")]
     return _join_page(form, 429)
