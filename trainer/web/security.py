@@ -64,6 +64,8 @@ HEADERS = {
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Form fields beyond the largest quiz's answers: the CSRF token and whatever a page adds.
 FORM_PARTS_MARGIN = 32
+# Never fewer: the dashboard's results import takes up to 50 files and its CSRF token in one
+# request (trainer.web.dashboard.importing.MAX_FILES), and says so itself when given more.
 MIN_FORM_PARTS = 64
 
 csrf = CSRFProtect()
