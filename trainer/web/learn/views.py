@@ -49,6 +49,7 @@ from trainer.store.attempts import (
     start_attempt,
     submit_attempt,
 )
+from trainer.store.database import DatabaseUnavailable
 from trainer.store.enrolment import EnrolmentOverride, enrolment_overrides
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
@@ -107,8 +108,13 @@ def workshop_label(workshop: Workshop) -> str:
     return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end, interface_language())}"
 
 
-def _listed(overrides: Mapping[str, EnrolmentOverride]) -> list[Workshop]:
-    """Return the workshops trainees pick from the list: listed and open (join-code only not)."""
+def _listed(overrides: Mapping[str, EnrolmentOverride] | None) -> list[Workshop]:
+    """Return the workshops trainees pick from the list: listed and open (join-code only not).
+
+    None for `overrides` (the database is out of reach): none, as which are listed is not known.
+    """
+    if overrides is None:
+        return []
     found = []
     for _curriculum, workshop in catalogue().workshops():
         enrolment = effective_enrolment(workshop, overrides.get(workshop.id))
@@ -117,7 +123,8 @@ def _listed(overrides: Mapping[str, EnrolmentOverride]) -> list[Workshop]:
     return found
 
 
-def _join_form(overrides: Mapping[str, EnrolmentOverride], formdata: object = None) -> JoinForm:
+def _join_form(overrides: Mapping[str, EnrolmentOverride] | None, formdata: object = None
+               ) -> JoinForm:
     form = JoinForm(formdata=formdata) if formdata is not None else JoinForm()
     choices = [SelectChoice("", _("Choose your workshop…"))]
     for workshop in _listed(overrides):
@@ -146,8 +153,16 @@ def too_many_joins(_error: RateLimitExceeded) -> PageResult:
 
 @bp.get("/")
 def home() -> PageResult:
-    """Show the start page: join a workshop, or continue as the trainee already signed in."""
-    return render_template("learn/home.html", form=_join_form(enrolment_overrides(database())),
+    """Show the start page: join a workshop, or continue as the trainee already signed in.
+
+    It shows while the database is out of reach (a restart), with the join-code field only;
+    joining then answers 503 "try again".
+    """
+    try:
+        overrides: Mapping[str, EnrolmentOverride] | None = enrolment_overrides(database())
+    except DatabaseUnavailable:
+        overrides = None
+    return render_template("learn/home.html", form=_join_form(overrides),
                            trainee=current_trainee(), leave_form=ActionForm())
 
 
