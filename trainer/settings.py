@@ -5,8 +5,9 @@ The web app (trainer.web.config) and the commands that need no web app (`trainer
 they agree on the instance folder, the database and the certificate key.
 
 The environment names are DATABASE_URL, SECRET_KEY, TRAINER_CONTENT_ROOT, TRAINER_ENV
-("production" turns on production checks), TRAINER_INSTANCE_PATH and TRAINER_SECURE_COOKIES ("1"
-when served over HTTPS). Imports nothing from trainer but errors.
+("production" turns on production checks), TRAINER_INSTANCE_PATH, TRAINER_SECURE_COOKIES ("1"
+when served over HTTPS), TRAINER_TRUSTED_HOSTS (comma-separated host names),
+TRAINER_HSTS_MAX_AGE (seconds) and TRAINER_JOIN_LIMIT_PER_ADDRESS. Imports nothing from trainer but errors.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ class Config:
     # Request size limits (SECURITY.md 18): the largest quiz form is a few kilobytes.
     MAX_CONTENT_LENGTH = 512 * 1024
     MAX_FORM_MEMORY_SIZE = 256 * 1024
-    MAX_FORM_PARTS = 2000
+    # None: the most answer fields any quiz of the content sends, plus FORM_PARTS_MARGIN
+    # (trainer.web.security), counted before a urlencoded body is parsed.
+    MAX_FORM_PARTS: int | None = None
     # Longer than any quiz, and an expired token never loses answers (see learn.submit).
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
@@ -53,6 +56,19 @@ class Config:
     # CPU of a quiz page view. The 30 days then count from the last change, which for a trainee is
     # joining, a comfortable margin over any workshop.
     SESSION_REFRESH_EACH_REQUEST = False
+    # Server-side sessions (trainer.web.sessions): a trainer's ends after this long without a
+    # request, and this long after logging in whatever happens; a trainee's at the workshop's end
+    # date plus the grace (and never sooner than the grace after joining).
+    TRAINER_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    TRAINER_SESSION_LIFETIME = timedelta(hours=12)
+    TRAINER_TRAINEE_SESSION_GRACE = timedelta(days=14)
+    # Host names this site answers to (Flask's TRUSTED_HOSTS; a port is ignored, ".example.org"
+    # also allows its subdomains); any other Host header gets 400.
+    TRUSTED_HOSTS: list[str] | None = ["127.0.0.1", "localhost"]  # noqa: RUF012 - a setting
+    # Strict-Transport-Security max-age (seconds), sent when SESSION_COOKIE_SECURE is on.
+    TRAINER_HSTS_MAX_AGE = 365 * 24 * 3600
+    # Joins per client address (POST /join), in the rate-limit storage RATELIMIT_STORAGE_URI.
+    TRAINER_JOIN_LIMIT_PER_ADDRESS = "60 per minute;600 per hour"
     TRAINER_SITE_NAME: str | None = None  # None: "Workshop trainer", translated
     TRAINER_PUBLIC_URL: str | None = None  # live sessions: the address phones use (else the request's)
     BABEL_DEFAULT_LOCALE = "en"
@@ -66,6 +82,18 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             found[name] = environ[name]
     if "TRAINER_SECURE_COOKIES" in environ:
         found["SESSION_COOKIE_SECURE"] = environ["TRAINER_SECURE_COOKIES"].lower() in TRUE_WORDS
+    if environ.get("TRAINER_TRUSTED_HOSTS"):
+        found["TRUSTED_HOSTS"] = [host.strip() for host in environ["TRAINER_TRUSTED_HOSTS"].split(",")
+                                  if host.strip()]
+    for name in ("TRAINER_HSTS_MAX_AGE",):
+        if environ.get(name):
+            try:
+                found[name] = int(environ[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number of seconds, "
+                                  f"not {environ[name]!r}") from None
+    if environ.get("TRAINER_JOIN_LIMIT_PER_ADDRESS"):
+        found["TRAINER_JOIN_LIMIT_PER_ADDRESS"] = environ["TRAINER_JOIN_LIMIT_PER_ADDRESS"]
     return found
 
 

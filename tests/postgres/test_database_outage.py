@@ -161,6 +161,7 @@ def test_an_unreachable_database_answers_503_with_retry_after(unreachable_app: F
     assert "The site is busy for a moment" in joined.get_data(as_text=True)
     with client.session_transaction() as session:
         session["participant"] = "someone"
+        session["sid"] = "a server session, looked up in the database"
     programme = client.get("/programme")
     assert programme.status_code == 503
     assert "send the page again" in programme.get_data(as_text=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
-from trainer.cli.accounts import create_trainer_command, verify_command
+from trainer.cli.accounts import create_trainer_command, set_password_command, verify_command
 from trainer.cli.author import new, preview
 from trainer.cli.content import check, schema
 from trainer.cli.export import export, import_
@@ -33,6 +33,7 @@ for command in (
     serve,
     db,
     create_trainer_command,
+    set_password_command,
     verify_command,
     handbook,
     export,

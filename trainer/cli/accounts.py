@@ -1,4 +1,5 @@
-"""Commands for trainers: `trainer create-trainer USERNAME` and `trainer verify CODE`.
+"""Commands for trainers: `trainer create-trainer USERNAME`, `trainer set-password USERNAME` (a
+new password, which ends all that trainer's sessions) and `trainer verify CODE`.
 
 Both read the same configuration as the web app (DATABASE_URL, TRAINER_INSTANCE_PATH, the
 instance folder's config.py) without loading any content. `announce_first_trainer(app)` is what
@@ -99,6 +100,35 @@ def create_trainer_command(username: str, password_stdin: bool, generate: bool) 
     finally:
         database.dispose()
     click.echo(f"Trainer account {trainer.username!r} created.")
+    if generated:
+        click.echo(f"Its password (shown only this once): {password}")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (one line), for scripts.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it once.")
+def set_password_command(username: str, password_stdin: bool, generate: bool) -> None:
+    """Give a trainer a new password and end all their sessions (every browser logs in again).
+
+    Asks for the password as `create-trainer` does. Use it when a password may be known to
+    someone else, or a device with a trainer session was lost.
+    """
+    from trainer.store.accounts import AccountError, set_password  # noqa: PLC0415
+
+    if password_stdin and generate:
+        raise click.UsageError("use either --password-stdin or --generate, not both")
+    password, generated = _read_password(password_stdin, generate)
+    database = open_database(*settings_or_exit())
+    try:
+        ended = set_password(database, username, password)
+    except AccountError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        database.dispose()
+    click.echo(f"Password of {username.strip().casefold()!r} changed; {ended} session(s) ended.")
     if generated:
         click.echo(f"Its password (shown only this once): {password}")
 

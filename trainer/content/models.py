@@ -635,6 +635,32 @@ class Workshop(ContentModel):
         description="Module ids added for this workshop only.",
         examples=[["electronic-evidence"]],
     )
+    listed: bool = Field(
+        default=True,
+        description=(
+            "Whether trainees can pick the workshop from the list on the start page; false: "
+            "they join with its join code only. A trainer can change it on the dashboard."
+        ),
+        examples=[True, False],
+    )
+    enrolment: Literal["open", "closed"] = Field(
+        default="open",
+        description=(
+            "Whether new trainees can join (`open`) or not (`closed`); trainees who joined "
+            "carry on. A trainer can change it on the dashboard."
+        ),
+        examples=["open", "closed"],
+    )
+    max_participants: int | None = Field(
+        default=None,
+        ge=1,
+        le=100000,
+        description=(
+            "At most this many trainees can join (leave out for no limit). A trainer can "
+            "change it on the dashboard."
+        ),
+        examples=[40],
+    )
 
 
 class Curriculum(ContentModel):

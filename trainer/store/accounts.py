@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from trainer.errors import StoreError
 from trainer.store.database import Database
 from trainer.store.models import Base, utcnow
+from trainer.store.web_sessions import revoke_trainer_sessions_in
 
 __all__ = [
     "FIRST_TRAINER",
@@ -129,21 +131,29 @@ def create_trainer(database: Database, username: str, password: str) -> Trainer:
     return trainer
 
 
-def set_password(database: Database, username: str, password: str) -> None:
-    """Replace a trainer's password; raise AccountError when there is no such trainer."""
+def set_password(database: Database, username: str, password: str) -> int:
+    """Replace a trainer's password and end all their sessions (in one transaction).
+
+    Returns how many running sessions were ended; raises AccountError when there is no such
+    trainer or the password is unfit.
+    """
     name = normalise_username(username)
     _check_password(password)
     hashed = _hasher.hash(password)
+    moment = time.time()
 
-    def work(session: Session) -> bool:
+    def work(session: Session) -> int | None:
         trainer = session.scalar(select(Trainer).where(Trainer.username == name))
         if trainer is None:
-            return False
+            return None
         trainer.password_hash = hashed
-        return True
+        return revoke_trainer_sessions_in(session, trainer.id, moment)
 
-    if not database.write(work):
+    ended = database.write(work)
+    if ended is None:
         raise AccountError(f"there is no trainer called {name!r}")
+    logger.info("trainer %r: password changed, %d sessions ended", name, ended)
+    return ended
 
 
 def get_trainer(database: Database, trainer_id: int) -> Trainer | None:

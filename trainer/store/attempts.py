@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from trainer.errors import StoreError
 from trainer.recent import Recent
 from trainer.store.database import Database
+from trainer.store.enrolment import lock_workshop
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
 T = TypeVar("T")
@@ -83,22 +84,38 @@ class ParticipantGone(StoreError):
 
 def create_participant(database: Database, workshop_id: str, display_name: str,
                        resume_code_hash: str | None = None) -> Participant:
-    """Create a participant of a workshop (with the hash of their resume code) and return it.
+    """Create a participant of a workshop (with the hash of their resume code) and return it."""
+    created = join_workshop(database, workshop_id, display_name, cap=None,
+                            resume_code_hash=resume_code_hash)
+    if created is None:  # pragma: no cover - without a cap a workshop is never full
+        raise StoreError(f"workshop {workshop_id} refused a participant")
+    return created
 
-    Participants alternate between the two parallel test forms as they join: the workshop's
-    1st, 3rd, 5th... take form A as pre-test ("a"), the 2nd, 4th... form B ("b").
+
+def join_workshop(database: Database, workshop_id: str, display_name: str, *,
+                  cap: int | None, resume_code_hash: str | None = None) -> Participant | None:
+    """Create a participant of a workshop; None when it already has `cap` participants.
+
+    With a cap, joins of the workshop are serialised (trainer.store.enrolment.lock_workshop) and
+    counted in the same transaction, so a room joining at once never goes over it. Participants
+    alternate between the two parallel test forms as they join: the workshop's 1st, 3rd, 5th...
+    take form A as pre-test ("a"), the 2nd, 4th... form B ("b").
     """
     participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
                               display_name=display_name, created_at=utcnow(),
                               resume_code_hash=resume_code_hash)
 
-    def work(session: Session) -> Participant:
+    def work(session: Session) -> Participant | None:
         existing = session.scalar(
             select(Participant).where(Participant.public_id == participant.public_id))
         if existing is not None:  # a retry after the first run committed
             return existing
-        joined = session.scalar(select(func.count()).select_from(Participant)
-                                .where(Participant.workshop_id == workshop_id)) or 0
+        if cap is not None:
+            lock_workshop(session, workshop_id)
+        joined = int(session.scalar(select(func.count()).select_from(Participant)
+                                    .where(Participant.workshop_id == workshop_id)) or 0)
+        if cap is not None and joined >= cap:
+            return None
         participant.pre_form = "a" if joined % 2 == 0 else "b"
         session.add(participant)
         session.flush()

@@ -1,8 +1,9 @@
 """Web: the Flask app, one blueprint package per audience.
 
   app.py, config.py      the app factory (small register_* steps) and its configuration
-  errors.py, security.py error pages; headers, CSRF and request limits
-  sessions.py, i18n.py   signed-cookie sessions (and their rotation); languages and the switcher
+  errors.py, security.py error pages; hosts, origins, form shapes, CSRF, headers, request limits
+  sessions.py, i18n.py   server-side sessions in a signed cookie; languages and the switcher
+  limits.py              rate limits (login, join) checked only by the views they limit
   forms.py, caches.py    WTForms forms; the one set of per-worker caches
   state.py               the app's catalogue and database
   learn/                 trainees: join, read, take quizzes, see results

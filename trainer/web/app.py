@@ -18,7 +18,7 @@ from trainer.content.catalogue import load_catalogue
 from trainer.quiz.scoring import round_percent
 from trainer.settings import instance_path
 from trainer.store.database import Database, database_url_for
-from trainer.web import caches, errors, i18n, security, sessions, state
+from trainer.web import caches, errors, i18n, limits, security, sessions, state
 from trainer.web.config import load_config
 from trainer.web.dashboard import register_dashboard
 from trainer.web.learn import resume as _resume_routes  # noqa: F401 - its routes on learn.bp
@@ -41,8 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     caches.register_caches(app)
     sessions.register_sessions(app)
     i18n.register_i18n(app)
-    security.register_security(app)
     register_catalogue(app)
+    security.register_security(app)
+    limits.register_limits(app)
     register_store(app)
     register_templates(app)
     register_ping(app)
@@ -108,5 +109,5 @@ def register_ping(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     app.register_blueprint(learn.bp)
-    register_dashboard(app)  # with Flask-Login and Flask-Limiter
+    register_dashboard(app)  # with Flask-Login
     register_live(app)  # the facilitator's live sessions and the phones' /live

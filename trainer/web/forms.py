@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from trainer.services.attempts import QuestionFields
 from trainer.services.drafts import ANSWER_MAX
 from trainer.store.models import DISPLAY_NAME_LENGTH
+from trainer.web.security import StrictMeta
 
 NAME_MAX = DISPLAY_NAME_LENGTH
 FORM_CLASS_CACHE_SIZE = 256  # one per quiz shape: modules, pre- and post-tests
@@ -36,7 +37,15 @@ def _strip(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-class JoinForm(FlaskForm):  # type: ignore[misc]
+class StrictForm(FlaskForm):  # type: ignore[misc]
+    """Base of every form of the app: a field sent more times than it takes values is a 400
+    before anything is read (trainer.web.security.check_form_shape)."""
+
+    class Meta(StrictMeta):
+        """WTForms options: the shape check."""
+
+
+class JoinForm(StrictForm):
     """Join a workshop: a display name, and a workshop picked from the list or a join code."""
 
     name = StringField(
@@ -56,7 +65,7 @@ class JoinForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ResumeForm(FlaskForm):  # type: ignore[misc]
+class ResumeForm(StrictForm):
     """Come back on another device with a personal resume code."""
 
     resume_code = StringField(
@@ -70,7 +79,7 @@ class ResumeForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class RenameForm(FlaskForm):  # type: ignore[misc]
+class RenameForm(StrictForm):
     """A trainer renames a participant."""
 
     name = StringField(
@@ -80,14 +89,14 @@ class RenameForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class MergeForm(FlaskForm):  # type: ignore[misc]
+class MergeForm(StrictForm):
     """A trainer picks the participant to merge into the one whose page this is."""
 
     other = SelectField(_l("The other record of this person"), choices=[],
                         validators=[DataRequired(_l("Choose a participant."))])
 
 
-class ActionForm(FlaskForm):  # type: ignore[misc]
+class ActionForm(StrictForm):
     """A one-button form (start a quiz, leave): nothing but its CSRF token."""
 
 
@@ -126,7 +135,7 @@ def _make_field(kind: str, name: str) -> Field:
                        validators=[Optional(), Length(max=ANSWER_MAX)])
 
 
-class QuizForm(FlaskForm):  # type: ignore[misc]
+class QuizForm(StrictForm):
     """Base of generated quiz forms; see `build_quiz_form`.
 
     No CSRF field of its own: CSRFProtect has checked the token of every POST before the view runs
@@ -134,8 +143,8 @@ class QuizForm(FlaskForm):  # type: ignore[misc]
     fresh token on every submission for nothing.
     """
 
-    class Meta:
-        """WTForms options: no per-form CSRF field (see above)."""
+    class Meta(StrictMeta):
+        """WTForms options: no per-form CSRF field (see above), the shape check."""
 
         csrf = False
 

@@ -1,16 +1,17 @@
-"""Trainer sign-in for the dashboard: Flask-Login, Flask-Limiter on the login form, safe `next=`.
+"""Trainer sign-in for the dashboard: Flask-Login, server sessions, login limits, safe `next=`.
 
 Trainers and trainees share Flask's signed session cookie but never a key in it: a trainee is
 `session["participant"]` (trainer.web.learn.participants), a trainer is Flask-Login's `_user_id`,
-`_fresh` and `_id`. Logging in clears the whole session first (SECURITY.md 12), so nothing set
-before the login, by anyone, survives it, except the interface language chosen with the switcher,
-which is put back explicitly. No "remember me" cookie: a trainer session ends with the
-browser session or after PERMANENT_SESSION_LIFETIME.
+`_fresh` and `_id`, beside the server session's token (trainer.web.sessions). Logging in clears
+the whole session first (SECURITY.md 12), so nothing set before the login, by anyone, survives
+it, except the interface language chosen with the switcher, which is put back explicitly. No
+"remember me" cookie: a trainer session ends with the browser session, at logout (for every copy
+of the cookie: the server session is revoked), after TRAINER_SESSION_IDLE_TIMEOUT without a
+request, TRAINER_SESSION_LIFETIME after logging in, at "log out everywhere" and when the
+trainer's password is changed.
 
-Login attempts are limited per client address and per username (SECURITY.md 15), in the storage
-named by RATELIMIT_STORAGE_URI (default: this process's memory; use Redis or Memcached when
-several workers serve the site, so the limit holds across them). Behind a reverse proxy, set up
-werkzeug's ProxyFix so the client address is the real one.
+Login attempts are limited per client address and per username (SECURITY.md 15) by the app's
+one limiter (trainer.web.limits).
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from trainer.store.accounts import MAX_PASSWORD_LENGTH, USERNAME_LENGTH, Trainer, get_trainer
-from trainer.web.sessions import KEPT_ON_SIGN_IN, rotate_session
+from trainer.store.web_sessions import Audience, purge_sessions, revoke_trainer_sessions
+from trainer.web import sessions
+from trainer.web.forms import StrictForm
+from trainer.web.limits import limiter
 from trainer.web.state import database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +40,6 @@ LOGIN_LIMIT_PER_ADDRESS = "10 per minute;60 per hour"
 LOGIN_LIMIT_PER_USERNAME = "5 per minute;30 per hour"
 
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class TrainerUser(UserMixin):  # type: ignore[misc]
         return str(self.trainer_id)
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(StrictForm):
     """A trainer's username and password, and where to go afterwards."""
 
     username = StringField(
@@ -72,8 +72,12 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 
 
 def _load_user(user_id: str) -> TrainerUser | None:
+    """Return the trainer whose running server session this request carries, else None."""
     if not user_id.isdigit():
         return None
+    held = sessions.holder()
+    if held is None or held.trainer_id != int(user_id):
+        return None  # logged out, ended everywhere, idle or too old: anonymous
     trainer = get_trainer(database(), int(user_id))
     return TrainerUser(trainer.id, trainer.username) if trainer else None
 
@@ -105,8 +109,7 @@ def limit_login(view: F) -> F:
 
 
 def register_auth(app: Flask) -> None:
-    """Set up Flask-Login (trainer sessions) and Flask-Limiter (login throttling)."""
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    """Set up Flask-Login (trainer sessions); the login limits are trainer.web.limits'."""
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "trainer.login"
@@ -115,21 +118,34 @@ def register_auth(app: Flask) -> None:
     # "basic": a session seen from another browser is marked not fresh; "strong" would clear the
     # whole session, a trainee's progress on a shared device with it.
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
+    # No "remember me" cookie is ever set (login_user is never asked to): Flask-Login's hook that
+    # refreshes one would only read the session on every response (and add Vary: Cookie to /ping).
+    after = app.after_request_funcs.get(None, [])
+    after[:] = [hook for hook in after if getattr(hook, "__self__", None) is not login_manager]
 
 
 def sign_in_trainer(trainer: Trainer) -> None:
     """Start a fresh session for a trainer: everything in the old session is dropped, but the
-    interface language."""
-    rotate_session(session, KEPT_ON_SIGN_IN)
+    interface language; a server session is recorded (TRAINER_SESSION_LIFETIME, idle limit)."""
+    purge_sessions(database())  # sessions ended over a week ago (a trainer logs in rarely)
+    sessions.begin(Audience.TRAINER, lifetime_s=sessions.trainer_session_lifetime_s(),
+                   trainer_id=trainer.id)
     login_user(TrainerUser(trainer.id, trainer.username))
     session.permanent = False
 
 
 def sign_out_trainer() -> None:
-    """End the trainer's session (the interface language stays)."""
+    """End the trainer's session on the server (every copy of its cookie); the language stays."""
     logout_user()
-    rotate_session(session, KEPT_ON_SIGN_IN)
+    sessions.end()
+
+
+def sign_out_everywhere(trainer_id: int) -> int:
+    """End every session of this trainer, in every browser, this one too; return how many."""
+    ended = revoke_trainer_sessions(database(), trainer_id)
+    logout_user()
+    sessions.forget()
+    return ended
 
 
 def safe_next(target: str | None) -> str:

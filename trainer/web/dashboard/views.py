@@ -4,6 +4,7 @@ Routes (every one but the login form needs a trainer session; GET shows, POST ch
   GET  /trainer/login                                    the login form (?next= a path here)
   POST /trainer/login                                    log in (rate-limited) → next or dashboard
   POST /trainer/logout                                   log out
+  POST /trainer/logout-everywhere                        end every session of this trainer
   GET  /trainer/                                         the workshops, with join codes
   GET  /trainer/workshops/<id>                           participants × steps grid, summary
   GET  /trainer/workshops/<id>/gain                      learning gain: table and chart
@@ -40,10 +41,13 @@ from trainer.web.dashboard.auth import (
     limit_login,
     safe_next,
     sign_in_trainer,
+    sign_out_everywhere,
     sign_out_trainer,
 )
 from trainer.web.dashboard.blueprint import bp, workshop_results
+from trainer.web.dashboard.enrolment import enrolment_form
 from trainer.web.errors import PageResult
+from trainer.web.forms import ActionForm
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -81,6 +85,16 @@ def logout() -> WerkzeugResponse:
     return redirect(url_for("trainer.login"), code=303)
 
 
+@bp.post("/logout-everywhere")
+def logout_everywhere() -> WerkzeugResponse:
+    """End every session of the trainer: other browsers and devices, and this one."""
+    name = current_user.username
+    ended = sign_out_everywhere(int(current_user.trainer_id))
+    logger.info("trainer %r logged out everywhere (%d sessions)", name, ended)
+    flash(_("You have logged out on every device."), "info")
+    return redirect(url_for("trainer.login"), code=303)
+
+
 # -- pages ------------------------------------------------------------------------------------------
 
 
@@ -94,8 +108,10 @@ def index() -> PageResult:
 
 @bp.get("/workshops/<workshop_id>")
 def workshop(workshop_id: str) -> PageResult:
-    """Show a workshop: join code, summary and the participant × step grid."""
-    return render_template("trainer/workshop.html", r=workshop_results(workshop_id), tab="overview")
+    """Show a workshop: join code, summary, the participant × step grid, enrolment settings."""
+    results = workshop_results(workshop_id)
+    return render_template("trainer/workshop.html", r=results, tab="overview",
+                           enrolment=enrolment_form(results.workshop), code_form=ActionForm())
 
 
 @bp.get("/workshops/<workshop_id>/gain")

@@ -1,20 +1,28 @@
-"""The trainee in the current request: who they are (from the signed session cookie) and where.
+"""The trainee in the current request: who they are (from the session) and where.
 
-Trainees have no password: joining creates a participant record and puts its random public id in
-Flask's signed session cookie. Views that need a trainee call `require_trainee()`.
+Trainees have no password: joining creates a participant record and signs them in with
+`sign_in`, the one entry point for a trainee session (joining, and any other way of signing a
+participant in): it records a server-side session (trainer.web.sessions) lasting until the
+workshop's end date plus TRAINER_TRAINEE_SESSION_GRACE, and puts the participant's random public
+id beside the session token in Flask's signed cookie. A trainee is signed in only while both
+agree and the server session runs: leaving (`sign_out`) ends it for every copy of the cookie.
+Views that need a trainee call `require_trainee()`.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from flask import abort, g, redirect, session, url_for
+from flask import abort, current_app, g, redirect, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.content.models import Curriculum, Workshop
+from trainer.services.enrolment import trainee_session_end
 from trainer.store.attempts import get_participant
 from trainer.store.models import Participant
-from trainer.web.sessions import KEPT_ON_SIGN_IN, rotate_session
+from trainer.store.web_sessions import Audience
+from trainer.web import sessions
 from trainer.web.state import catalogue, database
 
 SESSION_KEY = "participant"
@@ -34,15 +42,27 @@ class NotSignedIn(Exception):  # noqa: N818 - control flow, not an error
 
 
 def sign_in(participant: Participant) -> None:
-    """Start a fresh trainee session for `participant` (keeping the interface language chosen)."""
-    rotate_session(session, KEPT_ON_SIGN_IN)
+    """Start a fresh trainee session for `participant` (keeping the interface language chosen).
+
+    The one way a trainee is signed in: the session runs until the workshop's end date plus the
+    grace (config TRAINER_TRAINEE_SESSION_GRACE), and never less than the grace from now.
+    """
+    now = time.time()
+    grace = current_app.config["TRAINER_TRAINEE_SESSION_GRACE"].total_seconds()
+    try:
+        _curriculum, workshop = catalogue().workshop(participant.workshop_id)
+    except KeyError:
+        ends = now + grace
+    else:
+        ends = trainee_session_end(workshop, grace, now)
+    sessions.begin(Audience.TRAINEE, lifetime_s=ends - now, participant_id=participant.id)
     session[SESSION_KEY] = participant.public_id
     session.permanent = True
 
 
 def sign_out() -> None:
-    """End the trainee session (the interface language stays)."""
-    rotate_session(session, KEPT_ON_SIGN_IN)
+    """End the trainee session on the server (every copy of the cookie); the language stays."""
+    sessions.end()
 
 
 def current_trainee() -> Trainee | None:
@@ -53,8 +73,11 @@ def current_trainee() -> Trainee | None:
     trainee = None
     public_id = session.get(SESSION_KEY)
     if isinstance(public_id, str):
-        participant = get_participant(database(), public_id)
-        if participant is not None:
+        held = sessions.holder()
+        participant = None
+        if held is not None and held.participant_id is not None:
+            participant = get_participant(database(), public_id)
+        if participant is not None and held is not None and participant.id == held.participant_id:
             try:
                 curriculum, workshop = catalogue().workshop(participant.workshop_id)
             except KeyError:
@@ -63,7 +86,7 @@ def current_trainee() -> Trainee | None:
             else:
                 trainee = Trainee(participant, curriculum, workshop)
         else:
-            sign_out()
+            sessions.forget()  # ended (left, expired) or never valid: anonymous from now on
     g.trainee = trainee
     return trainee
 

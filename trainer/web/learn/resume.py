@@ -20,13 +20,14 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.services.resume_codes import code_hash, normalise, shown
+from trainer.store.enrolment import enrolment_overrides
 from trainer.store.participants import find_by_resume_code, set_resume_code
-from trainer.web.dashboard.auth import limiter
 from trainer.web.errors import PageResult
 from trainer.web.forms import ActionForm, ResumeForm
 from trainer.web.learn.codes import issue_code, remember_code, resume_key, shown_code
 from trainer.web.learn.participants import require_trainee, sign_in
 from trainer.web.learn.views import _join_form, bp
+from trainer.web.limits import limiter
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ def resume_limit() -> str:
 
 
 def _home(resume_form: ResumeForm, status: int) -> PageResult:
-    return render_template("learn/home.html", form=_join_form(), resume_form=resume_form,
-                           trainee=None, leave_form=ActionForm()), status
+    return render_template("learn/home.html", form=_join_form(enrolment_overrides(database())),
+                           resume_form=resume_form, trainee=None, leave_form=ActionForm()), status
 
 
 @bp.post("/resume")

@@ -2,7 +2,8 @@
 
 Routes (GET shows, POST changes; every POST carries a CSRF token):
   GET  /                          start page: join a workshop (or continue)
-  POST /join                      create a participant and a session
+  POST /join                      create a participant and a session (rate-limited per address;
+                                  refused when the workshop is closed or full)
   POST /leave                     end the session
   GET  /programme                 the curriculum with the trainee's progress
   GET  /modules/<id>              read a module
@@ -24,10 +25,12 @@ The quiz form's own action is the save: pressing Enter in a text box saves, neve
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -37,6 +40,7 @@ from flask import (
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
@@ -45,20 +49,23 @@ from trainer.content.models import Curriculum, Module, Workshop
 from trainer.locales import format_dates
 from trainer.services import attempts as quiz
 from trainer.services import drafts
+from trainer.services.enrolment import effective_enrolment, find_by_code
 from trainer.services.progress import module_progress, post_test_open, test_progress
 from trainer.services.review import review
 from trainer.store.attempts import (
     ParticipantGone,
     attempt_state,
-    create_participant,
     discard_open_attempt,
     find_attempt,
+    join_workshop,
     participant_attempts,
     save_draft,
     start_attempt,
     submit_attempt,
     submit_draft,
 )
+from trainer.store.database import DatabaseUnavailable
+from trainer.store.enrolment import EnrolmentOverride, enrolment_overrides
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
 from trainer.web.forms import ActionForm, JoinForm, ResumeForm
@@ -82,6 +89,7 @@ from trainer.web.learn.participants import (
     sign_in,
     sign_out,
 )
+from trainer.web.limits import limiter
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -137,47 +145,109 @@ def workshop_label(workshop: Workshop) -> str:
     return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end, interface_language())}"
 
 
-def _join_form(formdata: object = None) -> JoinForm:
+def _listed(overrides: Mapping[str, EnrolmentOverride] | None) -> list[Workshop]:
+    """Return the workshops trainees pick from the list: listed and open (join-code only not).
+
+    None for `overrides` (the database is out of reach): none, as which are listed is not known.
+    """
+    if overrides is None:
+        return []
+    found = []
+    for _curriculum, workshop in catalogue().workshops():
+        enrolment = effective_enrolment(workshop, overrides.get(workshop.id))
+        if enrolment.listed and enrolment.open:
+            found.append(workshop)
+    return found
+
+
+def _join_form(overrides: Mapping[str, EnrolmentOverride] | None, formdata: object = None
+               ) -> JoinForm:
     form = JoinForm(formdata=formdata) if formdata is not None else JoinForm()
     choices = [SelectChoice("", _("Choose your workshop…"))]
-    for _curriculum, workshop in catalogue().workshops():
+    for workshop in _listed(overrides):
         choices.append(SelectChoice(workshop.id, workshop_label(workshop)))
     form.workshop.choices = choices
     if len(choices) == 2 and not form.workshop.data:
         form.workshop.data = choices[1].value
+    if len(choices) == 1:  # every workshop is join-code only: the code is all there is to give
+        form.code.label.text = _("The join code from your trainer")
     return form
+
+
+def _join_page(form: JoinForm, status: int) -> PageResult:
+    return render_template("learn/home.html", form=form, trainee=None, leave_form=ActionForm(),
+                           resume_form=ResumeForm(formdata=None)), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_joins(_error: RateLimitExceeded) -> PageResult:
+    """Show the start page again with a throttling message (429)."""
+    form = _join_form(enrolment_overrides(database()))  # what was sent is not read again
+    form.name.errors = [_("Too many people joined from this network just now. Wait a minute, "
+                          "then try again.")]
+    return _join_page(form, 429)
 
 
 @bp.get("/")
 def home() -> PageResult:
-    """Show the start page: join a workshop, or continue as the trainee already signed in."""
-    return render_template("learn/home.html", form=_join_form(), trainee=current_trainee(),
-                           leave_form=ActionForm(), resume_form=ResumeForm(formdata=None))
+    """Show the start page: join a workshop, or continue as the trainee already signed in.
+
+    It shows while the database is out of reach (a restart), with the join-code field only;
+    joining then answers 503 "try again".
+    """
+    try:
+        overrides: Mapping[str, EnrolmentOverride] | None = enrolment_overrides(database())
+    except DatabaseUnavailable:
+        overrides = None
+    return render_template("learn/home.html", form=_join_form(overrides),
+                           trainee=current_trainee(), leave_form=ActionForm(),
+                           resume_form=ResumeForm(formdata=None))
+
+
+def join_limit_per_address() -> str:
+    """Return the join limit per client address (config TRAINER_JOIN_LIMIT_PER_ADDRESS)."""
+    return str(current_app.config["TRAINER_JOIN_LIMIT_PER_ADDRESS"])
 
 
 @bp.post("/join")
+@limiter.limit(join_limit_per_address, scope="trainee-join-address")
 def join() -> PageResult:
-    """Create a participant in the chosen workshop and start their session."""
-    form = _join_form(request.form)
+    """Create a participant in the chosen workshop and start their session.
+
+    Refused (403, with the reason on the form) when the workshop's enrolment is closed or it is
+    full; a join-code-only workshop is found by its code, never by its id from the list.
+    """
+    overrides = enrolment_overrides(database())
+    form = _join_form(overrides, request.form)
     found: tuple[Curriculum, Workshop] | None = None
     if form.validate():
         if form.code.data:
-            found = catalogue().workshop_by_code(form.code.data)
+            found = find_by_code(catalogue(), overrides, form.code.data)
             if found is None:
                 form.code.errors = [_("No workshop has this code. Check it with your trainer.")]
         elif form.workshop.data:
-            try:
+            listed = {w.id: w for w in _listed(overrides)}
+            if form.workshop.data in listed:
                 found = catalogue().workshop(form.workshop.data)
-            except KeyError:
+            else:
                 form.workshop.errors = [_("Choose your workshop from the list.")]
         else:
             form.workshop.errors = [_("Choose your workshop, or enter its join code.")]
     if found is None:
-        return render_template("learn/home.html", form=form, trainee=None,
-                               leave_form=ActionForm(), resume_form=ResumeForm(formdata=None)), 400
+        return _join_page(form, 400)
     _curriculum, workshop = found
+    enrolment = effective_enrolment(workshop, overrides.get(workshop.id))
+    closed = [_("This workshop is not taking new participants. Ask your trainer.")]
+    if not enrolment.open:
+        (form.code if form.code.data else form.workshop).errors = closed
+        return _join_page(form, 403)
     code, hashed = issue_code()
-    participant = create_participant(database(), workshop.id, form.name.data or "", hashed)
+    participant = join_workshop(database(), workshop.id, form.name.data or "",
+                                cap=enrolment.max_participants, resume_code_hash=hashed)
+    if participant is None:
+        (form.code if form.code.data else form.workshop).errors = [
+            _("This workshop is full. Ask your trainer.")]
+        return _join_page(form, 403)
     sign_in(participant)
     remember_code(code)
     logger.info("participant %s joined workshop %s", participant.public_id, workshop.id)

@@ -32,7 +32,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -52,7 +51,7 @@ from trainer.store.live import (
 from trainer.store.results import workshop_participants
 from trainer.web.dashboard.blueprint import find_workshop
 from trainer.web.errors import PageResult, render_error
-from trainer.web.forms import ActionForm
+from trainer.web.forms import ActionForm, StrictForm
 from trainer.web.live import shared
 from trainer.web.state import catalogue, database
 
@@ -90,7 +89,7 @@ class _Checkboxes(SelectMultipleField):  # type: ignore[misc]
     option_widget = CheckboxInput()
 
 
-class StartForm(FlaskForm):  # type: ignore[misc]
+class StartForm(StrictForm):
     """Start a live session: what to ask, and whether it is graded."""
 
     source = SelectField(_l("Questions"), choices=[], validate_choice=False)
