@@ -134,8 +134,8 @@ def test_a_translated_module_is_shown_in_the_trainee_language(sample_app: Flask)
     assert arabic.language == "ar"
     assert f"<h1>{arabic.title}</h1>" in html  # same language as the page: no lang attribute
     # An untranslated module keeps its source language, marked so screen readers switch voice.
-    other = client.get("/modules/effective-central-authority").get_data(as_text=True)
-    source = catalogue(sample_app).module("effective-central-authority")
+    other = client.get("/modules/electronic-evidence").get_data(as_text=True)
+    source = catalogue(sample_app).module("electronic-evidence")
     assert f'<h1 lang="en" dir="ltr">{source.title}</h1>' in other
 
 
