@@ -42,7 +42,7 @@ from trainer.export.pdf import (
     render_document,
 )
 from trainer.export.print_templates import css_content, print_environment
-from trainer.locales import format_dates, gettext_for, language_name_in, text_direction
+from trainer.locales import format_dates, gettext_for, language_name_in, text_direction, without_label
 from trainer.quiz.normalise import format_number
 
 __all__ = [
@@ -265,7 +265,7 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
             f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
-_environment = print_environment({"number": format_number})
+_environment = print_environment({"number": format_number, "without_label": without_label})
 
 
 def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,

@@ -272,10 +272,10 @@ class _Walker:
         list_loc = (*tr_loc, *path)
         if isinstance(src_list, Mapping):
             # One entry (a curriculum's pre_test), not a list of them.
-            found = tr_list if isinstance(tr_list, Mapping) else None
-            if tr is not None and found is None:
+            single = tr_list if isinstance(tr_list, Mapping) else None
+            if tr is not None and single is None:
                 self.problem(tr_loc, f"'{dotted(path)}' is not translated", "warning", (*src_loc, *path))
-            self.entry(shape, dict(src_list), dict(found) if found else None,
+            self.entry(shape, dict(src_list), dict(single) if single else None,
                        _child_key(key, path, None), (*src_loc, *path), list_loc, _get(out, path))
             return
         if src_list is None:
