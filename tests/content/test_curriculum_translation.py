@@ -94,3 +94,17 @@ def test_a_curriculum_translation_in_the_wrong_place(content: Path) -> None:
     with pytest.raises(ContentError) as raised:
         load_catalogue(content)
     assert any("no curriculum 'other' to translate" in i.message for i in raised.value.issues)
+
+
+def test_check_warns_for_a_workshop_language_without_an_interface(content: Path) -> None:
+    source = content / "curriculum" / "gcai.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("    language: fr\n", "    language: ka\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(check, [str(content)])
+    assert result.exit_code == 0, result.output
+    line = text.splitlines().index("    language: fr") + 1
+    assert (f"gcai.yaml:{line}:5: warning: workshops[0].language: workshop 'sahel-maghreb-2016' runs in "
+            "'ka', which the interface and handbooks are not translated into") in result.output
+    strict = CliRunner().invoke(check, [str(content), "--strict"])
+    assert strict.exit_code == 1
+    assert "warning" in strict.output

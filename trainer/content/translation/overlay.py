@@ -185,14 +185,16 @@ def apply_curriculum_translation(
                                 tuple(walker.items), tuple(walker.problems))
 
 
-def _get(data: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
+def get_path(data: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
+    """Return the value at `path` in nested mappings, or None."""
     node: Any = data
     for part in path:
         node = node.get(part) if isinstance(node, Mapping) else None
     return node
 
 
-def _child_key(parent: str, path: tuple[str, ...], label: str | int | None) -> str:
+def child_key(parent: str, path: tuple[str, ...], label: str | int | None) -> str:
+    """Return an entry's status key (`questions.q-year.options.a`, `sources[2]`, `pre_test`)."""
     prefix = "" if parent in ("module", "curriculum") else f"{parent}."
     if label is None:
         return f"{prefix}{path[-1]}"
@@ -267,8 +269,8 @@ class _Walker:
         self, shape: Shape, path: tuple[str, ...], src: dict[str, Any], tr: dict[str, Any] | None,
         key: str, src_loc: Loc, tr_loc: Loc, out: dict[str, Any],
     ) -> None:
-        src_list = _get(src, path)
-        tr_list = _get(tr, path) if tr is not None else None
+        src_list = get_path(src, path)
+        tr_list = get_path(tr, path) if tr is not None else None
         list_loc = (*tr_loc, *path)
         if isinstance(src_list, Mapping):
             # One entry (a curriculum's pre_test), not a list of them.
@@ -276,13 +278,13 @@ class _Walker:
             if tr is not None and single is None:
                 self.problem(tr_loc, f"'{dotted(path)}' is not translated", "warning", (*src_loc, *path))
             self.entry(shape, dict(src_list), dict(single) if single else None,
-                       _child_key(key, path, None), (*src_loc, *path), list_loc, _get(out, path))
+                       child_key(key, path, None), (*src_loc, *path), list_loc, get_path(out, path))
             return
         if src_list is None:
             if tr_list:
                 self.problem(list_loc, f"the source has no '{path[-1]}' here: remove it", "error", src_loc)
             return
-        out_list = _get(out, path)
+        out_list = get_path(out, path)
         matched = self.match(shape, src_list, tr_list or [], list_loc)
         if tr is not None and not tr_list and src_list:
             self.problem(list_loc, f"'{dotted(path)}' is not translated ({len(src_list)} "
@@ -295,7 +297,7 @@ class _Walker:
             if found is None and tr is not None:
                 what = f"{shape.name} '{label}'" if shape.keyed else f"{shape.name} {index + 1}"
                 self.problem(list_loc, f"{what} is not translated", "warning", child_src_loc)
-            self.entry(shape, entry, found[1] if found else None, _child_key(key, path, label),
+            self.entry(shape, entry, found[1] if found else None, child_key(key, path, label),
                        child_src_loc, (*list_loc, found[0] if found else index), out_list[index])
 
     def match(
