@@ -237,14 +237,21 @@ def _language_name(code: str, locale: str) -> str:
 
 
 
-def _sources(modules: Iterable[Module]) -> list[Any]:
+def _sources(catalogue: Catalogue, modules: Iterable[Module], language: str) -> list[Any]:
+    """Return each distinct source once, with the `lang`/`dir` of its title when that differs
+    from the handbook's (a publication's title kept in English by a translation)."""
     seen: set[tuple[str, str | None]] = set()
     found = []
     for module in modules:
-        for source in module.sources:
-            if (source.title, source.url) not in seen:
-                seen.add((source.title, source.url))
-                found.append(source)
+        original = catalogue.modules[module.id]
+        for source, untranslated in zip(module.sources, original.sources, strict=True):
+            if (source.title, source.url) in seen:
+                continue
+            seen.add((source.title, source.url))
+            code = (original.language if source.title == untranslated.title else module.language)
+            mark = Markup("") if code == language else Markup(' lang="{}" dir="{}"').format(
+                code, text_direction(code))
+            found.append((source, mark))
     return found
 
 
@@ -285,6 +292,11 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
     modules = [catalogue.module_in(m.id, language)
                for m in catalogue.curriculum_modules(curriculum, workshop)]
     views = _module_views(catalogue, modules, letters)
+    # The curriculum's and the workshop's own text in the handbook's language when translated.
+    try:
+        shown, shown_workshop = catalogue.workshop_in(workshop.id, language)
+    except KeyError:  # a curriculum built by the caller, not in the catalogue: its own text
+        shown, shown_workshop = curriculum, workshop
     version = hashlib.sha256("".join(
         [content_hash(curriculum)] + [catalogue.module_hashes[m.id] for m in modules]
     ).encode()).hexdigest()[:12]
@@ -308,21 +320,22 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         md=md,
         inline=inline,
         view_lang=view_lang,
-        # Only `lang` (for hyphenation and screen readers): the cover and colophon keep the page's
-        # alignment, and the bidi algorithm runs an English title correctly inside Arabic pages.
-        curriculum_lang=(Markup("") if curriculum.language == language
-                         else Markup(' lang="{}"').format(curriculum.language)),
-        curriculum=curriculum,
-        workshop=workshop,
+        # Curriculum text in another language than the handbook's (no translation) runs in its own
+        # direction: an English paragraph in an Arabic handbook is laid out left to right.
+        curriculum_lang=(Markup("") if shown.language == language
+                         else Markup(' lang="{}" dir="{}"').format(shown.language,
+                                                                    text_direction(shown.language))),
+        curriculum=shown,
+        workshop=shown_workshop,
         modules=views,
         facilitator=edition is Edition.FACILITATOR,
         edition_label=text[f"{edition.value}_edition"],
         lang=language,
         direction=text_direction(language),
         dates=format_dates(workshop.start, workshop.end, language),
-        venue=", ".join(part for part in (workshop.city, workshop.country) if part),
+        venue=", ".join(part for part in (shown_workshop.city, shown_workshop.country) if part),
         workshop_language=_language_name(workshop.language, language),
-        sources=_sources(modules),
+        sources=_sources(catalogue, modules, language),
         version=version,
         stylesheet=(STATIC_DIR / "handbook.css").as_uri(),
         page_css=Markup(_page_css(text["page_of"], paper, text_direction(language))),  # noqa: S704 - built from escaped parts
