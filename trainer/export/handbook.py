@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -237,21 +239,50 @@ def _language_name(code: str, locale: str) -> str:
 
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9&'.\-]+[,،]?")
+
+
+def _marked(text: str, language: str, page: str) -> Markup:
+    """Return `text` in a span with its own `lang` and `dir` when its language is not the page's."""
+    if language == page:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(language, text_direction(language), text)
+
+
+def source_title(source: Module, shown: Module, index: int, page: str) -> Markup:
+    """Return the title of source `index` of a module as shown in a `page`-language handbook, with
+    the part a translation kept in the source's language marked as such: a publication's title
+    that exists only in English, followed perhaps by a translated date ("… (septembre 2015)")."""
+    title, original = shown.sources[index].title, source.sources[index].title
+    if shown.language == source.language or title == original:
+        return _marked(title, source.language, page)
+    words, kept = title.split(" "), original.split(" ")
+    run = SequenceMatcher(None, words, kept, autojunk=False).find_longest_match(
+        0, len(words), 0, len(kept))
+    if run.size < 3:  # a translated title (perhaps with a name in it): the translation's language
+        return _marked(title, shown.language, page)
+    start, end = run.a, run.a + run.size
+    if text_direction(shown.language) != text_direction(source.language):
+        # Latin-script names next to the kept title in an Arabic one are the title's too
+        # ("LexisNexis UK، Grounds for refusing …").
+        while start > 0 and _LATIN_WORD.fullmatch(words[start - 1]):
+            start -= 1
+    parts = [(" ".join(words[:start]), shown.language),
+             (" ".join(words[start:end]), source.language),
+             (" ".join(words[end:]), shown.language)]
+    return Markup(" ").join(_marked(text, code, page) for text, code in parts if text)
+
+
 def _sources(catalogue: Catalogue, modules: Iterable[Module], language: str) -> list[Any]:
-    """Return each distinct source once, with the `lang`/`dir` of its title when that differs
-    from the handbook's (a publication's title kept in English by a translation)."""
+    """Return each distinct source once, with its title marked by `source_title`."""
     seen: set[tuple[str, str | None]] = set()
     found = []
     for module in modules:
-        original = catalogue.modules[module.id]
-        for source, untranslated in zip(module.sources, original.sources, strict=True):
+        for index, source in enumerate(module.sources):
             if (source.title, source.url) in seen:
                 continue
             seen.add((source.title, source.url))
-            code = (original.language if source.title == untranslated.title else module.language)
-            mark = Markup("") if code == language else Markup(' lang="{}" dir="{}"').format(
-                code, text_direction(code))
-            found.append((source, mark))
+            found.append((source, source_title(catalogue.modules[module.id], module, index, language)))
     return found
 
 
@@ -320,6 +351,8 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
         md=md,
         inline=inline,
         view_lang=view_lang,
+        source_title=lambda module, index: source_title(catalogue.modules[module.id], module, index,
+                                                        language),
         # Curriculum text in another language than the handbook's (no translation) runs in its own
         # direction: an English paragraph in an Arabic handbook is laid out left to right.
         curriculum_lang=(Markup("") if shown.language == language
