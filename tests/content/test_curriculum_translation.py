@@ -108,3 +108,4 @@ def test_check_warns_for_a_workshop_language_without_an_interface(content: Path)
     strict = CliRunner().invoke(check, [str(content), "--strict"])
     assert strict.exit_code == 1
     assert "warning" in strict.output
+
