@@ -125,3 +125,13 @@ def test_every_pdf_page_has_english_only_where_marked(catalogue: Catalogue, lang
             # Runs of Arabic words (punctuation at a line's end moves in extraction).
             for run in re.findall(r"[\u0600-\u06ff][\u0600-\u06ff\s،]*[\u0600-\u06ff]", phrase):
                 assert _flat(run) in text, run
+
+
+def test_a_workshop_language_without_a_catalog_gets_an_english_handbook(catalogue: Catalogue) -> None:
+    curriculum, workshop = catalogue.workshop(WORKSHOP)
+    georgian = workshop.model_copy(update={"language": "ka"})
+    html = handbook_html(catalogue, curriculum, georgian, Edition.PARTICIPANT, language="ka")
+    assert '<html lang="en" dir="ltr">' in html
+    assert "March 2016" in html  # the date in the boilerplate's language, not Georgian
+    assert "Georgian" in html  # the workshop's language, named in English
+    assert "მარტი" not in html

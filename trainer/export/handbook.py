@@ -44,7 +44,16 @@ from trainer.export.pdf import (
     render_document,
 )
 from trainer.export.print_templates import css_content, print_environment
-from trainer.locales import format_dates, gettext_for, language_name_in, text_direction, without_label
+from trainer.locales import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    base_language,
+    format_dates,
+    gettext_for,
+    language_name_in,
+    text_direction,
+    without_label,
+)
 from trainer.quiz.normalise import format_number
 
 __all__ = [
@@ -318,6 +327,11 @@ def handbook_html(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
     """
     edition, paper = Edition(edition), Paper(paper)
     language = language or curriculum.language
+    if gettext is None and base_language(language) not in LANGUAGES:
+        # No catalog for the boilerplate (`trainer check` warns about such a workshop): one
+        # language throughout, English, rather than English headings around a Georgian date.
+        logger.warning("no interface catalog for '%s': the handbook is in English", language)
+        language = SOURCE_LANGUAGE
     text = labels(gettext or gettext_for(language))
     letters = tuple(text["alphabet"])
     modules = [catalogue.module_in(m.id, language)
