@@ -110,7 +110,7 @@ def labels(_: Gettext = _identity) -> dict[str, str]:
         "edition": _("Edition"),
         "prepared_by": _("Prepared by {author}"),
         "about": _("About this handbook"),
-        "audience": _("Audience"),
+        "audience": _("Audience:"),
         "sources": _("Sources"),
         "sources_pointer": _("Each module ends with its key sources; all the sources of this "
                              "handbook are listed together at the end, page"),
