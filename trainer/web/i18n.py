@@ -136,9 +136,10 @@ def title_lang(curriculum: Curriculum, module_id: str | None) -> Markup:
     return curriculum_lang(shown, "pre_test")
 
 
-def isolate(value: object) -> Markup:
-    """Wrap a name, id or number in <bdi> so it keeps its own direction inside translated text."""
-    return Markup("<bdi>{}</bdi>").format(value)
+def isolate(value: object, attrs: Markup | None = None) -> Markup:
+    """Wrap a name, id or number in <bdi> so it keeps its own direction inside translated text
+    (`attrs`: its `lang_attrs` when it is in another language than the page's)."""
+    return Markup("<bdi{}>{}</bdi>").format(attrs or Markup(""), value)
 
 
 def _same_site(target: str | None) -> str | None:
