@@ -121,7 +121,8 @@ def test_every_pdf_page_has_english_only_where_marked(catalogue: Catalogue, lang
     if language == "ar":
         text = _flat(" ".join(page.extract_text() or "" for page in reader.pages[:4]))
         arabic = catalogue.curriculum_in(curriculum.id, "ar")
-        for phrase in (arabic.title, arabic.workshops[0].title, arabic.audience, "الفئة المستهدفة"):
+        for phrase in (arabic.title, arabic.workshops[0].title, arabic.workshops[0].region,
+                       "الفئة المستهدفة"):
             # Runs of Arabic words (punctuation at a line's end moves in extraction).
             for run in re.findall(r"[\u0600-\u06ff][\u0600-\u06ff\s،]*[\u0600-\u06ff]", phrase):
                 assert _flat(run) in text, run
