@@ -52,6 +52,8 @@ def test_status_of_the_sample_translations(sample_root: Path) -> None:
         ("mla-extradition-guardrails", "fr"): (80, 0, 0),
         ("networks-regional-frameworks", "ar"): (97, 0, 0),
         ("networks-regional-frameworks", "fr"): (97, 0, 0),
+        ("curriculum/gcai", "ar"): (7, 0, 0),
+        ("curriculum/gcai", "fr"): (7, 0, 0),
     }
     assert "incomplete" not in result.output
 
@@ -81,13 +83,8 @@ def test_status_lists_stale_and_missing_items(content: Path) -> None:
     assert "(no translation)" in result.output
 
 
-def _untranslate(content: Path, module_id: str, language: str) -> None:
-    """Remove a translation from the copy, so the test starts from an untranslated module."""
-    (content / "modules" / language / f"{module_id}.yaml").unlink(missing_ok=True)
-
-
 def test_new_then_stamp_makes_a_complete_translation(content: Path) -> None:
-    _untranslate(content, "electronic-evidence", "fr")
+    (content / "modules" / "fr" / "electronic-evidence.yaml").unlink()  # start afresh
     result = run("new", "electronic-evidence", "fr", "--root", str(content))
     assert result.exit_code == 0, result.output
     target = content / "modules" / "fr" / "electronic-evidence.yaml"
@@ -113,7 +110,7 @@ def test_new_then_stamp_makes_a_complete_translation(content: Path) -> None:
 def test_new_refuses_unknown_modules_and_languages(content: Path) -> None:
     unknown = run("new", "no-such-module", "fr", "--root", str(content))
     assert unknown.exit_code == 1
-    assert "no module 'no-such-module'" in unknown.output
+    assert "no module or curriculum 'no-such-module'" in unknown.output
     same = run("new", "mandate-2322", "en", "--root", str(content))
     assert same.exit_code == 1
     assert "written in 'en' already" in same.output
@@ -166,7 +163,40 @@ def test_stamp_refuses_what_it_cannot_do(content: Path) -> None:
     unknown = run("stamp", "mandate-2322", "fr", "questions.q-nope", "--root", str(content))
     assert unknown.exit_code == 1
     assert "no such entry: questions.q-nope" in unknown.output
-    _untranslate(content, "electronic-evidence", "fr")
-    untranslated = run("stamp", "electronic-evidence", "fr", "--all", "--root", str(content))
+    untranslated = run("stamp", "electronic-evidence", "de", "--all", "--root", str(content))
     assert untranslated.exit_code == 1
-    assert "no usable translation of 'electronic-evidence' into 'fr'" in untranslated.output
+    assert "no usable translation of 'electronic-evidence' into 'de'" in untranslated.output
+
+
+def test_a_curriculum_translation_goes_stale_and_is_stamped_again(content: Path) -> None:
+    source = content / "curriculum" / "gcai.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        'title: "Post-test: what have you learned?"', 'title: "Post-test: what you have learned"'),
+        encoding="utf-8")
+    result = run("status", str(content), "-l", "ar", "--items")
+    assert _table(result.output)[("curriculum/gcai", "ar")] == (6, 1, 0)
+    assert "    stale    post_test\n" in result.output
+    arabic = content / "curriculum" / "ar" / "gcai.yaml"
+    before = arabic.read_text(encoding="utf-8").splitlines()
+    stamped = run("stamp", "curriculum/gcai", "ar", "post_test", "--root", str(content))
+    assert stamped.exit_code == 0, stamped.output
+    after = arabic.read_text(encoding="utf-8").splitlines()
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b][0][1].startswith(
+        "  source_hash: ")
+    assert _table(run("status", str(content)).output)[("curriculum/gcai", "ar")] == (7, 0, 0)
+
+
+def test_new_curriculum_translation_then_stamp(content: Path) -> None:
+    result = run("new", "gcai", "de", "--root", str(content))  # a bare id that names a curriculum
+    assert result.exit_code == 0, result.output
+    target = content / "curriculum" / "de" / "gcai.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Translation of curriculum/gcai.yaml into 'de'.")
+    assert "pre_test:\n  title: " in text
+    assert "  - id: sahel-maghreb-2016\n" in text
+    assert _table(run("status", str(content), "-l", "de").output)[("curriculum/gcai", "de")] == (0, 0, 7)
+    target.write_text(text.replace("title: \"Pre-test: what do you know already?\"",
+                                   "title: \"Vortest: was wissen Sie schon?\""), encoding="utf-8")
+    assert run("stamp", "curriculum/gcai", "de", "--all", "--root", str(content)).exit_code == 0
+    assert _table(run("status", str(content), "-l", "de").output)[("curriculum/gcai", "de")] == (7, 0, 0)
+    assert run("new", "curriculum/gcai", "en", "--root", str(content)).exit_code == 1

@@ -1,82 +1,49 @@
-"""The glossaries (modules/<lang>/_glossary.yaml): every sample translation uses their terms."""
+"""The glossaries (modules/<lang>/_glossary.yaml): every sample translation uses their terms, and
+`trainer check` warns, located, where a translation does not."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from trainer.cli.content import check
 from trainer.content.catalogue import load_catalogue
-from trainer.content.loader import read_file
-from trainer.content.translation.overlay import MODULE_SHAPE, Shape, load_translations
+from trainer.content.translation.glossary import check_glossaries, load_glossary
 from trainer.quiz.normalise import normalise_text
 
 LANGUAGES = ("fr", "ar")
 
 
-def _fields(shape: Shape) -> set[str]:
-    names = set(shape.fields)
-    for _, child in shape.children:
-        names |= _fields(child)
-    return names
-
-
-TEXT_FIELDS = _fields(MODULE_SHAPE) - {"accepted"}  # accepted answers are variants, not prose
-
-
-def _texts(source: Any, translated: Any, where: str = "") -> Iterator[tuple[str, str, str]]:
-    """Yield (where, source text, translated text) for every text field of two mirrored dumps."""
-    if isinstance(source, dict):
-        for key, value in source.items():
-            if key == "accepted":
-                continue
-            if key in TEXT_FIELDS and isinstance(value, str):
-                yield f"{where}.{key}", value, translated[key]
-            elif isinstance(value, dict | list):
-                yield from _texts(value, translated[key], f"{where}.{key}")
-    elif isinstance(source, list):
-        for index, (ours, theirs) in enumerate(zip(source, translated, strict=True)):
-            yield from _texts(ours, theirs, f"{where}[{index}]")
-
-
-def _glossary(root: Path, language: str) -> list[dict[str, str]]:
-    data, _ = read_file(root / "modules" / language / "_glossary.yaml", f"{language}/_glossary.yaml")
-    assert data["language"] == language
-    terms: list[dict[str, str]] = data["terms"]
-    return terms
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_use_the_glossary_terms(sample_root: Path, language: str) -> None:
     catalogue = load_catalogue(sample_root)
-    translations = load_translations(sample_root, catalogue)
-    terms = _glossary(sample_root, language)
-    assert len(terms) >= 12
-    misses: list[str] = []
-    checked = 0
-    for (module_id, lang), found in translations.translated.items():
-        if lang != language:
-            continue
-        pairs = _texts(found.source.model_dump(), found.module.model_dump())
-        for where, source, translated in pairs:
-            english, target = source.casefold(), normalise_text(translated)
-            for term in terms:
-                # A term left in English is a name (a publication's title), not a translation.
-                if re.search(term["source"], english) and not re.search(
-                    term["source"], translated.casefold()
-                ):
-                    checked += 1
-                    if not re.search(term["target"], target):
-                        misses.append(f"{module_id}{where}: '{term['en']}' is not '{term['term']}'")
-    assert checked > 200
-    assert misses == []
+    assert len(load_glossary(sample_root, language)) >= 12
+    found = check_glossaries(sample_root, catalogue.translations, normalise_text)
+    assert found.checked > 400
+    assert [str(issue) for issue in found.issues] == []
 
 
 def test_glossary_targets_match_their_own_terms(sample_root: Path) -> None:
     for language in LANGUAGES:
-        for term in _glossary(sample_root, language):
-            assert re.search(term["target"], normalise_text(term["term"])), term
-            assert re.search(term["source"], term["en"].casefold()), term
+        for term in load_glossary(sample_root, language):
+            assert term.target.search(normalise_text(term.term)), term
+            assert term.source.search(term.en.casefold()), term
+
+
+def test_check_warns_where_a_translation_does_not_use_the_term(sample_root: Path, tmp_path: Path) -> None:
+    shutil.copytree(sample_root / "modules", tmp_path / "modules")
+    shutil.copytree(sample_root / "curriculum", tmp_path / "curriculum")
+    french = tmp_path / "curriculum" / "fr" / "gcai.yaml"
+    text = french.read_text(encoding="utf-8")
+    french.write_text(text.replace("d'entraide judiciaire et d'extradition",
+                                   "de coopération judiciaire et d'extradition"), encoding="utf-8")
+    result = CliRunner().invoke(check, [str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("audience:"))
+    assert re.search(rf"curriculum/fr/gcai.yaml:{line}:\d+: warning: audience: glossary: the source "
+                     r"says 'mutual legal assistance \(MLA\)'; use 'entraide judiciaire'", result.output)
+    assert CliRunner().invoke(check, [str(tmp_path), "--strict"]).exit_code == 1

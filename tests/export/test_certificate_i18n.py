@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
 
+from trainer.content.catalogue import load_catalogue
 from trainer.export.certificate import CertificateData, LocalText, build_certificate, certificate_html
+from trainer.services.certificates import certificate_data
+from trainer.store.models import Attempt, Participant
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ARABIC_DATA = CertificateData(
@@ -75,3 +80,21 @@ def test_a_french_certificate_has_french_text() -> None:
     assert '<html lang="fr" dir="ltr">' in html
     assert "Attestation de réussite" in text
     assert "18 mai 2017" in text
+
+
+@pytest.mark.parametrize(("language", "place"), [("fr", "Malte"), ("ar", "مالطة"), ("en", "Malta")])
+def test_a_certificate_names_the_curriculum_in_its_language(sample_root: Path, language: str,
+                                                            place: str) -> None:
+    catalogue = load_catalogue(sample_root)
+    curriculum, workshop = catalogue.workshop("sahel-maghreb-2016")
+    participant = Participant(id=1, public_id="p" * 22, workshop_id=workshop.id, display_name="Amina K.")
+    participant.attempts = [Attempt(kind="post", curriculum_id="gcai", passed=True, questions=[],
+                                    submitted_at=datetime(2016, 3, 4, tzinfo=UTC), tokens={}, seed=1,
+                                    pass_mark=70)]
+    data = certificate_data(b"k" * 32, catalogue, curriculum, workshop, participant, language)
+    assert data is not None
+    shown = catalogue.curriculum_in("gcai", language)
+    assert data.curriculum_title == shown.title
+    assert data.workshop_title == shown.workshops[0].title
+    assert data.place == place
+    assert data.content_language == language

@@ -55,8 +55,10 @@ def test_arabic_handbook_html_is_rtl_and_translated(sample: tuple[Catalogue, Cur
     assert catalogue.module(MODULE).title not in html
     for boilerplate in ("المحتويات", "مفتاح الإجابات", "ورقة العمل", "أهداف التعلّم"):
         assert boilerplate in html
-    # The English curriculum title is marked as English inside the Arabic book.
-    assert f'<h1 class="cover-title" lang="en">{curriculum.title}</h1>' in html
+    # The curriculum's own text is translated too.
+    arabic = catalogue.curriculum_in(curriculum.id, "ar")
+    assert f'<h1 class="cover-title">{arabic.title}</h1>' in html
+    assert curriculum.title not in html
 
 
 def test_arabic_text_extracts_in_logical_order(arabic_pdf: bytes,
@@ -102,16 +104,14 @@ def test_arabic_pages_run_right_to_left(arabic_pdf: bytes) -> None:
         entries = 0
         for line in toc.extract_text_lines(return_chars=True, y_tolerance=6):
             chars = line["chars"]
-            dots = [float(c["x0"]) for c in chars if c["text"] == "."]
-            arabic = [float(c["x0"]) for c in chars if ARABIC.match(
+            arabic = [c for c in chars if ARABIC.match(
                 unicodedata.normalize("NFKC", str(c["text"])) or " ")]
-            digits = [float(c["x0"]) for c in chars if str(c["text"]).isdigit()
-                      and float(c["x0"]) < min(dots, default=0)]
-            if len(dots) > 5 and arabic and digits:
+            digits = [c for c in chars if str(c["text"]).isdigit()
+                      and float(c["x1"]) < width * 0.25]
+            if arabic and digits:
                 entries += 1
-                # Title on the right, then the leader, then the page number on the left.
-                assert max(dots) < min(arabic)
-                assert min(digits) < min(dots)
+                # Title on the right, the page number on the left, clear of each other.
+                assert max(float(c["x1"]) for c in digits) < min(float(c["x0"]) for c in arabic)
         assert entries >= 3
         # The worksheet heading starts at the right margin.
         worksheet = next(page for page in pdf.pages if "لمعلا ةقرو" in (page.extract_text() or ""))
@@ -153,3 +153,38 @@ def test_cli_defaults_to_the_workshop_language(sample_root: Path, tmp_path: Path
     assert seen == ["fr", "ar"]
     refused = runner.invoke(handbook_command, [curriculum, "--language", "de"])
     assert refused.exit_code == 2
+
+
+LONG = {"fr": "Un titre de module très long, qui ne tient pas sur une ligne du sommaire et doit revenir "
+              "à la ligne sans que le numéro de page ne vienne jamais le chevaucher",
+        "ar": "عنوان وحدة طويل جدًا لا يتسع له سطر واحد في جدول المحتويات فيلتف إلى سطر ثانٍ دون أن "
+              "يتداخل معه رقم الصفحة في أي حال من الأحوال"}
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_contents_page_numbers_stay_clear_of_long_titles(
+        sample: tuple[Catalogue, Curriculum, Workshop], language: str) -> None:
+    catalogue, curriculum, workshop = sample
+    module = catalogue.module_in(MODULE, language)
+    long_module = module.model_copy(update={"title": LONG[language]})
+    translations = catalogue.translations
+    patched = translations.translated[(MODULE, language)]
+    found = dict(translations.translated)
+    found[(MODULE, language)] = type(patched)(long_module, patched.source, language, patched.items,
+                                             patched.problems)
+    long_catalogue = type(catalogue)(**{**catalogue.__dict__, "translations": type(translations)(
+        **{**translations.__dict__, "translated": found})})
+    pdf = render_handbook(long_catalogue, curriculum, workshop, Edition.PARTICIPANT, language=language,
+                          max_pages=30).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        heading = "تايوتحملا" if language == "ar" else "Sommaire"  # extracted in visual order
+        toc = next(page for page in document.pages[:6] if heading in (page.extract_text() or ""))
+        words = toc.extract_words(use_text_flow=False, keep_blank_chars=False)
+        numbers = [w for w in words if w["text"].isdigit() and int(w["text"]) > 2]
+        titles = [w for w in words if not w["text"].isdigit()]
+        assert numbers
+        for number in numbers:
+            for word in titles:
+                overlaps = (number["x0"] < word["x1"] and word["x0"] < number["x1"]
+                            and number["top"] < word["bottom"] and word["top"] < number["bottom"])
+                assert not overlaps, (number["text"], word["text"])

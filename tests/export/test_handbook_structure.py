@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-TOC_LINE = re.compile(r"^(.*?)\s*\.{3,}\s*(\d+)\s*$")
+TOC_LINE = re.compile(r"^(.*?)\s*(?:\.{3,}\s*|\s)(\d+)\s*$")  # the page number ends the line
 TOC_NUMBERED = re.compile(r"^(\d+) (.+)$")
 
 

@@ -9,9 +9,11 @@ import click
 
 from trainer.cli.options import root_option
 from trainer.content.catalogue import load_catalogue
-from trainer.content.lint import lint_catalogue
+from trainer.content.lint import lint_catalogue, workshop_language_warnings
 from trainer.content.schema import SCHEMA_FILES, json_schemas, schema_text
+from trainer.content.translation.glossary import check_glossaries
 from trainer.errors import ContentError
+from trainer.quiz.normalise import normalise_text
 
 
 def _plural(count: int, word: str) -> str:
@@ -34,8 +36,13 @@ def check(root: Path, strict: bool) -> None:
             click.echo(str(issue))
         click.echo(f"{_plural(len(exc.issues), 'problem')} found.", err=True)
         raise SystemExit(1) from None
+    try:
+        glossary = list(check_glossaries(root, catalogue.translations, normalise_text).issues)
+    except ContentError as exc:
+        glossary = list(exc.issues)
     warnings = sorted(
-        lint_catalogue(catalogue) + catalogue.translation_warnings,
+        lint_catalogue(catalogue) + catalogue.translation_warnings + glossary
+        + workshop_language_warnings(catalogue),
         key=lambda i: (i.path, i.line, i.column),
     )
     for issue in warnings:

@@ -21,6 +21,7 @@ from trainer.export.moodle_xml import modules_moodle_xml
 from trainer.export.scorm import build_scorm
 from trainer.export.site import build_site, site_zip, write_site
 from trainer.interchange.gift_import import gift_to_module, module_yaml
+from trainer.locales import LANGUAGES
 
 _ROOT = root_option
 _MAX_GIFT_BYTES = 1024 * 1024
@@ -69,20 +70,32 @@ def export() -> None:
     """Export e-learning packages and question banks."""
 
 
+_LANGUAGE = click.option(
+    "--language", type=click.Choice(LANGUAGES), default=None,
+    help="The package's language: its player and pages, and the content where translated "
+         "(default: the workshop's, else the curriculum's or module's).")
+
+
 @export.command("scorm")
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Zip file to write.")
 @_ROOT
-def export_scorm(target: str, output: Path, root: Path) -> None:
+@_LANGUAGE
+def export_scorm(target: str, output: Path, root: Path, language: str | None) -> None:
     """Write a SCORM 1.2 package of a module or of a curriculum (one SCO per module).
 
     The answer keys are inside the package (it has no server): use it for practice; proctored
     tests belong in the web app.
     """
     try:
-        catalogue, modules, title, identifier, _ = _target(target, root)
-        output.write_bytes(build_scorm(catalogue, modules, title, identifier))
+        catalogue, modules, title, identifier, curriculum = _target(target, root)
+        language = language or (curriculum.language if curriculum else modules[0].language)
+        if curriculum is not None:
+            title = catalogue.curriculum_in(curriculum.id, language).title
+        else:
+            title = catalogue.module_in(modules[0].id, language).title
+        output.write_bytes(build_scorm(catalogue, modules, title, identifier, language))
     except TrainerError as exc:
         _fail(exc)
     click.echo(f"wrote {output} ({len(modules)} SCO{'s' if len(modules) != 1 else ''})")
@@ -96,8 +109,9 @@ def export_scorm(target: str, output: Path, root: Path) -> None:
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop edition: adds its extra modules and its id to results files.")
 @_ROOT
+@_LANGUAGE
 def export_site(curriculum_name: str, output: Path, as_zip: bool, workshop_id: str | None,
-                root: Path) -> None:
+                root: Path, language: str | None) -> None:
     """Write the offline static site of CURRICULUM (an id): open index.html, no server, no network."""
     try:
         catalogue, _, _, _, curriculum = _target(curriculum_name, root)
@@ -112,7 +126,7 @@ def export_site(curriculum_name: str, output: Path, as_zip: bool, workshop_id: s
                 raise click.BadParameter(f"no workshop '{workshop_id}' (workshops: {known})",
                                          param_hint="--workshop")
             workshop = found[0]
-        files = build_site(catalogue, curriculum, workshop)
+        files = build_site(catalogue, curriculum, workshop, language)
         if as_zip:
             output.write_bytes(site_zip(files))
         else:

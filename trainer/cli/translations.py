@@ -1,4 +1,8 @@
-"""Commands for translators: `trainer translations status|new|stamp` (see docs/translations.md)."""
+"""Commands for translators: `trainer translations status|new|stamp` (see docs/translations.md).
+
+A target is a module id, or `curriculum/<id>` for a curriculum (a bare id that names no module but a
+curriculum is that curriculum).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,15 @@ from pathlib import Path
 import click
 
 from trainer.cli.options import root_option
-from trainer.content.catalogue import MODULES_DIR, Catalogue, load_catalogue
-from trainer.content.models import is_slug
+from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, load_catalogue
+from trainer.content.models import Curriculum, Module, is_slug
 from trainer.content.translation.files import stamp_text, translation_skeleton
-from trainer.content.translation.overlay import LANGUAGE_FOLDER, Translations
+from trainer.content.translation.overlay import (
+    LANGUAGE_FOLDER,
+    TranslatedCurriculum,
+    TranslatedModule,
+    Translations,
+)
 from trainer.errors import ContentError, TrainerError
 
 
@@ -31,9 +40,37 @@ def _fail(message: str) -> None:
     raise SystemExit(1)
 
 
+_CURRICULUM_PREFIX = "curriculum/"
+
+
+def _target(catalogue: Catalogue, name: str) -> Module | Curriculum:
+    """Return the module or curriculum a command names, or exit 1 saying what is known."""
+    wanted = name.removeprefix(_CURRICULUM_PREFIX)
+    if is_slug(wanted):
+        if not name.startswith(_CURRICULUM_PREFIX) and wanted in catalogue.modules:
+            return catalogue.modules[wanted]
+        if wanted in catalogue.curricula:
+            return catalogue.curricula[wanted]
+    known = [*catalogue.modules, *(_CURRICULUM_PREFIX + c for c in catalogue.curricula)]
+    _fail(f"no module or curriculum '{name}' (known: {', '.join(known)})")
+    raise AssertionError  # pragma: no cover - _fail exits
+
+
+def _row(name: str, width: int, language: str, found: TranslatedModule | TranslatedCurriculum,
+         items: bool) -> None:
+    counts = found.counts()
+    mark = "" if found.complete else "  (incomplete)"
+    click.echo(f"{name:<{width}}  {language:<4}  {counts['complete']:>8}  "
+               f"{counts['stale']:>5}  {counts['missing']:>7}{mark}")
+    if items:
+        for item in found.items:
+            if item.state != "complete":
+                click.echo(f"    {item.state:<7}  {item.key}")
+
+
 @click.group()
 def translations() -> None:
-    """Content translations: modules/<language>/<module id>.yaml."""
+    """Content translations: modules/<language>/<module id>.yaml, curriculum/<language>/<id>.yaml."""
 
 
 @translations.command()
@@ -43,28 +80,26 @@ def translations() -> None:
 def status(root: Path, languages: tuple[str, ...], items: bool) -> None:
     """Print, per module and language, how many entries are complete, stale and missing."""
     catalogue, found = _load(root)
-    wanted = set(languages) or {lang for _, lang in found.translated}
+    wanted = set(languages) or {lang for _, lang in found.translated} | {
+        lang for _, lang in found.curricula}
     errors = [issue for issue in found.issues if issue.severity == "error"]
     for issue in errors:
         click.echo(str(issue))
-    width = max((len(module_id) for module_id in catalogue.modules), default=6)
+    names = [*catalogue.modules, *(_CURRICULUM_PREFIX + c for c in catalogue.curricula)]
+    width = max((len(name) for name in names), default=6)
     click.echo(f"{'module':<{width}}  lang  {'complete':>8}  {'stale':>5}  {'missing':>7}")
-    for module_id in catalogue.modules:
+    for name in names:
+        curriculum_id = name.removeprefix(_CURRICULUM_PREFIX) if name.startswith(_CURRICULUM_PREFIX) \
+            else None
         for language in sorted(wanted):
-            translated = found.get(module_id, language)
+            translated = (found.get_curriculum(curriculum_id, language) if curriculum_id is not None
+                          else found.get(name, language))
             if translated is None:
                 if languages:
-                    click.echo(f"{module_id:<{width}}  {language:<4}  {'-':>8}  {'-':>5}  "
+                    click.echo(f"{name:<{width}}  {language:<4}  {'-':>8}  {'-':>5}  "
                                f"{'-':>7}  (no translation)")
                 continue
-            counts = translated.counts()
-            mark = "" if translated.complete else "  (incomplete)"
-            click.echo(f"{module_id:<{width}}  {language:<4}  {counts['complete']:>8}  "
-                       f"{counts['stale']:>5}  {counts['missing']:>7}{mark}")
-            if items:
-                for item in translated.items:
-                    if item.state != "complete":
-                        click.echo(f"    {item.state:<7}  {item.key}")
+            _row(name, width, language, translated, items)
     if errors:
         raise SystemExit(1)
 
@@ -74,16 +109,17 @@ def status(root: Path, languages: tuple[str, ...], items: bool) -> None:
 @click.argument("language")
 @root_option
 def new(module_id: str, language: str, root: Path) -> None:
-    """Write modules/LANGUAGE/MODULE_ID.yaml: every entry with its source text, to translate."""
+    """Write modules/LANGUAGE/MODULE_ID.yaml (curriculum/LANGUAGE/ID.yaml for `curriculum/ID`):
+    every entry with its source text, to translate."""
     if not LANGUAGE_FOLDER.fullmatch(language):
         _fail(f"'{language}' is not a two-letter language code (for example fr or ar)")
     catalogue, _ = _load(root)
-    if not is_slug(module_id) or module_id not in catalogue.modules:
-        _fail(f"no module '{module_id}' (known: {', '.join(catalogue.modules)})")
-    module = catalogue.modules[module_id]
+    module = _target(catalogue, module_id)
+    kind, folder = ("module", MODULES_DIR) if isinstance(module, Module) else ("curriculum",
+                                                                                CURRICULUM_DIR)
     if module.language == language:
-        _fail(f"module '{module_id}' is written in '{language}' already")
-    target = root / MODULES_DIR / language / f"{module_id}.yaml"
+        _fail(f"{kind} '{module.id}' is written in '{language}' already")
+    target = root / folder / language / f"{module.id}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8") as handle:
@@ -102,19 +138,27 @@ def new(module_id: str, language: str, root: Path) -> None:
               help="Stamp every stale or unstamped entry in the file (review them all first).")
 @root_option
 def stamp(module_id: str, language: str, keys: tuple[str, ...], stamp_all: bool, root: Path) -> None:
-    """Record that entries KEYS (or --all) now translate the current source text."""
+    """Record that entries KEYS (or --all) of MODULE_ID (or `curriculum/ID`) now translate the
+    current source text."""
     if bool(keys) == stamp_all:
         _fail("name the entries you updated (keys as `trainer translations status --items` shows "
               "them), or give --all")
-    _, found = _load(root)
-    translated = found.get(module_id, language)
-    loaded = found.loaded.get((module_id, language))
+    catalogue, found = _load(root)
+    what = _target(catalogue, module_id)
+    translated: TranslatedModule | TranslatedCurriculum | None
+    if isinstance(what, Module):
+        translated, loaded = found.get(what.id, language), found.loaded.get((what.id, language))
+        folder = MODULES_DIR
+    else:
+        translated = found.get_curriculum(what.id, language)
+        loaded = found.curricula_loaded.get((what.id, language))  # type: ignore[assignment]
+        folder = CURRICULUM_DIR
     if translated is None or loaded is None:
         for issue in found.issues:
             if issue.severity == "error":
                 click.echo(str(issue))
         _fail(f"no usable translation of '{module_id}' into '{language}' "
-              f"({MODULES_DIR}/{language}/{module_id}.yaml)")
+              f"({folder}/{language}/{what.id}.yaml)")
         return
     text = loaded.file.read_text(encoding="utf-8").removeprefix("\ufeff")
     try:

@@ -95,6 +95,16 @@ class Catalogue:
         """Return a module in `language` when translated (same ids and answer keys), else the source."""
         return self.translations.module(module_id, language)
 
+    def curriculum_in(self, curriculum_id: str, language: str) -> Curriculum:
+        """Return a curriculum in `language` when translated (same modules and tests), else the source."""
+        return self.translations.curriculum(curriculum_id, language)
+
+    def workshop_in(self, workshop_id: str, language: str) -> tuple[Curriculum, Workshop]:
+        """Return a workshop and its curriculum with their text in `language` when translated."""
+        curriculum, workshop = self.workshop(workshop_id)
+        shown = self.curriculum_in(curriculum.id, language)
+        return shown, next(w for w in shown.workshops if w.id == workshop.id)
+
     def module(self, module_id: str) -> Module:
         """Return the module with this id (KeyError when there is none)."""
         return self.modules[module_id]
@@ -275,7 +285,9 @@ def load_catalogue(
     if not issues:
         sources = _Sources(
             {e.loaded.model.id: e.loaded.model for e in modules.values()},
-            {e.loaded.model.id: e.loaded.source for e in modules.values()},
+            {c.model.id: c.model for c in loaded_curricula},
+            {e.loaded.model.id: e.loaded.source for e in modules.values()}
+            | {f"curriculum:{c.model.id}": c.source for c in loaded_curricula},
         )
         translations = load_translations(root, sources)
         if translation_errors_fail:
@@ -302,9 +314,10 @@ def _once_per_broken_module(issues: list[Issue], broken: set[str]) -> list[Issue
 
 @dataclass(frozen=True)
 class _Sources:
-    """The source modules and their source maps: what translations are checked against."""
+    """The source modules and curricula and their source maps: what translations are checked against."""
 
     modules: Mapping[str, Module]
+    curricula: Mapping[str, Curriculum]
     sources: Mapping[str, SourceMap]
 
 
@@ -329,12 +342,13 @@ def _build(
             question_hashes[(module_id, question_id)] = digest
     modules = [entry.loaded.model for entry in entries] + list(translations.modules())
     curricula = [loaded for _, loaded in curricula_files.values()]
+    all_curricula = [c.model for c in curricula] + list(translations.translated_curricula())
     for loaded_c in curricula:
         sources[f"curriculum:{loaded_c.model.id}"] = loaded_c.source
         files[f"curriculum:{loaded_c.model.id}"] = loaded_c.file
     # Reuse earlier renders; keep only the texts the content has now, so a preview's cache stays small.
     html: dict[str, str] = {}
-    for text in _markdown_texts(modules, curricula):
+    for text in _markdown_texts(modules, all_curricula):
         if text not in html:
             html[text] = cache.html.get(text) or render_markdown(text)
     inline: dict[str, str] = {}
@@ -357,7 +371,7 @@ def _build(
     )
 
 
-def _markdown_texts(modules: Iterable[Module], curricula: list[Loaded[Curriculum]]) -> Iterator[str]:
+def _markdown_texts(modules: Iterable[Module], curricula: Iterable[Curriculum]) -> Iterator[str]:
     """Yield every author Markdown text (block-level) of the content."""
     for module in modules:
         yield module.summary
@@ -373,9 +387,9 @@ def _markdown_texts(modules: Iterable[Module], curricula: list[Loaded[Curriculum
                 yield from (o.feedback for o in question.options if o.feedback)
             if isinstance(question, ShortAnswer | Numeric) and question.feedback:
                 yield question.feedback
-    for loaded_c in curricula:
-        if loaded_c.model.summary:
-            yield loaded_c.model.summary
+    for curriculum in curricula:
+        if curriculum.summary:
+            yield curriculum.summary
 
 
 def _inline_texts(modules: Iterable[Module]) -> Iterator[str]:

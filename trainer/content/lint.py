@@ -44,6 +44,7 @@ from trainer.content.models import (
 )
 from trainer.content.placeholders import placeholder_in
 from trainer.errors import Issue
+from trainer.locales import LANGUAGE_NAMES, LANGUAGES
 
 MIN_SINGLE_OPTIONS = 3
 # Position bias is judged on at least this many choice questions (fewer say little).
@@ -86,6 +87,23 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         issues.extend(_placeholder_warnings(curriculum.model_dump(mode="json"), source, ()))
         issues.extend(_curriculum_warnings(catalogue, curriculum, source))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
+
+
+def workshop_language_warnings(catalogue: Catalogue) -> list[Issue]:
+    """Return a warning for every workshop whose language the interface and the handbook's own text
+    (headings, notices, dates) are not translated into: its participants would get a mixture."""
+    issues: list[Issue] = []
+    known = ", ".join(f"{code} ({LANGUAGE_NAMES.get(code, code)})" for code in LANGUAGES)
+    for curriculum in catalogue.curricula.values():
+        source = catalogue.sources[f"curriculum:{curriculum.id}"]
+        for index, workshop in enumerate(curriculum.workshops):
+            if workshop.language not in LANGUAGES:
+                issues.append(_warn(source, ("workshops", index, "language"),
+                                    f"workshop '{workshop.id}' runs in '{workshop.language}', which the "
+                                    f"interface and handbooks are not translated into (they are in: "
+                                    f"{known}); participants would get English pages and handbook "
+                                    "headings. Add the interface catalog first (docs/translations.md)."))
+    return issues
 
 
 def lint_module(module: Module, source: SourceMap) -> list[Issue]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,16 @@ from trainer.export.assembly import Blank, PartRenderer, PartRequest, Piece, ass
 from trainer.export.part_cache import CachedPart, PartCache, part_key
 from trainer.export.print_templates import css_content, css_string, print_environment
 from trainer.export.rendered import MAX_PAGES, STATIC_DIR, Rendered, StageCallback
-from trainer.locales import format_dates, gettext_for, language_name_in, text_direction
+from trainer.locales import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    base_language,
+    format_dates,
+    gettext_for,
+    language_name_in,
+    text_direction,
+    without_label,
+)
 from trainer.quiz.normalise import format_number
 from trainer.quiz.shuffle import option_order
 
@@ -102,7 +113,7 @@ def labels(_: Gettext = _identity) -> dict[str, str]:
         "edition": _("Edition"),
         "prepared_by": _("Prepared by {author}"),
         "about": _("About this handbook"),
-        "audience": _("Audience"),
+        "audience": _("Audience:"),
         "sources": _("Sources"),
         "sources_pointer": _("Each module ends with its key sources; all the sources of this "
                              "handbook are listed together at the end, page"),
@@ -275,14 +286,50 @@ def _language_name(code: str, locale: str) -> str:
 
 
 
-def _sources(modules: Iterable[Module]) -> list[Any]:
+_LATIN_WORD = re.compile(r"[A-Za-z0-9&'.\-]+[,،]?")
+
+
+def _marked(text: str, language: str, page: str) -> Markup:
+    """Return `text` in a span with its own `lang` and `dir` when its language is not the page's."""
+    if language == page:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(language, text_direction(language), text)
+
+
+def source_title(source: Module, shown: Module, index: int, page: str) -> Markup:
+    """Return the title of source `index` of a module as shown in a `page`-language handbook, with
+    the part a translation kept in the source's language marked as such: a publication's title
+    that exists only in English, followed perhaps by a translated date ("… (septembre 2015)")."""
+    title, original = shown.sources[index].title, source.sources[index].title
+    if shown.language == source.language or title == original:
+        return _marked(title, source.language, page)
+    words, kept = title.split(" "), original.split(" ")
+    run = SequenceMatcher(None, words, kept, autojunk=False).find_longest_match(
+        0, len(words), 0, len(kept))
+    if run.size < 3:  # a translated title (perhaps with a name in it): the translation's language
+        return _marked(title, shown.language, page)
+    start, end = run.a, run.a + run.size
+    if text_direction(shown.language) != text_direction(source.language):
+        # Latin-script names next to the kept title in an Arabic one are the title's too
+        # ("LexisNexis UK، Grounds for refusing …").
+        while start > 0 and _LATIN_WORD.fullmatch(words[start - 1]):
+            start -= 1
+    parts = [(" ".join(words[:start]), shown.language),
+             (" ".join(words[start:end]), source.language),
+             (" ".join(words[end:]), shown.language)]
+    return Markup(" ").join(_marked(text, code, page) for text, code in parts if text)
+
+
+def _sources(catalogue: Catalogue, modules: Iterable[Module], language: str) -> list[Any]:
+    """Return each distinct source once, with its title marked by `source_title`."""
     seen: set[tuple[str, str | None]] = set()
     found = []
     for module in modules:
-        for source in module.sources:
-            if (source.title, source.url) not in seen:
-                seen.add((source.title, source.url))
-                found.append(source)
+        for index, source in enumerate(module.sources):
+            if (source.title, source.url) in seen:
+                continue
+            seen.add((source.title, source.url))
+            found.append((source, source_title(catalogue.modules[module.id], module, index, language)))
     return found
 
 
@@ -303,7 +350,7 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
             f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
-_environment = print_environment({"number": format_number})
+_environment = print_environment({"number": format_number, "without_label": without_label})
 # A cross-part link, rewritten into a named destination of the whole book when parts are assembled.
 PART_LINK_SCHEME = "trainer-part:"
 # Printed where a page number goes while only a part's page count is wanted (3 digits: MAX_PAGES).
@@ -341,11 +388,21 @@ class _Book:
 def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edition: Edition,
           paper: Paper, gettext: Gettext | None, language: str | None) -> _Book:
     language = language or curriculum.language
+    if gettext is None and base_language(language) not in LANGUAGES:
+        # No catalog for the boilerplate (`trainer check` warns about such a workshop): one
+        # language throughout, English, rather than English headings around a Georgian date.
+        logger.warning("no interface catalog for '%s': the handbook is in English", language)
+        language = SOURCE_LANGUAGE
     text = labels(gettext or gettext_for(language))
     letters = tuple(text["alphabet"])
     modules = [catalogue.module_in(m.id, language)
                for m in catalogue.curriculum_modules(curriculum, workshop)]
     views = _module_views(catalogue, modules, letters)
+    # The curriculum's and the workshop's own text in the handbook's language when translated.
+    try:
+        shown, shown_workshop = catalogue.workshop_in(workshop.id, language)
+    except KeyError:  # a curriculum built by the caller, not in the catalogue: its own text
+        shown, shown_workshop = curriculum, workshop
     version = hashlib.sha256("".join(
         [content_hash(curriculum)] + [catalogue.module_hashes[m.id] for m in modules]
     ).encode()).hexdigest()[:12]
@@ -369,21 +426,24 @@ def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edit
         md=md,
         inline=inline,
         view_lang=view_lang,
-        # Only `lang` (for hyphenation and screen readers): the cover and colophon keep the page's
-        # alignment, and the bidi algorithm runs an English title correctly inside Arabic pages.
-        curriculum_lang=(Markup("") if curriculum.language == language
-                         else Markup(' lang="{}"').format(curriculum.language)),
-        curriculum=curriculum,
-        workshop=workshop,
+        source_title=lambda module, index: source_title(catalogue.modules[module.id], module, index,
+                                                        language),
+        # Curriculum text in another language than the handbook's (no translation) runs in its own
+        # direction: an English paragraph in an Arabic handbook is laid out left to right.
+        curriculum_lang=(Markup("") if shown.language == language
+                         else Markup(' lang="{}" dir="{}"').format(shown.language,
+                                                                    text_direction(shown.language))),
+        curriculum=shown,
+        workshop=shown_workshop,
         modules=views,
         facilitator=edition is Edition.FACILITATOR,
         edition_label=text[f"{edition.value}_edition"],
         lang=language,
         direction=direction,
         dates=format_dates(workshop.start, workshop.end, language),
-        venue=", ".join(part for part in (workshop.city, workshop.country) if part),
+        venue=", ".join(part for part in (shown_workshop.city, shown_workshop.country) if part),
         workshop_language=_language_name(workshop.language, language),
-        sources=_sources(modules),
+        sources=_sources(catalogue, modules, language),
         version=version,
         stylesheet=(STATIC_DIR / "handbook.css").as_uri(),
         page_css=_page_css(text["page_of"], paper, direction),

@@ -38,6 +38,8 @@ from trainer.content.models import (
     Question,
     ShortAnswer,
 )
+from trainer.export.print_templates import css_string
+from trainer.locales import gettext_for, text_direction, without_label
 from trainer.quiz.normalise import format_number
 
 Mode = Literal["scorm", "site"]
@@ -52,51 +54,116 @@ _IMAGE_TYPES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
 _IMG = re.compile(r"<img\b[^>]*>")
 _ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
 
-UI_TEXT: dict[str, str] = {
-    "skip": "Skip to content",
-    "all_modules": "All modules",
-    "module": "Module",
-    "minutes": "{} minutes",
-    "objectives": "What you will be able to do",
-    "contents": "Contents",
-    "quiz": "Quiz",
-    "case_study": "Case study",
-    "quiz_intro": "{count} questions. You pass with {mark}% of the points. "
-                  "You see the right answers and explanations after you submit.",
-    "needs_js": "The quiz needs JavaScript, which is turned off in this browser.",
-    "question_n": "Question {} of {}",
-    "points": "{} pt",
-    "read_case": "Read the case study first: {}",
-    "choose_all": "Choose all that apply.",
-    "your_answer": "Your answer",
-    "type_answer": "Type your answer",
-    "choose": "Choose…",
-    "order_hint": "Put the items in the right order with the arrow buttons.",
-    "move_up": "Move up: {}",
-    "move_down": "Move down: {}",
-    "right_answer": "Right answer:",
-    "why": "Why:",
-    "submit": "Submit answers",
-    "your_result": "Your result",
-    "retry": "Try again",
-    "sources": "Sources",
-    "modules": "Modules",
-    "questions": "{} questions",
-    "site_intro": "This site works with no internet. Your answers and results stay in this "
-                  "browser on this device until you export them for your trainer.",
-    "export_title": "Send your results to your trainer",
-    "export_intro": "Type your name, then save the results file and give it to your trainer "
-                    "(for example on a USB stick or by e-mail).",
-    "your_name": "Your name",
-    "export_button": "Save my results file",
-    "test": "Test",
-    "test_intro": "{count} questions, taken once. You see the right answers and explanations "
-                  "after you submit.",
-    "pre_test_note": "Take it first: it shows what you knew before the workshop.",
-    "post_test_note": "Opens once you have taken the pre-test and every module quiz.",
-    "open_test": "Open the test",
-    "case_in_module": "Read the case study (in its module): {}",
-}
+def ui_text(language: str = "en") -> dict[str, str]:
+    """Return the words of a package's pages and player in `language` (from the interface catalogs,
+    trainer/locales; English for a language without one). Keys starting with `js_` are the
+    player's, shipped to the browser as `shared/strings.js`; `{}` and `{name}` are filled in."""
+    _ = gettext_for(language)
+    return {
+    "skip": _("Skip to content"),
+    "all_modules": _("All modules"),
+    "module": _("Module"),
+    "minutes": _("{} minutes"),
+    "objectives": _("What you will be able to do"),
+    "contents": _("Contents"),
+    "quiz": _("Quiz"),
+    "case_study": _("Case study"),
+    "quiz_intro": _("{count} questions. You pass with {mark}% of the points. "
+                  "You see the right answers and explanations after you submit."),
+    "needs_js": _("The quiz needs JavaScript, which is turned off in this browser."),
+    "question_n": _("Question {} of {}"),
+    "points": _("{} pt"),
+    "read_case": _("Read the case study first: {}"),
+    "choose_all": _("Choose all that apply."),
+    "your_answer": _("Your answer"),
+    "type_answer": _("Type your answer"),
+    "choose": _("Choose…"),
+    "order_hint": _("Put the items in the right order with the arrow buttons."),
+    "move_up": _("Move up: {}"),
+    "move_down": _("Move down: {}"),
+    "right_answer": _("Right answer:"),
+    "why": _("Why:"),
+    "submit": _("Submit answers"),
+    "your_result": _("Your result"),
+    "retry": _("Try again"),
+    "sources": _("Sources"),
+    "modules": _("Modules"),
+    "questions": _("{} questions"),
+    "site_intro": _("This site works with no internet. Your answers and results stay in this "
+                  "browser on this device until you export them for your trainer."),
+    "export_title": _("Send your results to your trainer"),
+    "export_intro": _("Type your name, then save the results file and give it to your trainer "
+                    "(for example on a USB stick or by e-mail)."),
+    "your_name": _("Your name"),
+    "export_button": _("Save my results file"),
+    "test": _("Test"),
+    "test_intro": _("{count} questions, taken once. You see the right answers and explanations "
+                  "after you submit."),
+    "pre_test_note": _("Take it first: it shows what you knew before the workshop."),
+    "post_test_note": _("Opens once you have taken the pre-test and every module quiz."),
+    "open_test": _("Open the test"),
+    "case_in_module": _("Read the case study (in its module): {}"),
+        # The marks the stylesheet puts after an answer (shared/strings.css).
+        "mark_right": _("right"),
+        "mark_wrong": _("wrong"),
+        "mark_missed": _("right answer"),
+        # The player's words (trainer/export/js/*.js read them from window.TrainerStrings).
+        "js_correct": _("Correct."),
+        "js_partial": _("Partly right."),
+        "js_wrong": _("Not right."),
+        "js_unanswered": _("Not answered."),
+        "js_score": _("You scored {earned} of {max} points ({percent}%)."),
+        "js_passed": _("You passed."),
+        "js_need": _("You need {mark}% to pass."),
+        "js_module_passed": _("Passed — latest score {percent}%"),
+        "js_module_not_passed": _("Not passed yet — latest score {percent}%"),
+        "js_test_taken": _("Taken — score {percent}%"),
+        "js_test_passed": _("Taken — score {percent}% (passed)"),
+        "js_test_not_passed": _("Taken — score {percent}% (not passed)"),
+        "js_name_first": _("Type your name first, so your trainer knows whose results these are."),
+        "js_nothing_yet": _("There is nothing to export yet: take the pre-test or a module quiz "
+                            "first."),
+        "js_saved": _("Saved {count} result(s) as {file} (look in your Downloads folder)."),
+        "js_pre_first": _("Take the pre-test first: it shows what you knew before the workshop."),
+        "js_go_pre": _("Go to the pre-test"),
+        "js_post_locked": _("The post-test opens once you have taken every module quiz "
+                            "({count} still to do)."),
+        "js_all_modules": _("All modules"),
+        "js_kept": _("Your answers are kept in this browser on this device."),
+        "js_not_kept": _("This browser does not let the page keep your answers: export is not "
+                         "possible."),
+        "js_no_lms": _("No learning platform found: your answers are not recorded."),
+        "js_no_session": _("The learning platform did not start a session: your answers are not "
+                           "recorded."),
+    }
+
+
+UI_TEXT = ui_text()
+"""The English words (what a package in the source language shows)."""
+
+
+def strings_css(language: str) -> bytes:
+    """Return `shared/strings.css`: the marks after right, wrong and missed answers in `language`
+    (a stylesheet cannot call gettext), the arrow pointing to the answer in either direction."""
+    words = ui_text(language)
+    arrow = "→" if text_direction(language) == "rtl" else "←"
+    rules = [
+        (".option.right::after, .pair.right .pair-prompt::after, "
+         ".order-item.right .order-text::after", f" ✓ {words['mark_right']}"),
+        (".option.wrong::after, .pair.wrong .pair-prompt::after, "
+         ".order-item.wrong .order-text::after", f" ✗ {words['mark_wrong']}"),
+        (".option.missed::after", f" {arrow} {words['mark_missed']}"),
+    ]
+    return "".join(f"{selector} {{ content: {css_string(text)}; }}\n"
+                   for selector, text in rules).encode("utf-8")
+
+
+def strings_script(language: str) -> bytes:
+    """Return `shared/strings.js`: the player's words in `language` (window.TrainerStrings)."""
+    words = ui_text(language)
+    table = data_script("TrainerStrings", {key: value for key, value in words.items()
+                                           if key.startswith("js_")})
+    return table + (SCRIPTS / "say.js").read_bytes()
 
 
 @dataclass(frozen=True)
@@ -129,6 +196,7 @@ class _QuestionView:
     answer_text: str
     case_anchor: str
     case_title: str
+    language: str = "en"
 
 
 def module_folder(position: int) -> str:
@@ -180,9 +248,9 @@ def _question_view(module: Module, question: Question) -> _QuestionView:
     anchor, title = "", ""
     for position, section in enumerate(module.sections, start=1):
         if question.case is not None and section.id == question.case:
-            anchor, title = f"s{position}", section.title
+            anchor, title = f"s{position}", without_label(section.title)
     return _QuestionView(question, format_number(question.points), choices, start,
-                         _answer_text(question), anchor, title)
+                         _answer_text(question), anchor, title, module.language)
 
 
 class _Images:
@@ -225,12 +293,15 @@ class _Images:
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["without_label"] = without_label
+    environment.globals["Markup"] = Markup
+    return environment
 
 
 def quiz_data(catalogue: Catalogue, module: Module) -> dict[str, Any]:
@@ -254,12 +325,15 @@ def quiz_data(catalogue: Catalogue, module: Module) -> dict[str, Any]:
 
 
 def test_files(catalogue: Catalogue, curriculum: Curriculum, which: Literal["pre", "post"],
-               module_folders: dict[str, str], footer: str) -> list[PackageFile]:
+               module_folders: dict[str, str], footer: str, language: str | None
+               ) -> list[PackageFile]:
     """Return the page and quiz data of a curriculum's pre-test or post-test (offline site only).
 
     The questions come from several modules: a question's case study links to its module's page
     (`module_folders`: module id → folder), and its images are copied into the test's folder.
+    `language` (default: the curriculum's): the questions' and the pages' language.
     """
+    language = language or curriculum.language
     test = curriculum.pre_test if which == "pre" else curriculum.post_test
     images = _Images(catalogue.root / "modules" / "assets", which)
 
@@ -269,17 +343,19 @@ def test_files(catalogue: Catalogue, curriculum: Curriculum, which: Literal["pre
     def inline(markdown: str | None) -> Markup:
         return Markup(images.rewrite(catalogue.inline_html(markdown)))  # noqa: S704
 
-    pairs = catalogue.test_questions(curriculum, which)
+    pairs = [_in_language(catalogue, module, question, language)
+             for module, question in catalogue.test_questions(curriculum, which)]
     data = {
         "kind": which, "module": None, "module_hash": None, "title": test.title,
         "pass_mark": test.pass_mark, "shuffle": False,
         "questions": [{"module": module.id, "hash": catalogue.question_hash(module.id, q.id),
                        "question": q.model_dump(mode="json")} for module, q in pairs],
     }
-    scripts = ["../shared/grading.js", "quiz-data.js", "../shared/site-data.js",
-               "../shared/site_store.js", "../shared/player.js"]
+    scripts = ["../shared/strings.js", "../shared/grading.js", "quiz-data.js",
+               "../shared/site-data.js", "../shared/site_store.js", "../shared/player.js"]
     page = _environment().get_template("test.html").render(
-        lang=curriculum.language, up="../", mode="site", scripts=scripts, t=UI_TEXT, test=test,
+        lang=language, dir=text_direction(language), content_lang=_content_lang(language),
+        up="../", mode="site", scripts=scripts, t=ui_text(language), test=test,
         which=which, questions=[_question_view(module, q) for module, q in pairs],
         # An assessment bank has no page of its own: its case studies are not linked.
         case_pages=[f"../{module_folders[module.id]}/index.html" if module.id in module_folders
@@ -302,8 +378,12 @@ def data_script(variable: str, payload: object) -> bytes:
 
 
 def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode,
-                 footer: str) -> list[PackageFile]:
-    """Return the page, quiz data and images of one module, under its generated folder."""
+                 footer: str, language: str | None = None) -> list[PackageFile]:
+    """Return the page, quiz data and images of one module, under its generated folder.
+
+    `language` (default: the module's): the interface words' language; pass the module as
+    translated (`Catalogue.module_in`). A module in another language is marked with its own."""
+    language = language or module.language
     folder = module_folder(position)
     images = _Images(catalogue.root / "modules" / "assets", folder)
 
@@ -313,14 +393,15 @@ def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode
     def inline(markdown: str | None) -> Markup:
         return Markup(images.rewrite(catalogue.inline_html(markdown)))  # noqa: S704
 
-    scripts = ["../shared/grading.js", "quiz-data.js"]
+    scripts = ["../shared/strings.js", "../shared/grading.js", "quiz-data.js"]
     if mode == "scorm":
         scripts.append("../shared/scorm_api.js")
     else:
         scripts += ["../shared/site-data.js", "../shared/site_store.js"]
     scripts.append("../shared/player.js")
     page = _environment().get_template("module.html").render(
-        lang=module.language, up="../", mode=mode, scripts=scripts, t=UI_TEXT, module=module,
+        lang=language, dir=text_direction(language), content_lang=_content_lang(language),
+        up="../", mode=mode, scripts=scripts, t=ui_text(language), module=module,
         questions=[_question_view(module, q) for q in module.quiz.questions],
         pass_mark=format_number(module.quiz.pass_mark), html=block, inline=inline, footer=footer,
     )
@@ -331,23 +412,45 @@ def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode
     ]
 
 
-def shared_files(mode: Mode) -> list[PackageFile]:
-    """Return the CSS and JavaScript every page of a package (or of the site) loads."""
+def shared_files(mode: Mode, language: str = "en") -> list[PackageFile]:
+    """Return the CSS and JavaScript every page of a package (or of the site) loads, the player's
+    words in `language` included."""
     names = ["grading.js", "player.js"]
     names += ["scorm_api.js"] if mode == "scorm" else ["site_store.js", "site_index.js"]
-    files = [PackageFile(f"{SHARED}/package.css", (STATIC / "package.css").read_bytes())]
+    files = [PackageFile(f"{SHARED}/package.css", (STATIC / "package.css").read_bytes()),
+             PackageFile(f"{SHARED}/strings.css", strings_css(language)),
+             PackageFile(f"{SHARED}/strings.js", strings_script(language))]
     files += [PackageFile(f"{SHARED}/{name}", (SCRIPTS / name).read_bytes()) for name in names]
     return files
 
 
-def render_page(template: str, **context: Any) -> bytes:
-    """Render another package template (the site's index page) with the UI text."""
-    return _environment().get_template(template).render(t=UI_TEXT, **context).encode("utf-8")
+def render_page(template: str, language: str = "en", **context: Any) -> bytes:
+    """Render another package template (the site's index page) with the UI text in `language`."""
+    return _environment().get_template(template).render(
+        t=ui_text(language), lang=language, dir=text_direction(language),
+        content_lang=_content_lang(language), **context).encode("utf-8")
 
 
-def generator_note() -> str:
-    """Return the footer line that says what made the package."""
-    return f"Made with trainer {__version__}."
+def _content_lang(page: str) -> Any:
+    """Return the template function marking text in another language than the page's."""
+    def marks(language: str | None) -> Markup:
+        if not language or language == page:
+            return Markup("")
+        return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+    return marks
+
+
+def _in_language(catalogue: Catalogue, module: Module, question: Question, language: str
+                 ) -> tuple[Module, Question]:
+    """Return a module and one of its questions in `language` when translated (same ids)."""
+    shown = catalogue.module_in(module.id, language)
+    return shown, next(q for q in shown.quiz.questions if q.id == question.id)
+
+
+def generator_note(language: str = "en") -> str:
+    """Return the footer line that says what made the package, in `language`."""
+    _ = gettext_for(language)
+    return _("Made with trainer {version}.").format(version=__version__)
 
 
 def iter_names(files: Sequence[PackageFile]) -> Iterator[str]:

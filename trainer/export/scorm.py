@@ -110,14 +110,21 @@ def manifest_xml(identifier: str, title: str, modules: Sequence[Module],
 
 
 def build_scorm(catalogue: Catalogue, modules: Sequence[Module], title: str,
-                identifier: str) -> bytes:
-    """Return a SCORM 1.2 zip with one SCO per module, titled `title`."""
+                identifier: str, language: str | None = None) -> bytes:
+    """Return a SCORM 1.2 zip with one SCO per module, titled `title`.
+
+    `language` (default: the first module's): the player's and pages' language, and the modules'
+    where translated (the others keep their own, marked with their own lang and dir).
+    """
     if not modules:
         raise ExportError("a SCORM package needs at least one module")
+    language = language or modules[0].language
+    modules = [catalogue.module_in(module.id, language) for module in modules]
     files: list[PackageFile] = []
     for position, module in enumerate(modules):
-        files.extend(module_files(catalogue, module, position, "scorm", generator_note()))
-    files.extend(shared_files("scorm"))
+        files.extend(module_files(catalogue, module, position, "scorm", generator_note(language),
+                                 language))
+    files.extend(shared_files("scorm", language))
     files.extend(PackageFile(name, (SCHEMA_DIR / name).read_bytes()) for name in SCHEMA_FILES)
     list(iter_names(files))
     manifest = manifest_xml(f"trainer-{identifier}", title, modules, files)

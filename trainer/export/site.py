@@ -44,20 +44,31 @@ _ZIP_TIME = (2016, 12, 12, 0, 0, 0)
 def _workshop_line(curriculum: Curriculum, workshop: Workshop | None) -> str:
     if workshop is None:
         return curriculum.audience
-    return f"{workshop.title} · {workshop.city}"
+    place = workshop.city or workshop.country or workshop.region
+    return f"{workshop.title} · {place}"
 
 
 def build_site(catalogue: Catalogue, curriculum: Curriculum,
-               workshop: Workshop | None = None) -> list[PackageFile]:
-    """Return every file of the offline site of `curriculum` (plus a workshop's extra modules)."""
-    modules = catalogue.curriculum_modules(curriculum, workshop)
-    footer = generator_note()
+               workshop: Workshop | None = None, language: str | None = None) -> list[PackageFile]:
+    """Return every file of the offline site of `curriculum` (plus a workshop's extra modules).
+
+    `language` (default: the workshop's, else the curriculum's): the site's language: its
+    interface words, the player's, and the modules and curriculum text where translated (others
+    keep their own language, marked with their own lang and dir).
+    """
+    language = language or (workshop.language if workshop else curriculum.language)
+    modules = [catalogue.module_in(m.id, language)
+               for m in catalogue.curriculum_modules(curriculum, workshop)]
+    shown = catalogue.curriculum_in(curriculum.id, language)
+    if workshop is not None:
+        workshop = next(w for w in shown.workshops if w.id == workshop.id)
+    footer = generator_note(language)
     files: list[PackageFile] = []
     for position, module in enumerate(modules):
-        files.extend(module_files(catalogue, module, position, "site", footer))
+        files.extend(module_files(catalogue, module, position, "site", footer, language))
     folders = {m.id: module_folder(i) for i, m in enumerate(modules)}
     for which in ("pre", "post"):
-        files.extend(test_files(catalogue, curriculum, which, folders, footer))
+        files.extend(test_files(catalogue, shown, which, folders, footer, language))
     site_data = {
         "curriculum": curriculum.id,
         "workshop": workshop.id if workshop else None,
@@ -68,13 +79,14 @@ def build_site(catalogue: Catalogue, curriculum: Curriculum,
         "tests": ["pre", "post"],
     }
     files.append(PackageFile(f"{SHARED}/site-data.js", data_script("TrainerSiteData", site_data)))
-    files.extend(shared_files("site"))
+    files.extend(shared_files("site", language))
     index = render_page(
-        "index.html", lang=curriculum.language, up="", mode="site", curriculum=curriculum,
-        summary=Markup(catalogue.html(curriculum.summary)),  # noqa: S704 - sanitised at load
-        workshop_line=_workshop_line(curriculum, workshop), footer=footer,
+        "index.html", language, up="", mode="site", curriculum=shown,
+        summary=Markup(catalogue.html(shown.summary)),  # noqa: S704 - sanitised at load
+        workshop_line=_workshop_line(shown, workshop), footer=footer,
         modules=[{"module": m, "folder": module_folder(i)} for i, m in enumerate(modules)],
-        scripts=[f"{SHARED}/site-data.js", f"{SHARED}/site_store.js", f"{SHARED}/site_index.js"],
+        scripts=[f"{SHARED}/strings.js", f"{SHARED}/site-data.js", f"{SHARED}/site_store.js",
+                 f"{SHARED}/site_index.js"],
     )
     files.insert(0, PackageFile("index.html", index))
     list(iter_names(files))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -143,3 +144,17 @@ def language_name_in(code: str, language: str) -> str:
     except (UnknownLocaleError, ValueError):
         name = None
     return str(name) if name else LANGUAGE_NAMES.get(code, code)
+
+
+def without_label(title: str, msgid: str = "Case study", *, capitalise: bool = False) -> str:
+    """Return `title` without a leading label `msgid` in any interface language, for pages that
+    print the label themselves: "Case study: briefing the Minister" → "briefing the Minister"
+    (also "Étude de cas : …", "دراسة حالة: …"); `capitalise` for a heading of its own. A title
+    that is only the label stays whole."""
+    for language in LANGUAGES:
+        label = translations(language).gettext(msgid)
+        found = re.match(rf"\s*{re.escape(label)}\s*[:：]\s*", title, re.IGNORECASE)
+        if found and found.end() < len(title):
+            rest = title[found.end():]
+            return rest[:1].upper() + rest[1:] if capitalise else rest
+    return title

@@ -319,6 +319,8 @@ def attempt_title(catalogue: Catalogue, curriculum: Curriculum, attempt: Attempt
         found = (catalogue.module_in(attempt.module_id, language) if language
                  else catalogue.modules[attempt.module_id])
         return found.title
+    if language:
+        curriculum = catalogue.curriculum_in(curriculum.id, language)
     return curriculum.pre_test.title if attempt.kind == "pre" else curriculum.post_test.title
 
 

@@ -93,15 +93,18 @@ def certificate_data(key: bytes, catalogue: Catalogue, curriculum: Curriculum,
         return None
     language = base_language(language or workshop.language)
     fields = certificate_fields(participant, post)
-    place = ", ".join(p for p in (workshop.city, workshop.country) if p) or workshop.region
+    # The curriculum's and workshop's own text in the certificate's language when translated.
+    shown, shown_workshop = catalogue.workshop_in(workshop.id, language)
+    place = (", ".join(p for p in (shown_workshop.city, shown_workshop.country) if p)
+             or shown_workshop.region)
     return CertificateData(
-        name=participant.display_name, curriculum_title=curriculum.title,
-        workshop_title=workshop.title, place=place,
+        name=participant.display_name, curriculum_title=shown.title,
+        workshop_title=shown_workshop.title, place=place,
         dates=format_dates(workshop.start, workshop.end, language),
         modules=_completed_modules(catalogue, curriculum, workshop, participant, language),
         issued=format_dates(fields.issued, fields.issued, language),
-        code=make_code(key, fields), issuer=curriculum.author,
-        language=language, content_language=curriculum.language,
+        code=make_code(key, fields), issuer=shown.author,
+        language=language, content_language=shown.language,
     )
 
 

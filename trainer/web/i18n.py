@@ -22,9 +22,15 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer import locales
-from trainer.content.models import Curriculum, Module
+from trainer.content.models import Curriculum, Module, Workshop
 from trainer.errors import StoreError
-from trainer.locales import LANGUAGE_NAMES, base_language, text_direction
+from trainer.locales import (
+    LANGUAGE_NAMES,
+    base_language,
+    language_name_in,
+    text_direction,
+    without_label,
+)
 from trainer.web.learn.participants import current_trainee
 from trainer.web.state import catalogue
 
@@ -34,8 +40,9 @@ LANGUAGE_KEY = "language"  # the session key of the switcher's choice (kept by s
 
 bp = Blueprint("i18n", __name__)
 
-__all__ = ["LANGUAGE_KEY", "content_lang", "interface_language", "isolate", "lang_attrs",
-           "register_i18n", "text_direction", "title_lang", "use_language"]
+__all__ = ["LANGUAGE_KEY", "content_lang", "curriculum_lang", "interface_language", "isolate",
+           "lang_attrs", "register_i18n", "shown_workshop", "text_direction", "title_lang",
+           "use_language"]
 
 
 class CatalogDomain(Domain):  # type: ignore[misc]  # flask_babel has no type information
@@ -103,16 +110,36 @@ def content_lang(module: Module, key: str | None = None) -> Markup:
     return lang_attrs(language)
 
 
+def curriculum_lang(curriculum: Curriculum, key: str | None = None) -> Markup:
+    """Return `lang_attrs` for a curriculum's text: its language, or the source's for an entry that
+    falls back (`key` as in TranslatedCurriculum.fallback: "curriculum", "pre_test", "post_test",
+    "workshops.<id>")."""
+    language = curriculum.language
+    if key is not None:
+        translated = catalogue().translations.get_curriculum(curriculum.id, curriculum.language)
+        if translated is not None and key in translated.fallback:
+            language = translated.source.language
+    return lang_attrs(language)
+
+
+def shown_workshop(workshop: Workshop) -> tuple[Curriculum, Workshop]:
+    """Return a workshop and its curriculum with their text in the interface language (when
+    translated; the source otherwise). Mark their text with `curriculum_lang`."""
+    return catalogue().workshop_in(workshop.id, interface_language())
+
+
 def title_lang(curriculum: Curriculum, module_id: str | None) -> Markup:
     """Return `lang_attrs` for an attempt's title: its module's title, or the curriculum's test."""
     if module_id and module_id in catalogue().modules:
         return content_lang(catalogue().module_in(module_id, interface_language()), "module")
-    return lang_attrs(curriculum.language)
+    shown = catalogue().curriculum_in(curriculum.id, interface_language())
+    return curriculum_lang(shown, "pre_test")
 
 
-def isolate(value: object) -> Markup:
-    """Wrap a name, id or number in <bdi> so it keeps its own direction inside translated text."""
-    return Markup("<bdi>{}</bdi>").format(value)
+def isolate(value: object, attrs: Markup | None = None) -> Markup:
+    """Wrap a name, id or number in <bdi> so it keeps its own direction inside translated text
+    (`attrs`: its `lang_attrs` when it is in another language than the page's)."""
+    return Markup("<bdi{}>{}</bdi>").format(attrs or Markup(""), value)
 
 
 def _same_site(target: str | None) -> str | None:
@@ -154,7 +181,11 @@ def register_i18n(app: Flask) -> None:
             "lang_attrs": lang_attrs,
             "language_choices": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
             "content_lang": content_lang,
+            "curriculum_lang": curriculum_lang,
+            "language_name": lambda code: language_name_in(code, language),
+            "shown_workshop": shown_workshop,
             "title_lang": title_lang,
         }
 
     app.jinja_env.filters["bdi"] = isolate
+    app.jinja_env.filters["without_label"] = without_label

@@ -12,8 +12,15 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from trainer.content.loader import Loc, SourceMap
-from trainer.content.models import Module
-from trainer.content.translation.overlay import MODULE_SHAPE, Shape, TranslatedModule, source_text_hash
+from trainer.content.models import Curriculum, Module
+from trainer.content.translation.overlay import (
+    CURRICULUM_SHAPE,
+    MODULE_SHAPE,
+    Shape,
+    TranslatedCurriculum,
+    TranslatedModule,
+    source_text_hash,
+)
 from trainer.errors import TrainerError
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
@@ -66,6 +73,9 @@ def _entry_lines(shape: Shape, entry: Mapping[str, Any], indent: int, stamped: b
         for part in path:
             lines.append(f"{' ' * depth}{part}:")
             depth += 2
+        if isinstance(items, Mapping):  # one entry (a curriculum's pre_test), not a list
+            lines.extend(_entry_lines(child, items, depth, stamped))
+            continue
         for item in items:
             body = _entry_lines(child, item, depth + 2, stamped)
             body[0] = f"{' ' * depth}- {body[0][depth + 2:]}"
@@ -73,25 +83,29 @@ def _entry_lines(shape: Shape, entry: Mapping[str, Any], indent: int, stamped: b
     return lines
 
 
-def translation_skeleton(module: Module, language: str, *, stamped: bool = False) -> str:
-    """Return a new translation file for `module`: every entry with its source text, to translate.
+def translation_skeleton(source: Module | Curriculum, language: str, *, stamped: bool = False) -> str:
+    """Return a new translation file for a module or curriculum: every entry with its source text.
 
     Entries are not stamped (they count as missing until `trainer translations stamp`), unless
     `stamped`, which records the current source hashes as if the text were translated already.
     """
-    data = module.model_dump()
-    body = _entry_lines(MODULE_SHAPE, data, 0, stamped)
+    data = source.model_dump()
+    is_module = isinstance(source, Module)
+    body = _entry_lines(MODULE_SHAPE if is_module else CURRICULUM_SHAPE, data, 0, stamped)
+    where = f"modules/{source.id}.yaml" if is_module else f"curriculum/{source.id}.yaml"
+    target = source.id if is_module else f"curriculum/{source.id}"
     header = [
-        f"# Translation of modules/{module.id}.yaml into '{language}'.",
+        f"# Translation of {where} into '{language}'.",
         "# Translate the text of each entry; keep every id. Then record which source text you",
-        f"# translated from: trainer translations stamp {module.id} {language} --all",
+        f"# translated from: trainer translations stamp {target} {language} --all",
         "# (or name the entries you updated). See docs/translations.md.",
     ]
     return "\n".join([*header, body[0], f"language: {language}", *body[1:]]) + "\n"
 
 
 def stamp_text(
-    text: str, result: TranslatedModule, source: SourceMap, keys: Collection[str] | None = None
+    text: str, result: TranslatedModule | TranslatedCurriculum, source: SourceMap,
+    keys: Collection[str] | None = None,
 ) -> tuple[str, list[str]]:
     """Return the file text with current source hashes recorded, and the keys stamped.
 
@@ -153,6 +167,10 @@ def _edit(lines: list[str], source: SourceMap, loc: Loc, digest: str) -> tuple[i
         where_line = start[0] if start else 1
         raise TrainerError(f"{source.path}:{where_line}: cannot stamp an entry written in flow "
                            "style ({...}): write it as one key per line")
+    # The entry's first key (a mapping under a key, `pre_test:`, is located at that key).
+    keys = [at for path, at in source.positions.items()
+            if len(path) == len(loc) + 1 and path[: len(loc)] == loc]
+    start = min(keys, default=start)
     index, column = start[0] - 1, start[1] - 1
     first = lines[index]
     return index, "replace", (first[:column] + f"source_hash: {digest}{newline}" + " " * column

@@ -1,6 +1,7 @@
-"""The shape of a translation file (`modules/<lang>/<id>.yaml`): frozen models, unknown keys refused.
+"""The shape of translation files (`modules/<lang>/<id>.yaml`, `curriculum/<lang>/<id>.yaml`):
+frozen models, unknown keys refused.
 
-A translation mirrors its source module's ids and holds text only; see trainer/content/translation.py
+A translation mirrors its source module's ids and holds text only; see overlay.py
 for how it is applied and checked, and docs/translations.md for translators.
 """
 
@@ -141,3 +142,36 @@ class ModuleTranslation(TranslatedEntry):
     sources: list[TranslatedSource] = Field(
         default_factory=list, description="The sources, in the source module's order."
     )
+
+
+class TranslatedTest(TranslatedEntry):
+    """A pre-test or post-test's text (its questions come from the modules' translations)."""
+
+    title: Text | None = Field(default=None, description="The test's title, translated.")
+
+
+class TranslatedWorkshop(TranslatedEntry):
+    """A workshop edition's text; its dates, language and join code stay in the source."""
+
+    id: Slug = Field(description="The id of the workshop in the source curriculum.")
+    title: Text | None = Field(default=None, description="The edition's title, translated.")
+    region: Text | None = Field(default=None, description="The region, translated.")
+    city: Text | None = Field(default=None, description="The city, translated.")
+    country: Text | None = Field(default=None, description="The host country, translated.")
+    dates_note: str | None = Field(
+        default=None, min_length=1, max_length=400, description="The note on the dates, translated."
+    )
+
+
+class CurriculumTranslation(TranslatedEntry):
+    """A translation of one curriculum (`curriculum/<language>/<curriculum id>.yaml`)."""
+
+    id: Slug = Field(description="The id of the source curriculum (the file name without `.yaml`).")
+    language: LanguageCode = Field(description="The language of this translation (its folder name).")
+    title: Text | None = Field(default=None, description="The programme's title, translated.")
+    audience: Text | None = Field(default=None, description="Who it is for, translated.")
+    author: Text | None = Field(default=None, description="Who wrote it, translated.")
+    summary: Markdown | None = Field(default=None, description="The summary, translated.")
+    pre_test: TranslatedTest | None = Field(default=None, description="The pre-test's text.")
+    post_test: TranslatedTest | None = Field(default=None, description="The post-test's text.")
+    workshops: list[TranslatedWorkshop] = Field(default_factory=list, description="By id.")

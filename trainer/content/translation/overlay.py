@@ -1,4 +1,6 @@
-"""Content translations: `modules/<lang>/<id>.yaml` mirrors a module's ids and translates its text.
+"""Content translations: `modules/<lang>/<id>.yaml` mirrors a module's ids and translates its text;
+`curriculum/<lang>/<id>.yaml` does the same for a curriculum (title, audience, summary, its tests'
+titles and its workshop editions' texts), under the same rules.
 
 A translation holds text only. Ids, answer keys, points, objectives, cases, numbers and URLs stay in
 the source module, so grading never depends on the language: a translated Module is the source
@@ -31,8 +33,8 @@ from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from trainer.content.loader import Loaded, Loc, SourceMap, dotted, load_file
-from trainer.content.models import Module
-from trainer.content.translation.models import HASH_LENGTH, ModuleTranslation
+from trainer.content.models import Curriculum, Module
+from trainer.content.translation.models import HASH_LENGTH, CurriculumTranslation, ModuleTranslation
 from trainer.errors import ContentError, Issue, Severity
 
 LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}$")
@@ -71,6 +73,20 @@ MODULE_SHAPE = Shape(
         (("sources",), Shape("source", ("title", "note"), keyed=False)),
     ),
 )
+_TEST = Shape("test", ("title",), keyed=False)
+CURRICULUM_SHAPE = Shape(
+    "curriculum",
+    ("title", "audience", "author", "summary"),
+    (
+        # A child whose source is one mapping (not a list) is one entry, keyed by its name.
+        (("pre_test",), _TEST),
+        (("post_test",), _TEST),
+        (("workshops",), Shape("workshop", ("title", "region", "city", "country", "dates_note"))),
+    ),
+)
+"""The translatable text of a curriculum. A text field added to Curriculum, CurriculumTest or
+Workshop is named here and in translation/models.py (tests/content/test_curriculum_translation.py
+fails until it is, or is listed there as not translatable)."""
 
 
 def source_text_hash(entry: Mapping[str, Any], shape: Shape) -> str:
@@ -101,15 +117,10 @@ class Problem:
     source_loc: Loc | None = None
 
 
-@dataclass(frozen=True)
-class TranslatedModule:
-    """A source module with a translation applied, and the state of every entry."""
+class _EntryStates:
+    """What a translated module and a translated curriculum share: the state of every entry."""
 
-    module: Module
-    source: Module
-    language: str
     items: tuple[ItemStatus, ...]
-    problems: tuple[Problem, ...]
 
     def counts(self) -> dict[ItemState, int]:
         """Return how many entries are complete, stale and missing."""
@@ -127,28 +138,66 @@ class TranslatedModule:
         return frozenset(item.key for item in self.items if item.state != "complete")
 
 
-def apply_translation(source: Module, translation: ModuleTranslation) -> TranslatedModule:
-    """Return `source` with the complete entries of `translation` applied (same ids, same answers)."""
+@dataclass(frozen=True)
+class TranslatedModule(_EntryStates):
+    """A source module with a translation applied, and the state of every entry."""
+
+    module: Module
+    source: Module
+    language: str
+    items: tuple[ItemStatus, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class TranslatedCurriculum(_EntryStates):
+    """A source curriculum with a translation applied, and the state of every entry."""
+
+    curriculum: Curriculum
+    source: Curriculum
+    language: str
+    items: tuple[ItemStatus, ...]
+    problems: tuple[Problem, ...]
+
+
+def _overlay(shape: Shape, source: Any, translation: Any, root_key: str) -> tuple[dict[str, Any], _Walker]:
     walker = _Walker()
     data = source.model_dump()
     output = copy.deepcopy(data)
-    walker.entry(MODULE_SHAPE, data, translation.model_dump(), "module", (), (), output)
+    walker.entry(shape, data, translation.model_dump(), root_key, (), (), output)
     output["language"] = translation.language
-    module = Module.model_validate(output)
-    return TranslatedModule(
-        module, source, translation.language, tuple(walker.items), tuple(walker.problems)
-    )
+    return output, walker
 
 
-def _get(data: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
+def apply_translation(source: Module, translation: ModuleTranslation) -> TranslatedModule:
+    """Return `source` with the complete entries of `translation` applied (same ids, same answers)."""
+    output, walker = _overlay(MODULE_SHAPE, source, translation, "module")
+    return TranslatedModule(Module.model_validate(output), source, translation.language,
+                            tuple(walker.items), tuple(walker.problems))
+
+
+def apply_curriculum_translation(
+    source: Curriculum, translation: CurriculumTranslation
+) -> TranslatedCurriculum:
+    """Return `source` with the complete entries of `translation` applied (same modules and tests)."""
+    output, walker = _overlay(CURRICULUM_SHAPE, source, translation, "curriculum")
+    return TranslatedCurriculum(Curriculum.model_validate(output), source, translation.language,
+                                tuple(walker.items), tuple(walker.problems))
+
+
+def get_path(data: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
+    """Return the value at `path` in nested mappings, or None."""
     node: Any = data
     for part in path:
         node = node.get(part) if isinstance(node, Mapping) else None
     return node
 
 
-def _child_key(parent: str, path: tuple[str, ...], label: str | int) -> str:
-    prefix = "" if parent == "module" else f"{parent}."
+def child_key(parent: str, path: tuple[str, ...], label: str | int | None) -> str:
+    """Return an entry's status key (`questions.q-year.options.a`, `sources[2]`, `pre_test`)."""
+    prefix = "" if parent in ("module", "curriculum") else f"{parent}."
+    if label is None:
+        return f"{prefix}{path[-1]}"
     if isinstance(label, int):
         return f"{prefix}{path[-1]}[{label}]"
     return f"{prefix}{path[-1]}.{label}"
@@ -220,14 +269,22 @@ class _Walker:
         self, shape: Shape, path: tuple[str, ...], src: dict[str, Any], tr: dict[str, Any] | None,
         key: str, src_loc: Loc, tr_loc: Loc, out: dict[str, Any],
     ) -> None:
-        src_list = _get(src, path)
-        tr_list = _get(tr, path) if tr is not None else None
+        src_list = get_path(src, path)
+        tr_list = get_path(tr, path) if tr is not None else None
         list_loc = (*tr_loc, *path)
+        if isinstance(src_list, Mapping):
+            # One entry (a curriculum's pre_test), not a list of them.
+            single = tr_list if isinstance(tr_list, Mapping) else None
+            if tr is not None and single is None:
+                self.problem(tr_loc, f"'{dotted(path)}' is not translated", "warning", (*src_loc, *path))
+            self.entry(shape, dict(src_list), dict(single) if single else None,
+                       child_key(key, path, None), (*src_loc, *path), list_loc, get_path(out, path))
+            return
         if src_list is None:
             if tr_list:
                 self.problem(list_loc, f"the source has no '{path[-1]}' here: remove it", "error", src_loc)
             return
-        out_list = _get(out, path)
+        out_list = get_path(out, path)
         matched = self.match(shape, src_list, tr_list or [], list_loc)
         if tr is not None and not tr_list and src_list:
             self.problem(list_loc, f"'{dotted(path)}' is not translated ({len(src_list)} "
@@ -240,7 +297,7 @@ class _Walker:
             if found is None and tr is not None:
                 what = f"{shape.name} '{label}'" if shape.keyed else f"{shape.name} {index + 1}"
                 self.problem(list_loc, f"{what} is not translated", "warning", child_src_loc)
-            self.entry(shape, entry, found[1] if found else None, _child_key(key, path, label),
+            self.entry(shape, entry, found[1] if found else None, child_key(key, path, label),
                        child_src_loc, (*list_loc, found[0] if found else index), out_list[index])
 
     def match(
@@ -268,25 +325,34 @@ class _Walker:
 
 
 class SourceContent(Protocol):
-    """What translations are checked against: a loaded catalogue has both (Catalogue fits)."""
+    """What translations are checked against: a loaded catalogue has all three (Catalogue fits)."""
 
     @property
     def modules(self) -> Mapping[str, Module]:
         """The source modules, by id."""
 
     @property
+    def curricula(self) -> Mapping[str, Curriculum]:
+        """The source curricula, by id."""
+
+    @property
     def sources(self) -> Mapping[str, SourceMap]:
-        """Where each source entry stands in its file, by module id."""
+        """Where each source entry stands in its file, by module id (`curriculum:<id>` for one)."""
 
 
 @dataclass(frozen=True)
 class Translations:
-    """Every translation under a content root, applied to its source module."""
+    """Every translation under a content root, applied to its source module or curriculum."""
 
     sources: Mapping[str, Module]
     translated: Mapping[tuple[str, str], TranslatedModule]
     loaded: Mapping[tuple[str, str], Loaded[ModuleTranslation]]
     issues: tuple[Issue, ...]
+    curriculum_sources: Mapping[str, Curriculum] = field(default_factory=dict)
+    curricula: Mapping[tuple[str, str], TranslatedCurriculum] = field(default_factory=dict)
+    curricula_loaded: Mapping[tuple[str, str], Loaded[CurriculumTranslation]] = field(
+        default_factory=dict
+    )
 
     def languages(self, module_id: str) -> tuple[str, ...]:
         """Return the languages a module is translated into, sorted."""
@@ -304,10 +370,25 @@ class Translations:
         """Return the translation of a module with the state of every entry, if there is one."""
         return self.translated.get((module_id, language))
 
+    def curriculum(self, curriculum_id: str, language: str) -> Curriculum:
+        """Return the curriculum in `language`, or the source curriculum when it has no such
+        translation (KeyError when there is no curriculum `curriculum_id`)."""
+        found = self.curricula.get((curriculum_id, language))
+        return found.curriculum if found is not None else self.curriculum_sources[curriculum_id]
+
+    def get_curriculum(self, curriculum_id: str, language: str) -> TranslatedCurriculum | None:
+        """Return the translation of a curriculum with the state of every entry, if there is one."""
+        return self.curricula.get((curriculum_id, language))
+
     def modules(self) -> Iterator[Module]:
         """Yield every translated module (for rendering their Markdown once, at load)."""
         for found in self.translated.values():
             yield found.module
+
+    def translated_curricula(self) -> Iterator[Curriculum]:
+        """Yield every translated curriculum (for rendering its Markdown once, at load)."""
+        for found in self.curricula.values():
+            yield found.curriculum
 
 
 def _display(file: Path) -> str:
@@ -316,9 +397,10 @@ def _display(file: Path) -> str:
     return str(file) if relative.startswith("..") else relative
 
 
-def translation_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (language, file) for every `modules/<xx>/*.yaml` (not `_*.yaml`) under a root, sorted."""
-    folder = root / "modules"
+def translation_files(root: Path, folder_name: str = "modules") -> Iterator[tuple[str, Path]]:
+    """Yield (language, file) for every `modules/<xx>/*.yaml` (not `_*.yaml`) under a root, sorted
+    (`curriculum/<xx>/*.yaml` with `folder_name="curriculum"`)."""
+    folder = root / folder_name
     if not folder.is_dir():
         return
     for sub in sorted(folder.iterdir()):
@@ -330,7 +412,7 @@ def translation_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load_translations(root: Path | str, content: SourceContent) -> Translations:
-    """Load every translation under `root` and apply it to its source module; collect every issue."""
+    """Load every translation under `root` and apply it to its source; collect every issue."""
     issues: list[Issue] = []
     translated: dict[tuple[str, str], TranslatedModule] = {}
     loaded_files: dict[tuple[str, str], Loaded[ModuleTranslation]] = {}
@@ -340,7 +422,7 @@ def load_translations(root: Path | str, content: SourceContent) -> Translations:
         except ContentError as exc:
             issues.extend(exc.issues)
             continue
-        found = _check_place(loaded, language, content)
+        found = _check_place(loaded, language, content.modules, "modules")
         if found:
             issues.extend(found)
             continue
@@ -349,35 +431,58 @@ def load_translations(root: Path | str, content: SourceContent) -> Translations:
         translated[(module_id, language)] = result
         loaded_files[(module_id, language)] = loaded
         issues.extend(located_issues(result, loaded.source, content.sources.get(module_id)))
+    curricula: dict[tuple[str, str], TranslatedCurriculum] = {}
+    curricula_loaded: dict[tuple[str, str], Loaded[CurriculumTranslation]] = {}
+    for language, file in translation_files(Path(root), "curriculum"):
+        try:
+            loaded_c = load_file(CurriculumTranslation, file, _display(file))
+        except ContentError as exc:
+            issues.extend(exc.issues)
+            continue
+        found = _check_place(loaded_c, language, content.curricula, "curriculum")
+        if found:
+            issues.extend(found)
+            continue
+        curriculum_id = loaded_c.model.id
+        result_c = apply_curriculum_translation(content.curricula[curriculum_id], loaded_c.model)
+        curricula[(curriculum_id, language)] = result_c
+        curricula_loaded[(curriculum_id, language)] = loaded_c
+        issues.extend(located_issues(result_c, loaded_c.source,
+                                     content.sources.get(f"curriculum:{curriculum_id}")))
     return Translations(
         sources=MappingProxyType(dict(content.modules)),
         translated=MappingProxyType(translated),
         loaded=MappingProxyType(loaded_files),
         issues=tuple(sorted(issues, key=lambda i: (i.path, i.line, i.column))),
+        curriculum_sources=MappingProxyType(dict(content.curricula)),
+        curricula=MappingProxyType(curricula),
+        curricula_loaded=MappingProxyType(curricula_loaded),
     )
 
 
 def _check_place(
-    loaded: Loaded[ModuleTranslation], language: str, content: SourceContent
+    loaded: Loaded[ModuleTranslation] | Loaded[CurriculumTranslation], language: str,
+    known: Mapping[str, Module] | Mapping[str, Curriculum], folder: str,
 ) -> list[Issue]:
     model, source, stem = loaded.model, loaded.source, loaded.file.stem
+    kind = "module" if folder == "modules" else "curriculum"
     issues: list[Issue] = []
-    if stem not in content.modules:
-        issues.append(source.issue((), f"no module '{stem}' to translate (modules/{stem}.yaml)"))
+    if stem not in known:
+        issues.append(source.issue((), f"no {kind} '{stem}' to translate ({folder}/{stem}.yaml)"))
     elif model.id != stem:
         issues.append(source.issue(("id",), f"the id must be the file name, '{stem}'; got '{model.id}'"))
     if model.language != language:
-        issues.append(source.issue(("language",), f"the file is in modules/{language}/: the language must "
-                                   f"be '{language}'; got '{model.language}'"))
-    elif stem in content.modules and content.modules[stem].language == language:
-        issues.append(source.issue(("language",), f"module '{stem}' is written in '{language}' already"))
+        issues.append(source.issue(("language",), f"the file is in {folder}/{language}/: the language "
+                                   f"must be '{language}'; got '{model.language}'"))
+    elif stem in known and known[stem].language == language:
+        issues.append(source.issue(("language",), f"{kind} '{stem}' is written in '{language}' already"))
     return issues
 
 
 def located_issues(
-    result: TranslatedModule, translation: SourceMap, module: SourceMap | None = None
+    result: TranslatedModule | TranslatedCurriculum, translation: SourceMap, module: SourceMap | None = None
 ) -> list[Issue]:
-    """Return a translated module's problems as Issues in the translation file (citing the source)."""
+    """Return a translation's problems as Issues in the translation file (citing the source)."""
     issues: list[Issue] = []
     for problem in result.problems:
         message = problem.message

@@ -194,12 +194,7 @@
     setHidden(resultBox, true);
   }
 
-  var VERDICTS = {
-    correct: "Correct.",
-    partial: "Partly right.",
-    wrong: "Not right.",
-    unanswered: "Not answered."
-  };
+  var say = window.TrainerSay;
 
   function showFeedback(i, response, result) {
     var fs = fieldsets[i];
@@ -207,7 +202,7 @@
     var kind = q.kind;
     fs.classList.add("is-" + result.status);
     var box = fs.querySelector(".feedback");
-    box.querySelector(".verdict").textContent = VERDICTS[result.status] +
+    box.querySelector(".verdict").textContent = say("js_" + result.status) +
       " " + formatPoints(result.earned) + " / " + formatPoints(result.max);
     if (kind === "single" || kind === "true_false" || kind === "multiple") {
       var chosen = kind === "multiple" ? (response || []) : (response ? [response] : []);
@@ -279,10 +274,10 @@
   }
 
   function showResult(report, announce) {
-    scoreLine.textContent = "You scored " + formatPoints(report.earned) + " of " +
-      formatPoints(report.max) + " points (" + report.percent + "%). " +
-      (kind === "pre" ? "" : report.passed ? "You passed." :
-      "You need " + data.pass_mark + "% to pass.");
+    scoreLine.textContent = say("js_score", {
+      earned: formatPoints(report.earned), max: formatPoints(report.max), percent: report.percent
+    }) + " " + (kind === "pre" ? "" : report.passed ? say("js_passed") :
+      say("js_need", { mark: data.pass_mark }));
     resultBox.classList.toggle("passed", report.passed);
     resultBox.classList.toggle("failed", !report.passed);
     resultBox.hidden = false;

@@ -163,11 +163,11 @@
     start: function () {
       api = getAPI();
       if (!api) {
-        return { connected: false, state: null, message: "No learning platform found: your answers are not recorded." };
+        return { connected: false, state: null, message: window.TrainerSay("js_no_lms") };
       }
       if (call("LMSInitialize", [""]) !== "true") {
         api = null;
-        return { connected: false, state: null, message: "The learning platform did not start a session: your answers are not recorded." };
+        return { connected: false, state: null, message: window.TrainerSay("js_no_session") };
       }
       started = true;
       var status = get("cmi.core.lesson_status");

@@ -30,14 +30,14 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-module]"), function (card) {
     var attempt = latest("module", card.getAttribute("data-module"));
-    show(card, attempt, attempt && ((attempt.passed ? "Passed" : "Not passed yet") +
-      " — latest score " + attempt.percent + "%"));
+    show(card, attempt, attempt && window.TrainerSay(
+      attempt.passed ? "js_module_passed" : "js_module_not_passed", { percent: attempt.percent }));
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-test]"), function (card) {
     var kind = card.getAttribute("data-test");
     var attempt = latest(kind);
-    show(card, attempt, attempt && ("Taken — score " + attempt.percent + "%" +
-      (kind === "post" ? (attempt.passed ? " (passed)" : " (not passed)") : "")));
+    show(card, attempt, attempt && window.TrainerSay(kind !== "post" ? "js_test_taken" :
+      attempt.passed ? "js_test_passed" : "js_test_not_passed", { percent: attempt.percent }));
   });
 
   var box = document.getElementById("export-box");
@@ -54,13 +54,13 @@
     error.textContent = "";
     done.textContent = "";
     if (!participant) {
-      error.textContent = "Type your name first, so your trainer knows whose results these are.";
+      error.textContent = window.TrainerSay("js_name_first");
       name.focus();
       return;
     }
     var attempts = store.attempts();
     if (attempts.length === 0) {
-      error.textContent = "There is nothing to export yet: take the pre-test or a module quiz first.";
+      error.textContent = window.TrainerSay("js_nothing_yet");
       return;
     }
     var payload = {
@@ -80,7 +80,6 @@
     document.body.appendChild(link);
     link.click();
     link.remove();
-    done.textContent = "Saved " + attempts.length + " result" + (attempts.length === 1 ? "" : "s") +
-      " as " + link.download + " (look in your Downloads folder).";
+    done.textContent = window.TrainerSay("js_saved", { count: attempts.length, file: link.download });
   });
 })();

@@ -108,19 +108,18 @@
     if (!hasTests || kind === "pre") { return null; }
     if (!taken("pre")) {
       return {
-        message: "Take the pre-test first: it shows what you knew before the workshop.",
+        message: window.TrainerSay("js_pre_first"),
         href: "../pre/index.html",
-        link: "Go to the pre-test"
+        link: window.TrainerSay("js_go_pre")
       };
     }
     if (kind === "post") {
       var missing = (site.modules || []).filter(function (m) { return !taken("module", m.id); });
       if (missing.length > 0) {
         return {
-          message: "The post-test opens once you have taken every module quiz (" +
-            missing.length + " still to do).",
+          message: window.TrainerSay("js_post_locked", { count: missing.length }),
           href: "../index.html",
-          link: "All modules"
+          link: window.TrainerSay("js_all_modules")
         };
       }
     }
@@ -155,8 +154,7 @@
         connected: ok,
         locked: locked(kind),
         state: read("progress:" + step),
-        message: ok ? "Your answers are kept in this browser on this device." :
-          "This browser does not let the page keep your answers: export is not possible."
+        message: window.TrainerSay(ok ? "js_kept" : "js_not_kept")
       };
     },
 

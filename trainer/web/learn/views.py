@@ -36,6 +36,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import format_datetime
@@ -69,7 +70,7 @@ from trainer.store.enrolment import EnrolmentOverride, enrolment_overrides
 from trainer.store.models import Attempt, AttemptKind
 from trainer.web.errors import CSRF_MESSAGE, PageResult, render_error
 from trainer.web.forms import ActionForm, JoinForm, ResumeForm
-from trainer.web.i18n import interface_language
+from trainer.web.i18n import LANGUAGE_KEY, interface_language
 from trainer.web.learn.codes import issue_code, remember_code, shown_code
 from trainer.web.learn.pages import (
     cached_quiz_page,
@@ -141,6 +142,7 @@ def csrf_expired(error: CSRFError) -> PageResult:
 
 def workshop_label(workshop: Workshop) -> str:
     """Return how a workshop is listed on the start page: title, place and dates."""
+    _curriculum, workshop = catalogue().workshop_in(workshop.id, interface_language())
     place = workshop.city or workshop.country or workshop.region
     return f"{workshop.title} — {place}, {format_dates(workshop.start, workshop.end, interface_language())}"
 
@@ -251,7 +253,19 @@ def join() -> PageResult:
     sign_in(participant)
     remember_code(code)
     logger.info("participant %s joined workshop %s", participant.public_id, workshop.id)
+    _say_the_workshop_language(workshop)
     return redirect(url_for("learn.programme"), code=303)
+
+
+def _say_the_workshop_language(workshop: Workshop) -> None:
+    """Flash a notice (with the switcher) when the workshop's language replaces the browser's."""
+    supported = tuple(current_app.config["TRAINER_LANGUAGES"])
+    if session.get(LANGUAGE_KEY) in supported or workshop.language not in supported:
+        return
+    browser = (request.accept_languages.best_match(supported)
+               or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if browser != workshop.language:
+        flash(workshop.language, "language")  # base.html words it in the new interface language
 
 
 @bp.post("/leave")
