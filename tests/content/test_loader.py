@@ -70,7 +70,7 @@ EXPECTED = {
     "exactly one option with correct: true (found 2)",
     "two-documents.yaml": "2:1: only one YAML document is allowed per file",
     "unknown-field.yaml": "18:3: quiz.pasmark: unknown field 'pasmark'; the fields here are "
-    "pass_mark, questions, shuffle",
+    "pass_mark, questions, questions_per_page, shuffle",
     "wrong-kind.yaml": "20:7: quiz.questions[0].kind: unknown question kind 'essay': expected one "
     "of single, multiple, true_false, short_answer, numeric, matching, ordering",
 }

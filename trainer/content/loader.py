@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -329,7 +329,8 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap,
             close = difflib.get_close_matches(key, allowed, n=1)
             if close:
                 message += f" (did you mean '{close[0]}'?)"
-            fields = _model_fields(_node(parent, data), key, model_type)
+            fields = (_fields_at(model_type, parent, data)
+                      or _model_fields(_node(parent, data), key, model_type))
             if fields:
                 message += f"; the fields here are {', '.join(fields)}"
     elif kind in {"union_tag_invalid", "union_tag_not_found"}:
@@ -386,6 +387,38 @@ def _node(parent: Loc, data: Any) -> Any:
         else:
             return None
     return node
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Return the pydantic models an annotation can hold (through Optional, lists, unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [found for arg in get_args(annotation) for found in _models_in(arg)]
+
+
+def _fields_at(model_type: type[BaseModel] | None, parent: Loc, data: Any) -> list[str]:
+    """Return the fields of the model at `parent`, walking the model's own field types ([] when
+    the walk is ambiguous); a union of question kinds is resolved by the node's `kind`."""
+    if model_type is None:
+        return []
+    current: type[BaseModel] = model_type
+    node: Any = data
+    for part in parent:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            continue
+        field = current.model_fields.get(str(part))
+        node = node.get(part) if isinstance(node, dict) else None
+        if field is None:
+            return []
+        options = _models_in(field.annotation)
+        if len(options) > 1 and isinstance(node, dict) and "kind" in node:
+            options = [o for o in options if "kind" in o.model_fields
+                       and str(node["kind"]) in str(o.model_fields["kind"].annotation)]
+        if len(options) != 1:
+            return []
+        current = options[0]
+    return sorted(current.model_fields)
 
 
 def _model_fields(node: Any, key: str, model_type: type[BaseModel] | None) -> list[str]:
