@@ -16,7 +16,8 @@ import logging
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.services.resume_codes import code_hash, normalise, shown
@@ -49,11 +50,29 @@ def _home(resume_form: ResumeForm, status: int) -> PageResult:
                            resume_form=resume_form, trainee=None, leave_form=ActionForm()), status
 
 
+def _wrong_codes() -> tuple[RateLimitItem, str, str]:
+    """Return the wrong-code limit and its key (this scope, the client's address)."""
+    return parse(resume_limit()), "trainee-resume-code", get_remote_address()
+
+
+def _too_many_codes() -> PageResult:
+    """Show the start page with a throttling message (429)."""
+    form = ResumeForm(formdata=None)
+    form.resume_code.errors = [_("Too many wrong codes from this device. Wait a quarter of an "
+                                 "hour, or ask your trainer.")]
+    return _home(form, 429)
+
+
 @bp.post("/resume")
-@limiter.limit(resume_limit, methods=["POST"], scope="trainee-resume-code",
-               deduct_when=lambda response: response.status_code != 303)
 def resume() -> PageResult:
-    """Sign in as the participant whose resume code this is."""
+    """Sign in as the participant whose resume code this is.
+
+    Only wrong codes count against the address's limit (a hit after the answer is known; the
+    limiter's own after-request hook is not installed, see trainer.web.limits).
+    """
+    limit, *key = _wrong_codes()
+    if not limiter.limiter.test(limit, *key):
+        return _too_many_codes()
     form = ResumeForm(request.form)
     if not form.validate():
         return _home(form, 400)
@@ -68,6 +87,7 @@ def resume() -> PageResult:
         form.resume_code.errors = [_("This code does not work. Check it, or ask your trainer "
                                      "for a new one.")]
         logger.info("wrong resume code from %s", request.remote_addr)
+        limiter.limiter.hit(limit, *key)
         return _home(form, 400)
     sign_in(participant)
     remember_code(shown(normalise(form.resume_code.data or "") or ""))
@@ -75,15 +95,6 @@ def resume() -> PageResult:
     flash(_("Welcome back, %(name)s. Your results are all here.", name=participant.display_name),
           "info")
     return redirect(url_for("learn.programme"), code=303)
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many_codes(_error: RateLimitExceeded) -> PageResult:
-    """Show the start page with a throttling message (429)."""
-    form = ResumeForm(formdata=None)
-    form.resume_code.errors = [_("Too many wrong codes from this device. Wait a quarter of an "
-                                 "hour, or ask your trainer.")]
-    return _home(form, 429)
 
 
 @bp.get("/resume-code")
