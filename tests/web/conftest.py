@@ -175,7 +175,8 @@ class QuizPage:
         for control in self.controls:
             if control.name == name and control.label == label:
                 return control.value
-        raise AssertionError(f"no option {label!r} in {name}")
+        found = [(c.name, c.label) for c in self.controls]
+        raise AssertionError(f"no option {label!r} in {name}; the page has {found}")
 
     def select(self, name: str, text: str) -> str:
         """Return the value of the option `text` of the select `name`."""
