@@ -23,7 +23,7 @@ from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export.handbook import Edition, render_handbook
 from trainer.export.part_cache import PartCache
 
-TOC_NUMBER = re.compile(r"\.{3,}\s*(\d+)\s*$")
+TOC_NUMBER = re.compile(r"\s(\d+)\s*$")  # the page number ends a contents line (its own column)
 
 
 def _texts(pdf: bytes) -> list[str]:

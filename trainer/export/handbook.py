@@ -512,7 +512,8 @@ def _part_html(book: _Book, spec: PartSpec, *, side: str | None,
     css = ["", "/* part of the handbook, laid out on its own */",
            "@page main { @bottom-center { content: none; } }",
            "@page front { @bottom-center { content: none; } }",
-           ".toc a::after { content: leader(dotted) \" \" attr(data-page); }",
+           # The contents' page numbers keep their own column (handbook.css), from data-page here.
+           ".toc a::after { content: attr(data-page); }",
            ".sources-pointer a::after, .q-case a::after { content: \" \" attr(data-page) \".\"; }",
            "html { string-set: " + ", ".join(strings) + "; }"]
     if side is not None:
