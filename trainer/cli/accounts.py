@@ -12,11 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from trainer.errors import StoreError, TrainerError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -75,6 +77,28 @@ def _same_as(password: str) -> Callable[[str], str]:
     return check
 
 
+def _with_password(password_stdin: bool, generate: bool, change: Callable[[Database, str], T],
+                   done: Callable[[T], str]) -> None:
+    """Read (or generate) a password, apply `change` to the database with it, print `done` of its
+    result, then a generated password, once. A user's mistake is a message and exit 1."""
+    from trainer.store.accounts import AccountError  # noqa: PLC0415
+
+    if password_stdin and generate:
+        raise click.UsageError("use either --password-stdin or --generate, not both")
+    password, generated = _read_password(password_stdin, generate)
+    database = open_database(*settings_or_exit())
+    try:
+        result = change(database, password)
+    except AccountError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        database.dispose()
+    click.echo(done(result))
+    if generated:
+        click.echo(f"Its password (shown only this once): {password}")
+
+
 @click.command("create-trainer")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True,
@@ -86,22 +110,11 @@ def create_trainer_command(username: str, password_stdin: bool, generate: bool) 
     Asks for the password twice (at least 12 characters), or generates one when you leave it
     empty or pass --generate, and prints the generated one once: note it down.
     """
-    from trainer.store.accounts import AccountError, create_trainer  # noqa: PLC0415
+    from trainer.store.accounts import create_trainer  # noqa: PLC0415
 
-    if password_stdin and generate:
-        raise click.UsageError("use either --password-stdin or --generate, not both")
-    password, generated = _read_password(password_stdin, generate)
-    database = open_database(*settings_or_exit())
-    try:
-        trainer = create_trainer(database, username, password)
-    except AccountError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
-    finally:
-        database.dispose()
-    click.echo(f"Trainer account {trainer.username!r} created.")
-    if generated:
-        click.echo(f"Its password (shown only this once): {password}")
+    _with_password(password_stdin, generate,
+                   lambda database, password: create_trainer(database, username, password),
+                   lambda trainer: f"Trainer account {trainer.username!r} created.")
 
 
 @click.command("set-password")
@@ -115,22 +128,12 @@ def set_password_command(username: str, password_stdin: bool, generate: bool) ->
     Asks for the password as `create-trainer` does. Use it when a password may be known to
     someone else, or a device with a trainer session was lost.
     """
-    from trainer.store.accounts import AccountError, set_password  # noqa: PLC0415
+    from trainer.store.accounts import set_password  # noqa: PLC0415
 
-    if password_stdin and generate:
-        raise click.UsageError("use either --password-stdin or --generate, not both")
-    password, generated = _read_password(password_stdin, generate)
-    database = open_database(*settings_or_exit())
-    try:
-        ended = set_password(database, username, password)
-    except AccountError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
-    finally:
-        database.dispose()
-    click.echo(f"Password of {username.strip().casefold()!r} changed; {ended} session(s) ended.")
-    if generated:
-        click.echo(f"Its password (shown only this once): {password}")
+    _with_password(password_stdin, generate,
+                   lambda database, password: set_password(database, username, password),
+                   lambda ended: f"Password of {username.strip().casefold()!r} changed; "
+                                 f"{ended} session(s) ended.")
 
 
 @click.command("verify")
