@@ -119,14 +119,28 @@ def submit_by_keyboard(page: Page) -> None:
 
 
 def order_by_keyboard(page: Page, question: int, wanted: list[str]) -> None:
-    """Put an ordering question's list in the `wanted` order with its move-up buttons."""
+    """Put an ordering question's list in the `wanted` order with its move-up buttons.
+
+    The list starts in a shuffled order that counts as no answer until the trainee moves an item
+    or keeps the order as shown: when the shuffle already gave `wanted`, keep it.
+    """
     items = page.locator(f"#question-{question} .order-list__text")
+    expect(items.first).to_be_visible()  # learn.js has made the list
+    moved = False
     for target, text in enumerate(wanted):
         while (current := items.all_inner_texts().index(text)) > target:
             tab_to(page, f"#question-{question} .order-list__item:nth-child({current + 1}) "
                          "[data-move='up']")
             page.keyboard.press("Enter")
+            moved = True
     assert items.all_inner_texts() == wanted
+    keep = page.locator(f"#question-{question} .order-list__keep")
+    if moved:
+        expect(keep).to_have_count(0)  # a move is an answer: the keep button has gone
+    else:
+        tab_to(page, f"#question-{question} .order-list__keep")
+        page.keyboard.press("Enter")
+        expect(keep).to_have_count(0)
 
 
 def test_a_trainee_goes_through_a_module_with_the_keyboard_alone(

@@ -109,6 +109,8 @@ def test_enter_in_a_text_box_never_grades_a_pre_test_or_a_module_quiz(
     errors = _watch(page)
     _join(page, sample_url, "SASIA17")
     page.get_by_role("button", name="Take the pre-test").click()
+    if javascript:  # the JavaScript path, not the form's own Enter while learn.js loads
+        expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
     pre_url = page.url
     page.locator("#question-1 input").first.check()
     # The first typed answer of the pre-test (its form depends on the participant's turn).
@@ -133,6 +135,8 @@ def test_enter_in_a_text_box_never_grades_a_pre_test_or_a_module_quiz(
 
     page.goto(sample_url + "/modules/mandate-2322")
     page.get_by_role("button", name="Take the quiz").first.click()
+    if javascript:
+        expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
     quiz_url = page.url
     box = page.locator("fieldset[data-kind='short_answer'] input[type=text]").first
     box.fill("CTED")
@@ -157,15 +161,25 @@ def _answer_every_kind(page: Page) -> None:
         page.locator(f"select[name='q6-{index}']").select_option(label=text)
 
 
-def _order(page: Page, wanted: list[str]) -> None:
-    """Order question 7 with its move buttons (JS) or its drop-downs (no JS)."""
-    if page.locator(".order-list").count():
+def _order(page: Page, wanted: list[str], *, javascript: bool) -> None:
+    """Order question 7 with its move buttons (JS) or its drop-downs (no JS).
+
+    The shuffled list counts as no answer until an item is moved or the order is kept as shown:
+    when the shuffle already gave `wanted`, keep it.
+    """
+    if javascript:
+        expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
         items = page.locator("#question-7 .order-list__text")
+        moved = False
         for target, text in enumerate(wanted):
             while (current := items.all_inner_texts().index(text)) > target:
                 page.locator(f"#question-7 .order-list__item:nth-child({current + 1}) "
                              "[data-move='up']").click()
+                moved = True
         assert items.all_inner_texts() == wanted
+        if not moved:
+            page.locator("#question-7 .order-list__keep").click()
+        expect(page.locator("#question-7 .order-list__keep")).to_have_count(0)
     else:
         for index, text in enumerate(wanted, start=1):
             page.locator(f"select[name='q7-{index}']").select_option(label=text)
@@ -188,7 +202,7 @@ def test_every_answer_is_back_when_the_attempt_is_reopened(
     page.goto(canary_url + "/modules/canary-kinds")
     page.get_by_role("button", name="Take the quiz").first.click()
     _answer_every_kind(page)
-    _order(page, ["Step first", "Step second", "Step third"])
+    _order(page, ["Step first", "Step second", "Step third"], javascript=javascript)
     if javascript:
         expect(page.locator("[data-answered-count]")).to_have_text("7 of 7 answered")
         expect(page.locator("[data-save-state]")).to_contain_text("Saved at", timeout=10000)
@@ -221,6 +235,8 @@ def test_answers_given_offline_reach_the_server_when_the_network_returns(
     _take_pre_test(page, canary_url)
     page.goto(canary_url + "/modules/canary-kinds")
     page.get_by_role("button", name="Take the quiz").first.click()
+    # Offline only once learn.js runs: going offline while it loads leaves the page without it.
+    expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
     public_id = page.url.rsplit("/", 1)[-1]
     context.set_offline(True)
     page.locator("input[name='q4']").fill("answered offline")

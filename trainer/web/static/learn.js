@@ -340,4 +340,5 @@
   Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-kind='ordering']"),
     enhanceOrdering);
   showProgress();
+  form.setAttribute("data-enhanced", "");  // saving, the count and the lists are live
 }());
