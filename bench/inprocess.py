@@ -1,5 +1,6 @@
 """CPU per request in one process, no server: a bare Flask hello app, the app's /ping, a repeat
-quiz page view and a graded submission, as WSGI calls, best of `--rounds` rounds.
+quiz page view, a draft save ("Save my answers", a whole answer set) and a graded submission (as
+the review page sends it: the saved draft is graded), as WSGI calls, best of `--rounds` rounds.
 
 The gunicorn figures of bench/serve.py swing with whatever else the machine runs; these swing
 less, and compare two releases fairly when run alternately (PYTHONPATH=<other checkout> runs the
@@ -84,9 +85,12 @@ def prepare(app: Flask, trainees: int) -> list[tuple[str, str, dict[str, str]]]:
             url = client.post(f"/modules/{module}/start",
                               data={"csrf_token": token(programme)}).headers["Location"]
             page = client.get(url).get_data(as_text=True)
+            form = answers(page)
+            # Saved as the trainee goes; the review page then submits the CSRF token only.
+            assert client.post(f"{url}/save", data={**form, "go": "stay"}).status_code == 303
             cookie = client.get_cookie("trainer_session")
             assert cookie is not None
-            quizzes.append((cookie.value, url, answers(page)))
+            quizzes.append((cookie.value, url, form))
     return quizzes
 
 
@@ -112,8 +116,10 @@ def main() -> None:
     quizzes = prepare(app, args.trainees)
     room = quizzes[::6]
     pages = [environ(url, cookie) for cookie, url, _form in room]
-    submissions = [environ(url, cookie, form) for cookie, url, form in quizzes
-                   if all(url != r[1] for r in room)]
+    others = [quiz for quiz in quizzes if all(quiz[1] != r[1] for r in room)]
+    submissions = [environ(url, cookie, {"csrf_token": form["csrf_token"]})
+                   for cookie, url, form in others]
+    saving = others[: len(room)]
     batch = len(submissions) // args.rounds
 
     def per_call(target: Flask, envs: list[dict[str, Any]], calls: int, expected: str) -> float:
@@ -122,11 +128,16 @@ def main() -> None:
             assert call(target, envs[number % len(envs)]).startswith(expected)
         return (time.perf_counter() - began) / calls * 1e6
 
-    found: dict[str, list[float]] = {"hello": [], "ping": [], "quiz": [], "submit": []}
+    found: dict[str, list[float]] = {"hello": [], "ping": [], "quiz": [], "save": [],
+                                     "submit": []}
     for round_ in range(args.rounds):
         found["hello"].append(per_call(hello, [environ("/ping")], 500, "200"))
         found["ping"].append(per_call(app, [environ("/ping")], 500, "200"))
         found["quiz"].append(per_call(app, pages, 300, "200"))
+        # A request body is read once: one environ per save, made before the clock starts.
+        saves = [environ(f"{url}/save", cookie, {**form, "go": "stay"})
+                 for cookie, url, form in saving * (300 // len(saving) + 1)][:300]
+        found["save"].append(per_call(app, saves, 300, "303"))
         found["submit"].append(per_call(
             app, submissions[round_ * batch:(round_ + 1) * batch], batch, "303"))
     best = {name: min(values) for name, values in found.items()}

@@ -18,8 +18,9 @@ load generator, requests/s and p50/p99 latency for
       a whole answer set to one open quiz each of the room's trainees (another quiz than the
       one whose page is read, so the pages stay cached), written to SQLite each time (no
       sequence number: the server takes the next one),
-  (d) POST of a graded submission: a real answer set (every question kind) with the trainee's
-      valid CSRF token, each to a distinct open attempt (a submission is single-shot), written
+  (d) POST of a graded submission as the review page sends it ("Submit for grading": the CSRF
+      token only; the answers saved as the trainee went, a whole answer set of every question
+      kind, are graded), each to a distinct open attempt (a submission is single-shot), written
       to SQLite,
 
 at concurrency 16 and 64, and prints the ratios ping/hello, quiz/hello, save/hello and
@@ -232,7 +233,12 @@ def prepare_trainee(port: int, index: int, modules: int) -> list[OpenQuiz]:
         _, url, _ = client.request("POST", f"/modules/{module}/start",
                                    {"csrf_token": csrf(programme)})
         _, _, page = client.request("GET", url)
-        quizzes.append(OpenQuiz(client.cookie, url, answers(page)))
+        form = answers(page)
+        # The answers are saved as the trainee goes; the submission is the review page's.
+        status, _, _ = client.request("POST", f"{url}/save", {**form, "go": "stay"})
+        if status != 303:
+            raise RuntimeError(f"draft save failed: {status}")
+        quizzes.append(OpenQuiz(client.cookie, url, form))
     if client.connection is not None:
         client.connection.close()
     return quizzes
@@ -408,7 +414,8 @@ def main() -> int:
         # Submissions go to every other open quiz: a submitted room quiz would turn its page into
         # a result page.
         kept = {id(q) for q in room + saving}
-        remaining = [line("POST", q.url, q.cookie, q.form) for q in quizzes if id(q) not in kept]
+        remaining = [line("POST", q.url, q.cookie, {"csrf_token": q.form["csrf_token"]})
+                     for q in quizzes if id(q) not in kept]
         # The routes take turns, round after round, so a slow spell of a shared machine falls on
         # all three rather than on whichever was measured then.
         # Kept for the room: as many submissions as 64 trainees pausing --think-ms can send.

@@ -22,8 +22,10 @@ from trainer.store.attempts import (
     GradedResponse,
     PlannedQuestion,
     create_participant,
+    save_draft,
     start_attempt,
     submit_attempt,
+    submit_draft,
 )
 from trainer.store.database import Database
 from trainer.store.models import Attempt, AttemptKind, Response
@@ -140,3 +142,57 @@ def test_a_connection_cut_mid_submit_is_retried_and_recorded_once(
             assert stored.percent == 100.0
     finally:
         database.dispose()
+
+
+def _commit_setting(database: Database, *, durable: bool) -> str:
+    """Return the backend's commit durability setting inside a write_core transaction."""
+    def work(connection: Any) -> str:
+        if database.is_sqlite:
+            level = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+            return {1: "NORMAL", 2: "FULL"}[int(level)]
+        return str(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+
+    return database.write_core(work, durable=durable)
+
+
+def test_drafts_commit_without_waiting_for_the_disk_and_everything_else_waits(
+        migrated_database_url: str) -> None:
+    if not migrated_database_url.startswith("sqlite"):
+        # The test server commits without waiting (tests/pg_server.py): this database waits, as
+        # a production server does, so that a light write has something to turn off.
+        url = make_url(migrated_database_url)
+        with psycopg.connect(url.set(drivername="postgresql").render_as_string(False),
+                             autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{url.database}" SET synchronous_commit TO on')
+    database = Database(migrated_database_url)
+    expected = ("NORMAL", "FULL") if database.is_sqlite else ("off", "on")
+    assert _commit_setting(database, durable=False) == expected[0]
+    assert _commit_setting(database, durable=True) == expected[1]
+    # The setting stays with its own writes: a durable write after a light one waits again.
+    assert _commit_setting(database, durable=True) == expected[1]
+    database.dispose()
+
+
+def test_draft_saves_keep_the_newest_and_the_submission_grades_it(database: Database) -> None:
+    attempt = _start(database, create_participant(database, "ws", "Amina").id)
+    assert save_draft(database, attempt.id, 20, {"q1": "b"}).status == "saved"
+    assert save_draft(database, attempt.id, 10, {"q1": "stale"}).status == "stale"
+    # Saves at once (two tabs): each is stored or stale, and the newest sequence stays.
+    outcomes = _at_once(partial(save_draft, database, attempt.id, 30, {"q1": "c"}), copies=4)
+    assert sorted(o.status for o in outcomes) == ["saved"] * 4  # a repeat of 30 is "saved"
+    graded: list[dict[str, Any]] = []
+
+    def grader(draft: dict[str, Any]) -> tuple[list[GradedResponse], AttemptScore]:
+        graded.append(draft)
+        return ([GradedResponse("mod", q.question_id, q.question_hash, draft.get("q1"), 1.0, 1.0,
+                                "correct") for q in QUESTIONS], AttemptScore(3.0, 3.0, 100.0, True))
+
+    assert submit_draft(database, attempt.id, grader)
+    assert graded == [{"q1": "c"}]
+    assert save_draft(database, attempt.id, 40, {"q1": "late"}).status == "submitted"
+    with database.read() as session:
+        stored = session.get(Attempt, attempt.id)
+        assert stored is not None
+        assert stored.draft_answers == {"q1": "c"}
+        assert session.scalar(select(func.count()).select_from(Response)
+                              .where(Response.attempt_id == attempt.id)) == len(QUESTIONS)

@@ -412,7 +412,7 @@ class _DraftWriter:
         ordered = sorted(batch, key=lambda p: p.attempt_id)
         try:
             outcomes = self.database.write_core(lambda connection: [
-                _save_one(connection, p) for p in ordered])
+                _save_one(connection, p) for p in ordered], durable=False)
         except BaseException as exc:  # every waiter hears of it, then the leader raises it
             for p in ordered:
                 p.error = exc

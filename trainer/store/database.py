@@ -1,6 +1,7 @@
 """The engine and sessions: SQLite (default) or PostgreSQL, from a database URL.
 
-SQLite connections get WAL, synchronous=FULL, foreign keys and a busy timeout on every connect, and
+SQLite connections get WAL, synchronous=FULL (NORMAL for the writes `write_core` is told need not
+be durable: drafts), foreign keys and a busy timeout on every connect, and
 write transactions start with BEGIN IMMEDIATE, so that several workers queue for the write lock
 instead of failing with "database is locked" when a read transaction tries to upgrade. The pool
 keeps connections open per process: closing the last connection to a WAL database checkpoints it,
@@ -56,8 +57,15 @@ def _is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str | URL, **engine_options: Any) -> Engine:
-    """Create an engine for `url` with the project's connection settings."""
+def make_engine(url: str | URL, *, sqlite_synchronous: str = "FULL", **engine_options: Any
+                ) -> Engine:
+    """Create an engine for `url` with the project's connection settings.
+
+    `sqlite_synchronous`: SQLite's synchronous setting for its connections (FULL: a commit is
+    on disk when it returns; NORMAL: see `Database.write_core`'s `durable`).
+    """
+    if sqlite_synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"unknown synchronous setting {sqlite_synchronous!r}")
     parsed = make_url(url)
     if _is_sqlite(parsed):
         database = parsed.database or ""
@@ -68,14 +76,14 @@ def make_engine(url: str | URL, **engine_options: Any) -> Engine:
             options = {}
         options.update(engine_options)
         engine = create_engine(parsed, **options)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_synchronous)
         return engine
     options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
     options.update(engine_options)
     return create_engine(parsed, **options)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so that BEGIN IMMEDIATE can be issued.
@@ -84,7 +92,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute(f"PRAGMA synchronous = {synchronous}")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
@@ -141,6 +149,8 @@ class Database:
         self._recent: dict[str, Recent[Any, Any]] = {}
         self._recent_lock = threading.Lock()
         self.engine = make_engine(self.url, **engine_options)
+        self._engine_options = engine_options
+        self._light: Engine | None = None  # made on the first write that need not be durable
         self.is_sqlite = _is_sqlite(self.url)
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
         self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
@@ -153,6 +163,7 @@ class Database:
                                                              dbapi.InterfaceError)
         self._read_errors: tuple[type[Exception], ...] = (OperationalError, *self._driver_errors)
         self._raw_statements: dict[int, tuple[Executable, str, tuple[str, ...] | None]] = {}
+        self._reader = threading.local()  # each thread's SQLite connection for one-row reads
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
 
@@ -220,6 +231,8 @@ class Database:
         return self._waiting(lambda: self._fetch_one(sql, arguments))
 
     def _fetch_one(self, sql: str, arguments: Any) -> tuple[Any, ...] | None:
+        if self.is_sqlite:
+            return self._fetch_one_sqlite(sql, arguments)
         connection = self.engine.raw_connection()  # SQLAlchemy's errors when it cannot connect
         try:
             cursor = connection.cursor()
@@ -233,6 +246,29 @@ class Database:
             raise
         finally:
             connection.close()  # back to the pool, its transaction (PostgreSQL) rolled back
+        return None if row is None else tuple(row)
+
+    def _fetch_one_sqlite(self, sql: str, arguments: Any) -> tuple[Any, ...] | None:
+        """`_fetch_one` on this thread's own SQLite connection, kept out of the pool.
+
+        Checking a connection out of the pool and back in (with its reset) cost as much as the
+        SELECT itself. In autocommit mode each statement is its own read transaction, ended when
+        its cursor closes, so a kept connection reads every commit made since, by any process.
+        """
+        connection = getattr(self._reader, "connection", None)
+        if connection is None:
+            connection = self._reader.connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql, arguments)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except self._driver_errors:
+            self._reader.connection = None
+            connection.invalidate()
+            raise
         return None if row is None else tuple(row)
 
     def _compiled(self, statement: Executable) -> tuple[str, tuple[str, ...] | None]:
@@ -288,14 +324,37 @@ class Database:
         with one_writer(self.url):
             return self._retrying(in_session)
 
-    def write_core(self, work: Callable[[Connection], T]) -> T:
-        """Like `write`, on a bare connection: for prebuilt Core statements on the hottest path."""
+    def write_core(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
+        """Like `write`, on a bare connection: for prebuilt Core statements on the hottest path.
+
+        `durable=False` is for writes that a newer one soon replaces (a draft of answers): the
+        transaction is as atomic and isolated as any, and survives a crash of the app, but its
+        commit does not wait for the disk, so a power cut or a crash of the machine itself may
+        lose it until the next durable commit (SQLite: WAL with synchronous NORMAL, synced by the
+        next FULL commit or checkpoint; PostgreSQL: synchronous_commit off for the transaction,
+        on disk within three WAL writer delays, 0.6 s by default). Waiting for the disk was half
+        of a draft save on SQLite.
+        """
+        engine = self._writer if durable else self._light_writer()
+
         def on_connection() -> T:
-            with self._writer.begin() as connection:
+            with engine.begin() as connection:
+                if not durable and not self.is_sqlite:
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
                 return work(connection)
 
         with one_writer(self.url):
             return self._retrying(on_connection)
+
+    def _light_writer(self) -> Engine:
+        """Return the engine for writes that need not wait for the disk (see `write_core`)."""
+        if not self.is_sqlite:
+            return self._writer
+        with self._recent_lock:
+            if self._light is None:
+                self._light = make_engine(self.url, sqlite_synchronous="NORMAL",
+                                          **self._engine_options)
+            return self._light.execution_options(**{_IMMEDIATE: True})
 
     def _retrying(self, transaction: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.write_retry_seconds
@@ -342,4 +401,10 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown, or in a child after a fork)."""
+        kept = getattr(self._reader, "connection", None)
+        if kept is not None:
+            self._reader.connection = None
+            kept.close()
+        if self._light is not None:
+            self._light.dispose()
         self.engine.dispose()

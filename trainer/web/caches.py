@@ -16,8 +16,9 @@ the only copy of anything: losing any entry only costs the work of making it aga
 
 The catalogue of an app never changes, so no key names it. The quiz page rule: a cached page may
 only hold what depends on its key (see templates/learn/quiz.html, where the rule is repeated);
-pages with flashed messages are never cached. The store keeps its own participant cache on the
-`Database` (trainer.store.attempts), the same `Recent`.
+pages with flashed messages are never cached. Quiz pages are kept encoded (UTF-8 bytes). The
+store keeps its own participant cache on the `Database` (trainer.store.attempts), the same
+`Recent`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class WorkerCaches:
     shown: ShownCache = field(init=False)
     presented: Recent[tuple[str, str], PresentedAttempt] = field(init=False)
     questions_html: Recent[tuple[str, str, int], Markup] = field(init=False)
-    quiz_pages: Recent[tuple[str, int, str, str, int], tuple[str, ...]] = field(init=False)
+    quiz_pages: Recent[tuple[str, int, str, str, int], tuple[bytes, ...]] = field(init=False)
     signed_tokens: Recent[str, str] = field(init=False)
 
     def __post_init__(self) -> None:

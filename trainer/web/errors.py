@@ -15,7 +15,7 @@ from trainer.store.database import DatabaseUnavailable
 logger = logging.getLogger(__name__)
 
 # What a view returns: a page, a page with its status, or a response (a redirect, a download).
-PageResult = str | tuple[str, int] | WerkzeugResponse
+PageResult = str | bytes | tuple[str | bytes, int] | WerkzeugResponse
 
 MESSAGES = {
     400: (_l("Something went wrong with that request"),

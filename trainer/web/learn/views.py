@@ -77,6 +77,7 @@ from trainer.web.learn.pages import (
     page_number,
     present,
     presented_from_cache,
+    quiz_form,
     quiz_form_or_none,
     quiz_pages,
     render_quiz,
@@ -523,14 +524,14 @@ def submit(public_id: str) -> PageResult:
     result_url = url_for("learn.attempt", public_id=found.public_id)
     if found.submitted:
         return redirect(result_url, code=303)
-    built = quiz_form_or_none(found, request.form)
-    if built is None:
+    presented = present(found)
+    if presented is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
-    presented, form = built
     if not any(name in request.form for name in drafts.field_names(presented.questions)):
         recorded = submit_draft(database(), found.id, lambda draft: quiz.grade_answers(
             presented, draft, found.tokens))
     else:
+        form = quiz_form(presented, request.form)
         if not form.validate():
             return render_quiz(trainee, found, presented, form), 400
         graded, score = quiz.grade_answers(presented, form.data, found.tokens)
