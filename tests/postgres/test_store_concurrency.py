@@ -182,7 +182,9 @@ def test_draft_saves_keep_the_newest_and_the_submission_grades_it(database: Data
     assert sorted(o.status for o in outcomes) == ["saved"] * 4  # a repeat of 30 is "saved"
     graded: list[dict[str, Any]] = []
 
-    def grader(draft: dict[str, Any]) -> tuple[list[GradedResponse], AttemptScore]:
+    def grader(draft: dict[str, Any], tokens: dict[str, dict[str, str]]
+               ) -> tuple[list[GradedResponse], AttemptScore]:
+        del tokens
         graded.append(draft)
         return ([GradedResponse("mod", q.question_id, q.question_hash, draft.get("q1"), 1.0, 1.0,
                                 "correct") for q in QUESTIONS], AttemptScore(3.0, 3.0, 100.0, True))

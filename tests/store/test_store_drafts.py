@@ -53,8 +53,10 @@ def test_saves_are_ordered_merged_and_closed_by_the_submission(store: Database) 
     graded = [GradedResponse("m", "q1", "h" * 64, "z", 1, 1, "correct")]
     seen: list[dict[str, object]] = []
 
-    def grader(draft: dict[str, object]) -> tuple[list[GradedResponse], AttemptScore]:
+    def grader(draft: dict[str, object], tokens: dict[str, dict[str, str]]
+               ) -> tuple[list[GradedResponse], AttemptScore]:
         seen.append(draft)
+        assert tokens == {"m/q1": {"a": "0badc0de"}}  # the attempt's own, read with its draft
         return graded, SCORE
 
     assert submit_draft(store, attempt, grader) is True

@@ -316,7 +316,8 @@ def _record(connection: Connection, attempt_id: int, responses: Sequence[GradedR
     return True
 
 
-Grader = Callable[[dict[str, Any]], tuple[Sequence[GradedResponse], AttemptScore]]
+Grader = Callable[[dict[str, Any], dict[str, dict[str, str]]],
+                  tuple[Sequence[GradedResponse], AttemptScore]]
 
 
 def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
@@ -324,13 +325,14 @@ def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
 
     The attempt row is locked (PostgreSQL: FOR UPDATE; SQLite: the write transaction) before the
     draft is read, so a save cannot slip in between: what is graded is the last accepted save.
-    `grader` turns the draft (field name → posted value) into graded responses and a score.
+    `grader` turns the draft (field name → posted value) and the attempt's choice tokens into
+    graded responses and a score.
     """
     def work(connection: Connection) -> bool:
-        row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": attempt_id}).first()
+        row = connection.execute(_SUBMISSION_FOR_UPDATE, {"b_id": attempt_id}).first()
         if row is None or row.submitted_at is not None:
             return False
-        responses, score = grader(dict(row.draft_answers or {}))
+        responses, score = grader(dict(row.draft_answers or {}), dict(row.tokens or {}))
         return _record(connection, attempt_id, responses, score)
 
     return database.write_core(work)
@@ -480,6 +482,9 @@ _INSERT_RESPONSES = insert(Base.metadata.tables[Response.__tablename__])
 _DRAFT_FOR_UPDATE = (
     select(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.draft_answers, _ATTEMPTS.c.draft_seq,
            _ATTEMPTS.c.draft_saved_at)
+    .where(_ATTEMPTS.c.id == bindparam("b_id")).with_for_update())
+_SUBMISSION_FOR_UPDATE = (
+    select(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.draft_answers, _ATTEMPTS.c.tokens)
     .where(_ATTEMPTS.c.id == bindparam("b_id")).with_for_update())
 _SAVE_DRAFT = (
     update(_ATTEMPTS)

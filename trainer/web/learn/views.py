@@ -412,6 +412,12 @@ def attempt(public_id: str) -> PageResult:
     return render_quiz(trainee, found, presented, None)
 
 
+def _presented(trainee: Trainee, public_id: str) -> quiz.PresentedAttempt | None:
+    """Return one's own open attempt as shown (None: its content changed), from the worker's
+    cache when it is there: the caller has checked whose attempt it is (`attempt_state`)."""
+    return presented_from_cache(public_id) or present(_own_attempt(trainee, public_id))
+
+
 def _changed(trainee: Trainee, found: Attempt, title: str) -> PageResult:
     return render_template("learn/changed.html", trainee=trainee, attempt=found,
                            title=title, action_form=ActionForm()), 409
@@ -450,8 +456,7 @@ def save(public_id: str) -> PageResult:
     quiz_url = url_for("learn.attempt", public_id=public_id)
     presented = None
     if not state.submitted:
-        # The attempt as shown is usually in the worker's cache: no need to read it again.
-        presented = presented_from_cache(public_id) or present(_own_attempt(trainee, public_id))
+        presented = _presented(trainee, public_id)
     if presented is None:
         if _wants_json():
             return _json(409, status="submitted" if state.submitted else "changed",
@@ -520,22 +525,25 @@ def submit(public_id: str) -> PageResult:
     answers (a client posting them directly) is graded as posted.
     """
     trainee = require_trainee()
-    found = _own_attempt(trainee, public_id)
-    result_url = url_for("learn.attempt", public_id=found.public_id)
-    if found.submitted:
+    state = attempt_state(database(), trainee.participant.id, public_id)
+    if state is None:
+        abort(404)  # missing, or someone else's: the same answer either way
+    result_url = url_for("learn.attempt", public_id=public_id)
+    if state.submitted:
         return redirect(result_url, code=303)
-    presented = present(found)
+    presented = _presented(trainee, public_id)
     if presented is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
     if not any(name in request.form for name in drafts.field_names(presented.questions)):
-        recorded = submit_draft(database(), found.id, lambda draft: quiz.grade_answers(
-            presented, draft, found.tokens))
+        recorded = submit_draft(database(), state.id, lambda draft, tokens: quiz.grade_answers(
+            presented, draft, tokens))
     else:
+        found = _own_attempt(trainee, public_id)
         form = quiz_form(presented, request.form)
         if not form.validate():
             return render_quiz(trainee, found, presented, form), 400
         graded, score = quiz.grade_answers(presented, form.data, found.tokens)
         recorded = submit_attempt(database(), found.id, graded, score)
     if recorded:
-        logger.info("attempt %s submitted", found.public_id)
+        logger.info("attempt %s submitted", public_id)
     return redirect(result_url, code=303)
