@@ -151,6 +151,7 @@ class Database:
         self.engine = make_engine(self.url, **engine_options)
         self._engine_options = engine_options
         self._light: Engine | None = None  # made on the first write that need not be durable
+        self._light_immediate: Engine | None = None
         self.is_sqlite = _is_sqlite(self.url)
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
         self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
@@ -350,11 +351,15 @@ class Database:
         """Return the engine for writes that need not wait for the disk (see `write_core`)."""
         if not self.is_sqlite:
             return self._writer
-        with self._recent_lock:
-            if self._light is None:
-                self._light = make_engine(self.url, sqlite_synchronous="NORMAL",
-                                          **self._engine_options)
-            return self._light.execution_options(**{_IMMEDIATE: True})
+        found = self._light_immediate
+        if found is None:
+            with self._recent_lock:
+                if self._light is None:
+                    self._light = make_engine(self.url, sqlite_synchronous="NORMAL",
+                                              **self._engine_options)
+                found = self._light_immediate = self._light.execution_options(
+                    **{_IMMEDIATE: True})
+        return found
 
     def _retrying(self, transaction: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.write_retry_seconds
