@@ -56,6 +56,23 @@ def test_attempt_state_is_the_owners_only_and_follows_the_submission(store: Data
     assert state.submitted
 
 
+def test_a_kept_sqlite_reader_sees_what_another_process_commits_at_once(store: Database) -> None:
+    """The one-row reads keep their SQLite connection: no snapshot may outlive its statement."""
+    alice = create_participant(store, "w", "Alice")
+    attempt = _start(store, alice.id)
+    state = attempt_state(store, alice.id, attempt.public_id)
+    assert state is not None
+    assert not state.submitted
+    other = Database(store.url)  # another worker: its own engine, its own connections
+    try:
+        assert submit_attempt(other, attempt.id, GRADED, SCORE)
+    finally:
+        other.dispose()
+    state = attempt_state(store, alice.id, attempt.public_id)
+    assert state is not None
+    assert state.submitted
+
+
 def test_an_open_attempt_read_without_a_session_carries_its_whole_plan(store: Database) -> None:
     participant = create_participant(store, "w", "Alice")
     attempt = _start(store, participant.id)

@@ -232,33 +232,19 @@ class Database:
         return self._waiting(lambda: self._fetch_one(sql, arguments))
 
     def _fetch_one(self, sql: str, arguments: Any) -> tuple[Any, ...] | None:
-        if self.is_sqlite:
-            return self._fetch_one_sqlite(sql, arguments)
-        connection = self.engine.raw_connection()  # SQLAlchemy's errors when it cannot connect
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(sql, arguments)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        except self._driver_errors:
-            connection.invalidate()  # dropped (a restart): never hand it out again
-            raise
-        finally:
-            connection.close()  # back to the pool, its transaction (PostgreSQL) rolled back
-        return None if row is None else tuple(row)
+        """Run one SELECT on a DBAPI connection; return its first row.
 
-    def _fetch_one_sqlite(self, sql: str, arguments: Any) -> tuple[Any, ...] | None:
-        """`_fetch_one` on this thread's own SQLite connection, kept out of the pool.
-
-        Checking a connection out of the pool and back in (with its reset) cost as much as the
-        SELECT itself. In autocommit mode each statement is its own read transaction, ended when
-        its cursor closes, so a kept connection reads every commit made since, by any process.
+        PostgreSQL: a pooled connection, given back (its transaction rolled back) at once.
+        SQLite: this thread's own connection, kept out of the pool: checking a connection out
+        and back in (with its reset) cost as much as the SELECT itself, and in autocommit mode
+        each statement is its own read transaction, ended when its cursor closes, so a kept
+        connection reads every commit made since, by any process.
         """
-        connection = getattr(self._reader, "connection", None)
-        if connection is None:
-            connection = self._reader.connection = self.engine.raw_connection()
+        kept = getattr(self._reader, "connection", None) if self.is_sqlite else None
+        # SQLAlchemy's own errors when it cannot connect.
+        connection = kept if kept is not None else self.engine.raw_connection()
+        if self.is_sqlite:
+            self._reader.connection = connection
         try:
             cursor = connection.cursor()
             try:
@@ -268,8 +254,11 @@ class Database:
                 cursor.close()
         except self._driver_errors:
             self._reader.connection = None
-            connection.invalidate()
+            connection.invalidate()  # dropped (a restart): never hand it out again
             raise
+        finally:
+            if not self.is_sqlite:
+                connection.close()  # back to the pool, its transaction rolled back
         return None if row is None else tuple(row)
 
     def _compiled(self, statement: Executable) -> tuple[str, tuple[str, ...] | None]:
