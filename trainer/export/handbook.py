@@ -625,12 +625,33 @@ def _measure(slot: _Slot) -> CachedPart | None:
     return slot.part if slot.part is not None else slot.guess
 
 
-def _places(slots: Sequence[_Slot], direction: str) -> tuple[list[int | None], list[str | None]]:
+def _estimates(slots: Sequence[_Slot], book: _Book) -> list[CachedPart | None]:
+    """Return what is known or guessed of each part's pages and anchors (None: nothing yet).
+
+    A worksheet not measured yet is taken to be as long as the nearest worksheet that is, with
+    its own anchor on its first page (the one anchor of a worksheet that other parts print the
+    page of): a guess, so the parts after it can be laid out meanwhile, checked like every guess.
+    """
+    found: list[CachedPart | None] = [_measure(slot) for slot in slots]
+    sheets = [index for index, slot in enumerate(slots) if slot.spec.kind == "worksheet"]
+    measured = [index for index in sheets if found[index] is not None]
+    for index in sheets:
+        if found[index] is None and measured:
+            nearest = min(measured, key=lambda other: (abs(other - index), other > index))
+            model = found[nearest]
+            assert model is not None  # noqa: S101 - measured
+            anchor = f"w-{book.views[slots[index].spec.index].module.id}"
+            found[index] = CachedPart(b"", model.pages, ((anchor, 0),))
+    return found
+
+
+def _places(slots: Sequence[_Slot], direction: str, estimates: Sequence[CachedPart | None]
+            ) -> tuple[list[int | None], list[str | None]]:
     """Return the page each part starts on and its side, as far as the page counts known go."""
     starts: list[int | None] = []
     sides: list[str | None] = []
     page: int | None = 1
-    for slot in slots:
+    for slot, estimate in zip(slots, estimates, strict=True):
         side = slot.side
         if page is not None:
             if slot.spec.kind == "worksheet":
@@ -639,8 +660,7 @@ def _places(slots: Sequence[_Slot], direction: str) -> tuple[list[int | None], l
                 page += 1  # a blank page, as `break-before: right` would leave
         starts.append(page)
         sides.append(side)
-        measured = _measure(slot)
-        page = None if page is None or measured is None else page + len(measured.pages)
+        page = None if page is None or estimate is None else page + len(estimate.pages)
     return starts, sides
 
 
@@ -661,19 +681,21 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
 
     Parts: the front matter (cover, colophon, contents), each module's reading and its worksheet,
     the sources and the answer key. Modules, sources and key start on a right-hand page and print
-    no page number of their own, so they are laid out once whatever comes before them and shared
+    no page number of their own, so they are laid out once whatever comes before them, and shared
     by every workshop's edition in the same language. The front matter and the worksheets print
     page numbers of other parts: each is laid out once, with the real numbers, when the page
-    counts before it (the front matter: all of them) are known. Parts go to the layout processes
-    one at a time as processes come free: worksheets as soon as their numbers are sure, then the
-    sources and key, then the modules in book order. Where a count is not known yet, the count
-    the book had the last time stands in for it (the cache's plan for this curriculum, edition,
-    language and paper: the same for every workshop), so a free process lays out the front
-    matter meanwhile; what was laid out from a guess is used only if the real counts give the
-    same HTML, else laid out again. Only a cache without a plan lays out the front matter twice
-    (first with placeholder numbers, for its page count, which every later number depends on).
-    Footers are laid out once for the whole book and stamped on; the parts are joined by
-    `assemble`.
+    counts before it (the front matter: all of them) are known.
+
+    Parts go to the layout processes one at a time as processes come free: worksheets whose
+    numbers are sure, then the other parts (the first module, then the longest first), then
+    guesses. A count not known yet is guessed: from the cache's plan (what each part measured
+    last time, per curriculum, edition, language and paper: the same for every workshop), else,
+    for a worksheet, as long as the nearest one laid out. So a free process lays out the front
+    matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
+    the real counts give the same HTML, else laid out again. Only a cache without a plan lays out
+    the front matter twice (first with placeholder numbers, for its page count, which every later
+    number depends on). Footers are laid out once for the whole book and stamped on; the parts
+    are joined by `assemble`.
     """
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
     base_url = catalogue.root / MODULES_DIR
@@ -714,23 +736,23 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         if not slot.numbered:
             slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
             slot.part = have(slot.html, slot.spec.name)
-    # Parts printing no number first (sources and key, then the modules in book order): a
-    # worksheet waits for its module, the front matter for everything.
+    # Parts printing no number: the first module (its worksheet can follow at once), then the
+    # longest first, so that no process is left alone with a long part at the end.
     plain = sorted((i for i, slot in enumerate(slots) if not slot.numbered),
-                   key=lambda i: (slots[i].spec.kind == "module", i))
+                   key=lambda i: (i != 1, -len(slots[i].html)))
     rounds = 8 * (len(slots) + 1)  # a book whose numbers never settle stops here
     while True:
         rounds -= 1
         if rounds < 0:
             raise ExportError("the handbook's page numbers did not settle")
-        starts, sides = _places(slots, direction)
+        estimates = _estimates(slots, book)
+        starts, sides = _places(slots, direction, estimates)
         numbers: dict[str, int] = {}
-        for slot, start in zip(slots, starts, strict=True):
-            measured = _measure(slot)
-            if start is not None and measured is not None:
-                for name, at in measured.anchors:
+        for estimate, start in zip(estimates, starts, strict=True):
+            if start is not None and estimate is not None:
+                for name, at in estimate.anchors:
                     numbers.setdefault(name, start + at)
-        complete = starts[-1] is not None and _measure(slots[-1]) is not None
+        complete = all(estimate is not None for estimate in estimates)
         # The HTML each numbered part should be laid out from, now (None: not known yet).
         wants: list[str | None] = []
         changed = False
@@ -761,7 +783,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         settled[0] = all(settled[1:]) and wants[0] is not None and front.html == wants[0]
         footer_want = None
         if complete:
-            footers = _footer_flags(slots, starts)
+            footers = _footer_flags(estimates, starts)
             footer_want = _footer_html(book, footers)
             if footer.html != footer_want:
                 hit = have(footer_want, "footers", tagged=False)
@@ -782,7 +804,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         tasks += [(index, slots[index].html, slots[index].spec.name, True) for index in plain
                   if slots[index].part is None]
         tasks += [(index, wants[index] or "", slots[index].spec.name, True)
-                  for index in range(len(slots)) if slots[index].numbered
+                  for index in [*range(1, len(slots)), 0] if slots[index].numbered
                   and wants[index] is not None and slots[index].html != wants[index]]
         if footer_want is not None and footer.html != footer_want:
             tasks.append((-1, footer_want, "footers", False))
@@ -808,7 +830,8 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
             slot.part, slot.html = part, html
     if renderer.in_flight:  # guesses the real numbers proved wrong: not worth waiting for
         renderer.close(kill=True)
-    starts, _ = _places(slots, direction)
+    estimates = _estimates(slots, book)
+    starts, _ = _places(slots, direction, estimates)
     total = (starts[-1] or 0) + len(_measure(slots[-1]).pages) - 1  # type: ignore[union-attr]
     if total > max_pages:
         raise ExportError(f"document has {total} pages, more than the limit of {max_pages}")
@@ -827,17 +850,17 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         page = start + len(slot.part.pages)
     assert footer.part is not None  # noqa: S101 - settled above
     pdf = assemble(segments, link_scheme=PART_LINK_SCHEME, overlay=footer.part.pdf,
-                   overlay_pages=_footer_flags(slots, starts))
+                   overlay_pages=_footer_flags(estimates, starts))
     read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
     refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
     return Rendered(pdf, total, read, refused)
 
 
-def _footer_flags(slots: Sequence[_Slot], starts: Sequence[int | None]) -> list[bool]:
+def _footer_flags(estimates: Sequence[CachedPart | None], starts: Sequence[int | None]
+                  ) -> list[bool]:
     """Return, for every page of the book, whether it wants a "Page N of M" footer."""
     flags: list[bool] = []
-    for slot, start in zip(slots, starts, strict=True):
-        measured = _measure(slot)
+    for measured, start in zip(estimates, starts, strict=True):
         assert start is not None  # noqa: S101 - callers check
         assert measured is not None  # noqa: S101 - likewise
         flags += [False] * (start - 1 - len(flags))  # blank pages left before a part
