@@ -1,26 +1,47 @@
-"""The `trainer handbook` command: export a workshop's PDF handbook (participant or facilitator)."""
+"""The `trainer handbook` command: export a workshop's PDF handbook (participant or facilitator).
+
+The layout processes' server (it imports WeasyPrint, half a second) is started first, before this
+command imports and loads the content, so the two happen at once on two cores.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from trainer.cli.options import deprecated, root_option
-from trainer.content.catalogue import Catalogue, load_catalogue
-from trainer.content.models import Curriculum, Workshop
 from trainer.errors import ContentError, ExportError
-from trainer.export.handbook import (
-    Edition,
-    Paper,
-    handbook_filename,
-    handbook_html,
-    render_handbook,
-)
 from trainer.locales import LANGUAGES
+
+if TYPE_CHECKING:
+    from trainer.content.catalogue import Catalogue
+    from trainer.content.models import Curriculum, Workshop
+    from trainer.export.assembly import PartRenderer
+
+# trainer.export.handbook's Edition and Paper values (importing it here would load the content
+# layer before the layout server is started).
+EDITIONS = ("participant", "facilitator")
+PAPERS = ("a4", "letter")
+# Imported on first use (PEP 562), once the layout server is starting; `_export` calls them as
+# attributes of this module, so they can be replaced like any module attribute.
+_LATER = {"load_catalogue": "trainer.content.catalogue",
+          "handbook_filename": "trainer.export.handbook",
+          "handbook_html": "trainer.export.handbook",
+          "render_handbook": "trainer.export.handbook"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LATER[name]), name)
+    globals()[name] = value
+    return value
 
 _STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
            "write": "writing PDF"}
@@ -65,11 +86,9 @@ def _write(target: Path, data: bytes) -> None:
 @click.argument("curriculum_name", metavar="CURRICULUM")
 @click.option("--workshop", "workshop_id", metavar="ID",
               help="Workshop id (default: the curriculum's first workshop).")
-@click.option("--edition", type=click.Choice([e.value for e in Edition]),
-              default=Edition.PARTICIPANT.value, show_default=True,
+@click.option("--edition", type=click.Choice(EDITIONS), default=EDITIONS[0], show_default=True,
               help="The facilitator edition holds the answers: never hand it to participants.")
-@click.option("--paper", type=click.Choice([p.value for p in Paper]), default=Paper.A4.value,
-              show_default=True)
+@click.option("--paper", type=click.Choice(PAPERS), default=PAPERS[0], show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default=None,
               help="Language of the handbook: translated modules and boilerplate "
                    "(default: the workshop's language).")
@@ -95,6 +114,22 @@ def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper:
         if not Path(curriculum_name).is_file():
             raise click.BadParameter(f"no file {curriculum_name}", param_hint="CURRICULUM")
         root = Path(curriculum_name).resolve().parent.parent
+    from trainer.export.assembly import PartRenderer
+
+    renderer = PartRenderer()
+    if html_file is None and not no_cache:
+        renderer.start_soon()
+    try:
+        _export(curriculum_name, workshop_id, edition, paper, language, output, html_file,
+                no_cache, root, renderer, started)
+    finally:
+        renderer.close()
+
+
+def _export(curriculum_name: str, workshop_id: str | None, edition: str, paper: str,
+            language: str | None, output: Path | None, html_file: Path | None, no_cache: bool,
+            root: Path, renderer: PartRenderer, started: float) -> None:
+    this = sys.modules[__name__]
     # The bar goes to stderr so stdout carries only the result line (scripts read it).
     with click.progressbar(list(_STAGES), label="Handbook", file=sys.stderr,
                            item_show_func=lambda stage: _STAGES.get(stage or "", ""),
@@ -104,7 +139,7 @@ def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper:
 
         advance("load")
         try:
-            catalogue = load_catalogue(root)
+            catalogue = this.load_catalogue(root)
         except ContentError as exc:
             for issue in exc.issues:
                 click.echo(str(issue), err=True)
@@ -113,18 +148,18 @@ def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper:
         curriculum = _find_curriculum(catalogue, curriculum_name)
         workshop = _find_workshop(curriculum, workshop_id)
         if html_file is not None:
-            html = handbook_html(catalogue, curriculum, workshop, edition, paper,
+            html = this.handbook_html(catalogue, curriculum, workshop, edition, paper,
                                  language=language or workshop.language)
             _write(html_file, html.encode("utf-8"))
             click.echo(f"wrote {html_file} (print HTML, {edition} edition)")
             return
         try:
-            rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
+            rendered = this.render_handbook(catalogue, curriculum, workshop, edition, paper,
                                        language=language or workshop.language, on_stage=advance,
-                                       use_cache=not no_cache)
+                                       use_cache=not no_cache, renderer=renderer)
         except ExportError as exc:
             raise click.ClickException(str(exc)) from None
-    target = output or Path(handbook_filename(curriculum, workshop, edition))
+    target = output or Path(this.handbook_filename(curriculum, workshop, edition))
     _write(target, rendered.pdf)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {target} ({rendered.pages} pages, {edition} edition, {elapsed:.1f} s)")

@@ -15,14 +15,18 @@ want it, marked as an artifact. Metadata, language and viewer preferences are th
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
+import os
+import queue
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pikepdf
 
@@ -56,13 +60,23 @@ def _render(request: PartRequest) -> CachedPart:
 
 
 class PartRenderer:
-    """A pool of layout processes, started on first use; use as a context manager."""
+    """A pool of layout processes, started on first use; use as a context manager.
+
+    `render` lays out a batch and waits for all of it; `submit` and `next_done` let a caller
+    hand out parts one at a time as processes come free (the handbook decides what to lay out
+    next from what the finished parts told it). `start_soon` starts the fork server (which
+    imports WeasyPrint) without waiting, so it loads while the caller reads its content.
+    """
 
     def __init__(self, processes: int | None = None, time_limit: float | None = None) -> None:
         self.processes = processes or multiprocessing.cpu_count() or 1
         self.deadline = None if time_limit is None else time.monotonic() + time_limit
         self.time_limit = time_limit
         self._pool: Pool | None = None
+        self._done: queue.SimpleQueue[tuple[object, CachedPart | None, BaseException | None]] = (
+            queue.SimpleQueue())
+        self.in_flight = 0
+        self._early_server: int | None = None
 
     def __enter__(self) -> PartRenderer:
         return self
@@ -70,12 +84,25 @@ class PartRenderer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start_soon(self) -> None:
+        """Start the fork server now, without waiting for it to import WeasyPrint."""
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+        server = forkserver._forkserver  # noqa: SLF001 - the stdlib's one fork server
+        before = getattr(server, "_forkserver_pid", None)
+        server.ensure_running()
+        after = getattr(server, "_forkserver_pid", None)
+        if after is not None and after != before:
+            self._early_server = after
+
     def start(self) -> None:
         """Start the pool now (its processes import WeasyPrint while the caller works on)."""
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOAD)
             self._pool = context.Pool(self.processes)
+            self._early_server = None  # in use: it stops when this process ends
 
     def render(self, requests: Sequence[PartRequest]) -> list[CachedPart]:
         """Lay out `requests` in parallel; return their parts in the same order."""
@@ -91,10 +118,42 @@ class PartRenderer:
             try:
                 done.append(result.get(timeout))
             except multiprocessing.TimeoutError:
-                self.close(kill=True)
-                raise ExportError(
-                    f"rendering took longer than {self.time_limit:g} s and was stopped") from None
+                self._timed_out()
         return done
+
+    def submit(self, tag: object, request: PartRequest) -> None:
+        """Start laying out `request`; `next_done` returns it with `tag` when it is finished."""
+        self.start()
+        assert self._pool is not None  # noqa: S101 - started just above
+
+        def finished(part: CachedPart) -> None:
+            self._done.put((tag, part, None))
+
+        def failed(error: BaseException) -> None:
+            self._done.put((tag, None, error))
+
+        self._pool.apply_async(_render, (request,), callback=finished, error_callback=failed)
+        self.in_flight += 1
+
+    def next_done(self) -> tuple[object, CachedPart]:
+        """Wait for the next submitted part to finish; return (its tag, the part)."""
+        if not self.in_flight:
+            raise ExportError("no part is being laid out")
+        timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+        try:
+            tag, part, error = self._done.get(timeout=timeout)
+        except queue.Empty:
+            self._timed_out()
+        self.in_flight -= 1
+        if error is not None:
+            raise error
+        assert part is not None  # noqa: S101 - a part or an error, never neither
+        return tag, part
+
+    def _timed_out(self) -> NoReturn:
+        self.close(kill=True)
+        raise ExportError(
+            f"rendering took longer than {self.time_limit:g} s and was stopped") from None
 
     def close(self, kill: bool = False) -> None:
         """Stop the pool's processes (at once with `kill`)."""
@@ -105,6 +164,14 @@ class PartRenderer:
                 self._pool.close()
             self._pool.join()
             self._pool = None
+            self.in_flight = 0
+            self._done = queue.SimpleQueue()  # nothing of a stopped pool is waited for
+        if self._early_server is not None:
+            # Started early and never needed (every part was cached): do not keep this process
+            # waiting for it to finish importing WeasyPrint. The stdlib starts a new one if needed.
+            with contextlib.suppress(OSError):
+                os.kill(self._early_server, signal.SIGKILL)
+            self._early_server = None
 
 
 @dataclass(frozen=True)

@@ -383,6 +383,7 @@ class _Book:
     facilitator: bool
     direction: str
     curriculum_title: str
+    plan_id: str = ""  # the same for every workshop's edition in one language, edition, paper
 
 
 def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edition: Edition,
@@ -448,8 +449,10 @@ def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edit
         stylesheet=(STATIC_DIR / "handbook.css").as_uri(),
         page_css=_page_css(text["page_of"], paper, direction),
     )
+    plan_id = "\0".join([curriculum.id, language, edition.value, paper.value,
+                          *(m.id for m in modules)])
     return _Book(context, tuple(views), edition is Edition.FACILITATOR, direction,
-                 curriculum.title)
+                 curriculum.title, plan_id)
 
 
 _WHOLE = {"front": True, "main": True, "modules": True, "worksheets": True, "sources": True,
@@ -563,21 +566,26 @@ def render_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Work
                     *, gettext: Gettext | None = None, language: str | None = None,
                     time_limit: float | None = None, max_pages: int = MAX_PAGES,
                     on_stage: StageCallback | None = None, cache: PartCache | None = None,
-                    use_cache: bool = True) -> Rendered:
+                    use_cache: bool = True, renderer: PartRenderer | None = None) -> Rendered:
     """Return a workshop's handbook as a Rendered PDF (bytes and page count); see build_handbook.
 
     By default the book is made of parts laid out on their own, in a process pool, and kept in
     `cache` (default: `PartCache()`, on disk): see `render_parts`. `use_cache=False` lays out the
-    whole book as one document instead (the reference the parts are tested against).
+    whole book as one document instead (the reference the parts are tested against). `renderer`
+    is a pool the caller started early (`PartRenderer.start_soon`) and closes itself.
     """
     edition, paper = Edition(edition), Paper(paper)
     if on_stage is not None:
         on_stage("html")
     if use_cache:
         book = _book(catalogue, curriculum, workshop, edition, paper, gettext, language)
-        with PartRenderer(time_limit=time_limit) as renderer:
+        if renderer is not None:
             rendered = render_parts(book, catalogue, cache or PartCache(), renderer,
                                     max_pages=max_pages, on_stage=on_stage)
+        else:
+            with PartRenderer(time_limit=time_limit) as own:
+                rendered = render_parts(book, catalogue, cache or PartCache(), own,
+                                        max_pages=max_pages, on_stage=on_stage)
     else:
         from trainer.export.pdf import render_document  # imports WeasyPrint: only when needed
 
@@ -595,14 +603,14 @@ def render_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Work
 
 @dataclass
 class _Slot:
-    """A part of the book being made: its HTML, key and laid-out part once known."""
+    """A part of the book being made: its latest layout and the HTML that layout was made from."""
 
     spec: PartSpec
-    side: str | None
-    html: str = ""
-    html_final: bool = True
-    key: str = ""
+    side: str | None  # the side it must start on (worksheets: wherever their module ends)
+    numbered: bool  # prints page numbers of other parts (the front matter, worksheets)
     part: CachedPart | None = None
+    html: str = ""
+    guess: CachedPart | None = None  # what the plan remembers of it (no PDF) until laid out
 
 
 def _side(page: int, direction: str) -> str:
@@ -612,125 +620,252 @@ def _side(page: int, direction: str) -> str:
     return recto if page % 2 else verso
 
 
+def _measure(slot: _Slot) -> CachedPart | None:
+    """Return what is known of a part's pages and anchors: its latest layout, else the plan's."""
+    return slot.part if slot.part is not None else slot.guess
+
+
+def _estimates(slots: Sequence[_Slot], book: _Book) -> list[CachedPart | None]:
+    """Return what is known or guessed of each part's pages and anchors (None: nothing yet).
+
+    A worksheet not measured yet is taken to be as long as the nearest worksheet that is, with
+    its own anchor on its first page (the one anchor of a worksheet that other parts print the
+    page of): a guess, so the parts after it can be laid out meanwhile, checked like every guess.
+    """
+    found: list[CachedPart | None] = [_measure(slot) for slot in slots]
+    sheets = [index for index, slot in enumerate(slots) if slot.spec.kind == "worksheet"]
+    measured = [index for index in sheets if found[index] is not None]
+    for index in sheets:
+        if found[index] is None and measured:
+            nearest = min(measured, key=lambda other: (abs(other - index), other > index))
+            model = found[nearest]
+            assert model is not None  # noqa: S101 - measured
+            anchor = f"w-{book.views[slots[index].spec.index].module.id}"
+            found[index] = CachedPart(b"", model.pages, ((anchor, 0),))
+    return found
+
+
+def _places(slots: Sequence[_Slot], direction: str, estimates: Sequence[CachedPart | None]
+            ) -> tuple[list[int | None], list[str | None]]:
+    """Return the page each part starts on and its side, as far as the page counts known go."""
+    starts: list[int | None] = []
+    sides: list[str | None] = []
+    page: int | None = 1
+    for slot, estimate in zip(slots, estimates, strict=True):
+        side = slot.side
+        if page is not None:
+            if slot.spec.kind == "worksheet":
+                side = _side(page, direction)  # it follows its module's reading
+            elif side is not None and _side(page, direction) != side:
+                page += 1  # a blank page, as `break-before: right` would leave
+        starts.append(page)
+        sides.append(side)
+        page = None if page is None or estimate is None else page + len(estimate.pages)
+    return starts, sides
+
+
+def _plan_guesses(slots: Sequence[_Slot], plan: dict[str, Any]) -> None:
+    """Give each slot what the plan remembers of its part (page kinds, anchors), if anything."""
+    for slot in slots:
+        try:
+            pages, anchors = plan[slot.spec.name]
+            slot.guess = CachedPart(b"", tuple((str(name), bool(blank)) for name, blank in pages),
+                                    tuple((str(name), int(at)) for name, at in anchors))
+        except (KeyError, TypeError, ValueError):
+            slot.guess = None
+
+
 def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: PartRenderer,
                  *, max_pages: int = MAX_PAGES, on_stage: StageCallback | None = None) -> Rendered:
     """Return the handbook laid out part by part, reusing every part `cache` already holds.
 
     Parts: the front matter (cover, colophon, contents), each module's reading and its worksheet,
     the sources and the answer key. Modules, sources and key start on a right-hand page and print
-    no page number of their own, so they are laid out once whatever comes before them. The front
-    matter and the worksheets print page numbers of other parts: they are laid out first with
-    placeholder numbers (for their page count, kept in the cache too), then with the real numbers
-    once every count is known; so editing a module lays out again only that module, the parts
-    printing numbers that changed, and the small front matter (its content version changes).
-    Footers are laid out once for the whole book and stamped on; the parts are joined by `assemble`.
+    no page number of their own, so they are laid out once whatever comes before them, and shared
+    by every workshop's edition in the same language. The front matter and the worksheets print
+    page numbers of other parts: each is laid out once, with the real numbers, when the page
+    counts before it (the front matter: all of them) are known.
+
+    Parts go to the layout processes one at a time as processes come free: worksheets whose
+    numbers are sure, then the other parts (the first module, then the longest first), then
+    guesses. A count not known yet is guessed: from the cache's plan (what each part measured
+    last time, per curriculum, edition, language and paper: the same for every workshop), else,
+    for a worksheet, as long as the nearest one laid out. So a free process lays out the front
+    matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
+    the real counts give the same HTML, else laid out again. Only a cache without a plan lays out
+    the front matter twice (first with placeholder numbers, for its page count, which every later
+    number depends on). Footers are laid out once for the whole book and stamped on; the parts
+    are joined by `assemble`.
     """
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
     base_url = catalogue.root / MODULES_DIR
-    numbered = {"front", "worksheet"}
-
-    def request(html: str, tagged: bool = True) -> PartRequest:
-        return PartRequest(html, roots, base_url, tagged, max_pages)
-
-    def fill(slots: Sequence[_Slot]) -> None:
-        """Set each slot's key, take what the cache has, lay out the rest in the pool."""
-        missing: dict[str, list[_Slot]] = {}
-        for slot in slots:
-            slot.key = part_key(slot.html, base_url, roots, True)
-            slot.part = cache.get(slot.key, slot.spec.name + ("" if slot.html_final else "#count"))
-            if slot.part is None:
-                missing.setdefault(slot.key, []).append(slot)
-        if not missing:
-            return
-        keys = list(missing)
-        parts = renderer.render([request(missing[key][0].html) for key in keys])
-        for key, part in zip(keys, parts, strict=True):
-            cache.put(key, part)
-            for slot in missing[key]:
-                slot.part = part
-
+    direction = book.direction
     if on_stage is not None:
         on_stage("layout")
-    specs = _part_specs(book)
-    final = [_Slot(spec, None if spec.kind == "front" else "right") for spec in specs]
-    counting: dict[int, _Slot] = {}
-    for index, slot in enumerate(final):
-        if slot.spec.kind in numbered:
-            # Page count only: placeholder numbers, and any side (no break inside depends on it).
-            counting[index] = _Slot(slot.spec, slot.side, _part_html(book, slot.spec,
-                                                                      side=slot.side, numbers=None),
-                                    html_final=False)
-        else:
+    slots = [_Slot(spec, None if spec.kind == "front" else "right",
+                   spec.kind in ("front", "worksheet")) for spec in _part_specs(book)]
+    plan_key = hashlib.sha256(f"handbook-plan-1\0{book.plan_id}".encode()).hexdigest()
+    _plan_guesses(slots, cache.plan(plan_key) or {})
+    footer = _Slot(PartSpec("footers"), None, False)
+    front = slots[0]
+    keys: dict[tuple[str, bool], str] = {}
+    known: dict[str, CachedPart | None] = {}  # key -> part laid out or cached (None: missing)
+    flying: set[str] = set()  # keys being laid out
+
+    def key_of(html: str, tagged: bool = True) -> str:
+        if (html, tagged) not in keys:
+            keys[html, tagged] = part_key(html, base_url, roots, tagged)
+        return keys[html, tagged]
+
+    def have(html: str, name: str, tagged: bool = True) -> CachedPart | None:
+        """Return the part of `html` laid out in this run or held by the cache (looked up once)."""
+        key = key_of(html, tagged)
+        if key not in known and key not in flying:
+            known[key] = cache.get(key, name)
+        return known.get(key)
+
+    made: dict[object, str] = {}
+
+    def html_for(what: object, spec: PartSpec, side: str | None, numbers: dict[str, int]) -> str:
+        """Return a numbered part's HTML (made once for the same numbers it prints)."""
+        if what not in made:
+            made[what] = _part_html(book, spec, side=side, numbers=numbers)
+        return made[what]
+
+    for slot in slots:
+        if not slot.numbered:
             slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
-    fill([slot for slot in final if slot.spec.kind not in numbered] + list(counting.values()))
-
-    def count(index: int) -> int:
-        slot = final[index]
-        part = slot.part if slot.part is not None else counting[index].part
-        assert part is not None  # noqa: S101 - every slot was filled above
-        return len(part.pages)
-
-    def anchors(index: int) -> tuple[tuple[str, int], ...]:
-        slot = final[index]
-        part = slot.part if slot.part is not None else counting[index].part
-        assert part is not None  # noqa: S101 - every slot was filled above
-        return part.anchors
-
-    for _ in range(4):  # a number's width changing a page count is rare; converge or give up
-        starts, sides, page = [], [], 1
-        for index, slot in enumerate(final):
-            side = slot.side
-            if slot.spec.kind == "worksheet":
-                side = _side(page, book.direction)  # it follows its module's reading
-            elif side is not None and _side(page, book.direction) != side:
-                page += 1  # a blank page, as `break-before: right` would leave
-            starts.append(page)
-            sides.append(side)
-            page += count(index)
+            slot.part = have(slot.html, slot.spec.name)
+    # Parts printing no number: the first module (its worksheet can follow at once), then the
+    # longest first, so that no process is left alone with a long part at the end.
+    plain = sorted((i for i, slot in enumerate(slots) if not slot.numbered),
+                   key=lambda i: (i != 1, -len(slots[i].html)))
+    rounds = 8 * (len(slots) + 1)  # a book whose numbers never settle stops here
+    while True:
+        rounds -= 1
+        if rounds < 0:
+            raise ExportError("the handbook's page numbers did not settle")
+        estimates = _estimates(slots, book)
+        starts, sides = _places(slots, direction, estimates)
         numbers: dict[str, int] = {}
-        for index in range(len(final)):
-            for name, at in anchors(index):
-                numbers.setdefault(name, starts[index] + at)
-        redo = []
-        for index, slot in enumerate(final):
-            if slot.spec.kind in numbered:
-                html = _part_html(book, slot.spec, side=sides[index], numbers=numbers)
-                if html != slot.html or slot.part is None:
-                    slot.html, slot.side, slot.part = html, sides[index], None
-                    redo.append(slot)
-        before = [count(index) for index in range(len(final))]
-        fill(redo)
-        if before == [count(index) for index in range(len(final))]:
+        for estimate, start in zip(estimates, starts, strict=True):
+            if start is not None and estimate is not None:
+                for name, at in estimate.anchors:
+                    numbers.setdefault(name, start + at)
+        complete = all(estimate is not None for estimate in estimates)
+        # The HTML each numbered part should be laid out from, now (None: not known yet).
+        wants: list[str | None] = []
+        changed = False
+        for index, slot in enumerate(slots):
+            want = None
+            if slot.spec.kind == "front" and complete:
+                want = html_for((0, tuple(numbers.items())), slot.spec, None, numbers)
+            elif slot.spec.kind == "worksheet" and starts[index] is not None:
+                module = _measure(slots[index - 1])
+                assert module is not None  # noqa: S101 - the worksheet's start is known
+                want = html_for((index, sides[index], starts[index - 1], module.anchors),
+                                slot.spec, sides[index], numbers)
+            if want is not None and want != slot.html:
+                hit = have(want, slot.spec.name)
+                if hit is not None:
+                    measured = _measure(slot)
+                    changed = changed or measured is None or (
+                        (measured.pages, measured.anchors) != (hit.pages, hit.anchors))
+                    slot.part, slot.html = hit, want
+            wants.append(want)
+        if changed:
+            continue  # a count may have moved what follows
+        # Settled: laid out from the HTML it should have, everything before it settled too.
+        settled = [not slot.numbered and slot.part is not None for slot in slots]
+        for index, slot in enumerate(slots):
+            if slot.spec.kind == "worksheet":
+                settled[index] = all(settled[1:index]) and slot.html == wants[index]
+        settled[0] = all(settled[1:]) and wants[0] is not None and front.html == wants[0]
+        footer_want = None
+        if complete:
+            footers = _footer_flags(estimates, starts)
+            footer_want = _footer_html(book, footers)
+            if footer.html != footer_want:
+                hit = have(footer_want, "footers", tagged=False)
+                if hit is not None:
+                    footer.part, footer.html = hit, footer_want
+        if all(settled) and footer.part is not None and footer.html == footer_want:
             break
-    else:  # pragma: no cover - page counts that never settle
-        raise ExportError("the handbook's page numbers did not settle")
-    total = starts[-1] + count(len(final) - 1) - 1
+        # Hand out work while processes are free: what is sure first, then guesses.
+        tasks: list[tuple[int, str, str, bool]] = []  # (slot or -1: footers, html, name, tagged)
+        if _measure(front) is None:
+            tasks.append((0, _part_html(book, front.spec, side=None, numbers=None),
+                          "front#count", True))
+        for index in [*range(1, len(slots)), 0]:
+            if (slots[index].numbered and wants[index] is not None
+                    and slots[index].html != wants[index]
+                    and all(settled[1:index if index else None])):
+                tasks.append((index, wants[index] or "", slots[index].spec.name, True))
+        tasks += [(index, slots[index].html, slots[index].spec.name, True) for index in plain
+                  if slots[index].part is None]
+        tasks += [(index, wants[index] or "", slots[index].spec.name, True)
+                  for index in [*range(1, len(slots)), 0] if slots[index].numbered
+                  and wants[index] is not None and slots[index].html != wants[index]]
+        if footer_want is not None and footer.html != footer_want:
+            tasks.append((-1, footer_want, "footers", False))
+        for index, html, name, tagged in tasks:
+            if renderer.in_flight >= renderer.processes:
+                break
+            key = key_of(html, tagged)
+            if key in flying or known.get(key) is not None:
+                continue
+            flying.add(key)
+            logger.debug("laying out %s (%d in flight)", name, renderer.in_flight)
+            renderer.submit((index, html, key, name),
+                            PartRequest(html, roots, base_url, tagged, max_pages))
+        tag, part = renderer.next_done()
+        index, html, key, name = tag  # type: ignore[misc]
+        flying.discard(key)
+        logger.debug("laid out %s: %d pages", name, len(part.pages))
+        known[key] = part
+        if name != "front#count":  # placeholder numbers: never part of a book
+            cache.put(key, part)
+        slot = footer if index < 0 else slots[index]
+        if slot.part is None or slot.html != (footer_want if index < 0 else wants[index]):
+            slot.part, slot.html = part, html
+    if renderer.in_flight:  # guesses the real numbers proved wrong: not worth waiting for
+        renderer.close(kill=True)
+    estimates = _estimates(slots, book)
+    starts, _ = _places(slots, direction, estimates)
+    total = (starts[-1] or 0) + len(_measure(slots[-1]).pages) - 1  # type: ignore[union-attr]
     if total > max_pages:
         raise ExportError(f"document has {total} pages, more than the limit of {max_pages}")
+    cache.save_plan(plan_key, {slot.spec.name: [list(slot.part.pages), list(slot.part.anchors)]
+                               for slot in slots if slot.part is not None})
     if on_stage is not None:
         on_stage("write")
     segments: list[Piece | Blank] = []
-    footers: list[bool] = []
     page = 1
-    for index, slot in enumerate(final):
-        assert slot.part is not None  # noqa: S101 - every slot was filled above
-        if starts[index] > page:
-            segments.append(Blank(starts[index] - page))
-            footers += [False] * (starts[index] - page)
+    for slot, start in zip(slots, starts, strict=True):
+        assert slot.part is not None  # noqa: S101 - all settled above
+        assert start is not None  # noqa: S101 - likewise
+        if start > page:
+            segments.append(Blank(start - page))
         segments.append(Piece(slot.part.pdf, nest=slot.spec.kind == "worksheet"))
-        footers += [not blank and name in ("main", "front") for name, blank in slot.part.pages]
-        page = starts[index] + len(slot.part.pages)
-    overlay = _Slot(PartSpec("footers"), None, _footer_html(book, footers))
-    overlay.key = part_key(overlay.html, base_url, roots, False)
-    overlay.part = cache.get(overlay.key, "footers")
-    if overlay.part is None:
-        overlay.part = renderer.render([request(overlay.html, tagged=False)])[0]
-        cache.put(overlay.key, overlay.part)
-    pdf = assemble(segments, link_scheme=PART_LINK_SCHEME, overlay=overlay.part.pdf,
-                   overlay_pages=footers)
-    read = tuple(dict.fromkeys(item for slot in final if slot.part for item in slot.part.read))
-    refused = tuple(url for slot in final if slot.part for url in slot.part.refused)
+        page = start + len(slot.part.pages)
+    assert footer.part is not None  # noqa: S101 - settled above
+    pdf = assemble(segments, link_scheme=PART_LINK_SCHEME, overlay=footer.part.pdf,
+                   overlay_pages=_footer_flags(estimates, starts))
+    read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
+    refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
     return Rendered(pdf, total, read, refused)
+
+
+def _footer_flags(estimates: Sequence[CachedPart | None], starts: Sequence[int | None]
+                  ) -> list[bool]:
+    """Return, for every page of the book, whether it wants a "Page N of M" footer."""
+    flags: list[bool] = []
+    for measured, start in zip(estimates, starts, strict=True):
+        assert start is not None  # noqa: S101 - callers check
+        assert measured is not None  # noqa: S101 - likewise
+        flags += [False] * (start - 1 - len(flags))  # blank pages left before a part
+        flags += [not blank and name in ("main", "front") for name, blank in measured.pages]
+    return flags
 
 
 def build_handbook(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,

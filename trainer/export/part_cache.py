@@ -5,7 +5,9 @@ kinds, anchors, the asset files read, and the SHA-256 of the PDF) and the PDF it
 served only if it is whole (lengths and checksum agree) and every asset file it read is unchanged
 (size and mtime); anything else is deleted and rendered again, never served. Entries are written to
 a temporary file and renamed into place, so a crash or a concurrent writer never leaves half an entry
-under a key.
+under a key. Beside the entries, `<key>.plan` files (small JSON) remember what each part of a
+document measured the last time (page count, anchors): only guesses that let the next export lay
+out the parts printing page numbers once, with the right numbers, checked before they are used.
 
 Where: `$TRAINER_CACHE_DIR/handbook/` if set, else `$XDG_CACHE_HOME/trainer/handbook/` (by default
 `~/.cache/trainer/handbook/`). Deleting the folder is always safe. Its size is bounded
@@ -27,6 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from trainer.export.rendered import STATIC_DIR, Fingerprint
 
@@ -135,6 +138,29 @@ class PartCache:
         self.hits.append(key)
         return part
 
+    def plan(self, key: str) -> dict[str, Any] | None:
+        """Return the layout plan stored under `key` (see `save_plan`), or None.
+
+        A plan is only a guess (what a document's parts measured last time), never served as
+        output: a missing, unreadable or stale plan only costs time.
+        """
+        try:
+            found = json.loads((self.folder / f"{key}.plan").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def save_plan(self, key: str, plan: dict[str, Any]) -> None:
+        """Store `plan` (JSON-able) under `key`, replacing any earlier one."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(plan, stream)
+            os.replace(temporary, self.folder / f"{key}.plan")
+        except OSError as exc:  # a plan that cannot be written only costs time
+            logger.warning("could not write the handbook cache in %s: %s", self.folder, exc)
+
     def put(self, key: str, part: CachedPart) -> None:
         """Store `part` under `key` (atomically), then prune the cache to its size bound."""
         try:
@@ -151,7 +177,7 @@ class PartCache:
     def prune(self) -> None:
         """Delete the least recently used entries until the cache is within its size bound."""
         entries = []
-        for path in self.folder.glob("*.part"):
+        for path in [*self.folder.glob("*.part"), *self.folder.glob("*.plan")]:
             try:
                 stat = path.stat()
             except OSError:
