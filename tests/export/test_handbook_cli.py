@@ -65,3 +65,50 @@ def test_broken_content_is_reported_without_a_traceback(fixture_root: Path,
     assert "alpha.yaml:" in result.output
     assert "duration_minutes" in result.output
     assert "Traceback" not in result.output
+
+
+def _text(pdf: Path) -> str:
+    return "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+
+
+def test_every_workshop_in_one_run_each_in_its_language(fixture_root: Path,
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "books"
+    result = CliRunner().invoke(handbook, [
+        "fixture", "--root", str(fixture_root), "--all-workshops", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    north, south = out / "fixture-north-participant.pdf", out / "fixture-south-participant.pdf"
+    assert sorted(p.name for p in out.iterdir()) == [north.name, south.name]
+    assert result.output.count("wrote ") == 2
+    assert "Northern regional workshop" in _text(north)
+    south_text = _text(south)
+    assert "Southern regional workshop" in south_text
+    assert "Contents" not in south_text  # the south workshop's handbook is in French
+    assert "Sommaire" in south_text
+
+
+def test_chosen_workshops_in_one_language_name_the_language_when_it_is_not_theirs(
+        fixture_root: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(handbook, [
+        "fixture", "--root", str(fixture_root), "--workshop", "south", "--workshop", "north",
+        "--language", "en", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [
+        "fixture-north-participant.pdf", "fixture-south-participant-en.pdf"]
+    assert "Contents" in _text(tmp_path / "fixture-south-participant-en.pdf")
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--all-workshops", "-o", "one.pdf"], "leave out -o/--output and --html"),
+    (["--workshop", "north", "--workshop", "south", "--html", "a.html"], "leave out"),
+    (["--workshop", "north", "--output-dir", "books"], "--output-dir is for several workshops"),
+    (["--all-workshops", "--workshop", "north"], "not both"),
+])
+def test_several_workshops_go_to_a_folder_and_mistakes_are_named(
+        fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        arguments: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(handbook, ["fixture", "--root", str(fixture_root), *arguments])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -84,8 +84,15 @@ def _write(target: Path, data: bytes) -> None:
 
 @click.command()
 @click.argument("curriculum_name", metavar="CURRICULUM")
-@click.option("--workshop", "workshop_id", metavar="ID",
-              help="Workshop id (default: the curriculum's first workshop).")
+@click.option("--workshop", "workshop_ids", metavar="ID", multiple=True,
+              help="Workshop id (default: the curriculum's first workshop). Give it several "
+                   "times for several editions in one run (see --output-dir).")
+@click.option("--all-workshops", is_flag=True,
+              help="One handbook for every workshop of the curriculum, in one run: the modules "
+                   "they share are laid out once.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the handbooks of several workshops (default: the current one), "
+                   "each under its default name.")
 @click.option("--edition", type=click.Choice(EDITIONS), default=EDITIONS[0], show_default=True,
               help="The facilitator edition holds the answers: never hand it to participants.")
 @click.option("--paper", type=click.Choice(PAPERS), default=PAPERS[0], show_default=True)
@@ -100,15 +107,25 @@ def _write(target: Path, data: bytes) -> None:
               help="Lay out the whole handbook as one document, without the part cache "
                    "(~/.cache/trainer/handbook, or $TRAINER_CACHE_DIR/handbook).")
 @root_option
-def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper: str,
-             language: str | None, output: Path | None, html_file: Path | None,
-             no_cache: bool, root: Path) -> None:
+def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops: bool,
+             output_dir: Path | None, edition: str, paper: str, language: str | None,
+             output: Path | None, html_file: Path | None, no_cache: bool, root: Path) -> None:
     """Export the PDF handbook of a workshop of CURRICULUM (a curriculum id of the content root).
 
     Parts already laid out (modules, worksheets, front matter …) are reused from a disk cache;
-    deleting the cache is always safe.
+    deleting the cache is always safe. Several workshops (`--workshop` more than once, or
+    `--all-workshops`) are exported in one run, into `--output-dir`: the content is read once and
+    the parts their handbooks share (the modules of editions in one language) are laid out once.
     """
     started = time.perf_counter()
+    several = all_workshops or len(workshop_ids) > 1
+    if all_workshops and workshop_ids:
+        raise click.UsageError("give --workshop or --all-workshops, not both")
+    if several and (output is not None or html_file is not None):
+        raise click.UsageError("several workshops are written into --output-dir: leave out "
+                               "-o/--output and --html")
+    if output_dir is not None and not several:
+        raise click.UsageError("--output-dir is for several workshops: give -o/--output for one")
     if curriculum_name.endswith((".yaml", ".yml")):
         deprecated("naming the curriculum by its file", "its id (`trainer handbook ID --root DIR`)")
         if not Path(curriculum_name).is_file():
@@ -120,33 +137,59 @@ def handbook(curriculum_name: str, workshop_id: str | None, edition: str, paper:
     if html_file is None and not no_cache:
         renderer.start_soon()
     try:
-        _export(curriculum_name, workshop_id, edition, paper, language, output, html_file,
-                no_cache, root, renderer, started)
+        catalogue, curriculum = _load(curriculum_name, root)
+        if all_workshops:
+            workshops = list(curriculum.workshops)
+        else:
+            workshops = [_find_workshop(curriculum, w) for w in workshop_ids or (None,)]
+        if several:
+            folder = output_dir or Path()
+            folder.mkdir(parents=True, exist_ok=True)
+        for number, workshop in enumerate(workshops):
+            target = output
+            if several:
+                target = folder / _filename(curriculum, workshop, edition, language)
+            # The first handbook's time counts from the start; each next one's from its own.
+            _export(catalogue, curriculum, workshop, edition, paper, language, target,
+                    html_file, no_cache, renderer, started if number == 0 else time.perf_counter())
     finally:
         renderer.close()
 
 
-def _export(curriculum_name: str, workshop_id: str | None, edition: str, paper: str,
-            language: str | None, output: Path | None, html_file: Path | None, no_cache: bool,
-            root: Path, renderer: PartRenderer, started: float) -> None:
+def _filename(curriculum: Curriculum, workshop: Workshop, edition: str, language: str | None
+              ) -> str:
+    """Return a handbook's default file name, naming its language when it is not the workshop's."""
+    name = str(sys.modules[__name__].handbook_filename(curriculum, workshop, edition))
+    if language is not None and language != workshop.language:
+        name = f"{name.removesuffix('.pdf')}-{language}.pdf"
+    return name
+
+
+def _load(curriculum_name: str, root: Path) -> tuple[Catalogue, Curriculum]:
+    """Load the content and find the curriculum, or stop with the content's problems listed."""
+    this = sys.modules[__name__]
+    try:
+        catalogue = this.load_catalogue(root)
+    except ContentError as exc:
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        raise click.ClickException(f"{len(exc.issues)} content problem(s): fix them first "
+                                   "(see `trainer check`).") from None
+    return catalogue, _find_curriculum(catalogue, curriculum_name)
+
+
+def _export(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edition: str,
+            paper: str, language: str | None, output: Path | None, html_file: Path | None,
+            no_cache: bool, renderer: PartRenderer, started: float) -> None:
     this = sys.modules[__name__]
     # The bar goes to stderr so stdout carries only the result line (scripts read it).
-    with click.progressbar(list(_STAGES), label="Handbook", file=sys.stderr,
+    with click.progressbar(list(_STAGES), label=f"Handbook {workshop.id}", file=sys.stderr,
                            item_show_func=lambda stage: _STAGES.get(stage or "", ""),
                            show_eta=False) as bar:
         def advance(stage: str) -> None:
             bar.update(1, stage)
 
         advance("load")
-        try:
-            catalogue = this.load_catalogue(root)
-        except ContentError as exc:
-            for issue in exc.issues:
-                click.echo(str(issue), err=True)
-            raise click.ClickException(f"{len(exc.issues)} content problem(s): fix them first "
-                                       "(see `trainer check`).") from None
-        curriculum = _find_curriculum(catalogue, curriculum_name)
-        workshop = _find_workshop(curriculum, workshop_id)
         if html_file is not None:
             html = this.handbook_html(catalogue, curriculum, workshop, edition, paper,
                                  language=language or workshop.language)
