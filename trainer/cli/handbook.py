@@ -43,7 +43,7 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
-_STAGES = {"load": "reading content", "html": "building pages", "layout": "laying out",
+_STAGES = {"html": "building pages", "layout": "laying out",
            "write": "writing PDF"}
 
 
@@ -189,7 +189,6 @@ def _export(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, ed
         def advance(stage: str) -> None:
             bar.update(1, stage)
 
-        advance("load")
         if html_file is not None:
             html = this.handbook_html(catalogue, curriculum, workshop, edition, paper,
                                  language=language or workshop.language)
