@@ -141,7 +141,9 @@ def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops:
         if all_workshops:
             workshops = list(curriculum.workshops)
         else:
-            workshops = [_find_workshop(curriculum, w) for w in workshop_ids or (None,)]
+            # A workshop named twice is exported once.
+            workshops = [_find_workshop(curriculum, w)
+                         for w in dict.fromkeys(workshop_ids) or (None,)]
         if several:
             folder = output_dir or Path()
             folder.mkdir(parents=True, exist_ok=True)
