@@ -20,36 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from pages import answers, csrf
 from werkzeug.test import EnvironBuilder
 
 import trainer
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-INPUT = re.compile(r'<input id="[^"]+" name="(q[\d-]+)" type="(radio|checkbox|text)"'
-                   r'(?: value="([^"]*)")?')
-SELECT = re.compile(r'<select id="[^"]+" name="(q\d+)-(\d+)">(.*?)</select>', re.S)
-OPTION = re.compile(r'<option value="([0-9a-f]{8})"')
 WORKSHOP = "sahel-maghreb-2016"
-
-
-def answers(html: str) -> dict[str, str]:
-    found = CSRF.search(html)
-    assert found
-    chosen = {"csrf_token": found.group(1)}
-    for name, kind, value in INPUT.findall(html):
-        chosen.setdefault(name, "42" if kind == "text" else value)
-    for name, position, options in SELECT.findall(html):
-        tokens = OPTION.findall(options)
-        chosen[f"{name}-{position}"] = tokens[(int(position) - 1) % len(tokens)]
-    return chosen
-
-
-def token(html: str) -> str:
-    found = CSRF.search(html)
-    assert found
-    return found.group(1)
 
 
 def environ(path: str, cookie: str | None = None, form: dict[str, str] | None = None
@@ -74,16 +52,16 @@ def prepare(app: Flask, trainees: int) -> list[tuple[str, str, dict[str, str]]]:
     for index in range(trainees):
         client = app.test_client()
         home = client.get("/").get_data(as_text=True)
-        joined = client.post("/join", data={"csrf_token": token(home), "name": f"B{index}",
+        joined = client.post("/join", data={"csrf_token": csrf(home), "name": f"B{index}",
                                             "workshop": WORKSHOP})
         assert joined.status_code == 303, joined.status_code
         programme = client.get("/programme").get_data(as_text=True)
         pre = client.post("/tests/pre/start",
-                          data={"csrf_token": token(programme)}).headers["Location"]
+                          data={"csrf_token": csrf(programme)}).headers["Location"]
         client.post(pre, data=answers(client.get(pre).get_data(as_text=True)))
         for module in re.findall(r'href="/modules/([a-z0-9-]+)"', programme)[:6]:
             url = client.post(f"/modules/{module}/start",
-                              data={"csrf_token": token(programme)}).headers["Location"]
+                              data={"csrf_token": csrf(programme)}).headers["Location"]
             page = client.get(url).get_data(as_text=True)
             form = answers(page)
             # Saved as the trainee goes; the review page then submits the CSRF token only.

@@ -29,31 +29,26 @@ per phone, sleeping between polls, so the server sees the rate of a real room, n
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from pages import OPTION, SELECT, Client, csrf, free_port
+
 REPO = Path(__file__).resolve().parent.parent
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RADIO = re.compile(r'<input id="[^"]+" name="(q\d+)" type="(?:radio|checkbox)" value="([^"]*)"')
 TEXT = re.compile(r'<input id="[^"]+" name="(q\d+)" type="text"')
-SELECT = re.compile(r'<select id="[^"]+" name="(q\d+)-(\d+)">(.*?)</select>', re.S)
-OPTION = re.compile(r'<option value="([0-9a-f]{8})"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 POSITION = re.compile(r'name="position" value="(\d+)"')
 POLL = re.compile(r'data-poll="([^"]+)"')
@@ -88,62 +83,6 @@ function done(summary, latency, requests)
   f:close()
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Client:
-    """A browser: one session cookie, one keep-alive connection."""
-
-    port: int
-    cookie: str = ""
-    connection: http.client.HTTPConnection | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def request(self, method: str, path: str, body: dict[str, str] | None = None,
-                extra: dict[str, str] | None = None) -> tuple[int, str, str, dict[str, str]]:
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                headers = {"Cookie": self.cookie} if self.cookie else {}
-                headers.update(extra or {})
-                data = None
-                if body is not None:
-                    data = urllib.parse.urlencode(body, doseq=True)
-                    headers["Content-Type"] = "application/x-www-form-urlencoded"
-                self.connection.request(method, path, body=data, headers=headers)
-                response = self.connection.getresponse()
-                text = response.read().decode("utf-8")
-                found = {k.lower(): v for k, v in response.getheaders()}
-                cookie = found.get("set-cookie", "")
-                if cookie.startswith("trainer_session="):
-                    self.cookie = cookie.split(";", 1)[0]
-                if found.get("connection", "").lower() == "close":
-                    self.close()
-                return response.status, found.get("location", ""), text, found
-            except (http.client.HTTPException, OSError):
-                self.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-
-def csrf(html: str) -> str:
-    found = CSRF.search(html)
-    if not found:
-        raise RuntimeError("no CSRF token on the page")
-    return found.group(1)
 
 
 def answer_form(html: str) -> dict[str, str]:

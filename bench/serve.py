@@ -52,14 +52,12 @@ bottleneck (it capped /ping at about 1000 req/s here). wrk uses a fraction of on
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -71,12 +69,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pages import Client, answers, csrf, free_port
+
 REPO = Path(__file__).resolve().parent.parent
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-INPUT = re.compile(r'<input id="[^"]+" name="(q[\d-]+)" type="(radio|checkbox|text)"'
-                   r'(?: value="([^"]*)")?')
-SELECT = re.compile(r'<select id="[^"]+" name="(q\d+)-(\d+)">(.*?)</select>', re.S)
-OPTION = re.compile(r'<option value="([0-9a-f]{8})"')
 MODULE_LINK = re.compile(r'href="/modules/([a-z0-9-]+)"')
 WORKSHOP = "sahel-maghreb-2016"
 
@@ -139,74 +134,6 @@ def hello_app() -> object:
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Client:
-    """A trainee's browser: one session cookie, one keep-alive connection."""
-
-    port: int
-    cookie: str = ""
-    connection: http.client.HTTPConnection | None = None
-
-    def request(self, method: str, path: str, body: dict[str, str] | None = None
-                ) -> tuple[int, str, str]:
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                return self._request(self.connection, method, path, body)
-            except (http.client.HTTPException, OSError):
-                self.connection.close()
-                self.connection = None  # the server closed it (sync workers do): reconnect
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _request(self, connection: http.client.HTTPConnection, method: str, path: str,
-                 body: dict[str, str] | None) -> tuple[int, str, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=data, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8")
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("trainer_session="):
-                self.cookie = value.split(";", 1)[0]
-        if response.getheader("Connection", "").lower() == "close":
-            connection.close()
-            self.connection = None
-        return response.status, response.getheader("Location") or "", text
-
-
-def csrf(html: str) -> str:
-    found = CSRF.search(html)
-    if not found:
-        raise RuntimeError("no CSRF token")
-    return found.group(1)
-
-
-def answers(html: str) -> dict[str, str]:
-    """Answer every question on a quiz page: first choice, a number, distinct select options."""
-    chosen: dict[str, str] = {"csrf_token": csrf(html)}
-    for name, kind, value in INPUT.findall(html):
-        if kind == "text":
-            chosen.setdefault(name, "42")
-        else:
-            chosen.setdefault(name, value)
-    for name, position, options in SELECT.findall(html):
-        tokens = OPTION.findall(options)
-        chosen[f"{name}-{position}"] = tokens[(int(position) - 1) % len(tokens)]
-    return chosen
-
-
 @dataclass
 class OpenQuiz:
     cookie: str
@@ -217,30 +144,28 @@ class OpenQuiz:
 def prepare_trainee(port: int, index: int, modules: int) -> list[OpenQuiz]:
     """Join, take the pre-test, and open up to `modules` module quizzes; return them."""
     client = Client(port)
-    _, _, home = client.request("GET", "/")
-    status, _, _ = client.request("POST", "/join", {
-        "csrf_token": csrf(home), "name": f"Bench {index}", "workshop": WORKSHOP})
+    home = client.request("GET", "/")[2]
+    status = client.request("POST", "/join", {
+        "csrf_token": csrf(home), "name": f"Bench {index}", "workshop": WORKSHOP})[0]
     if status != 303:
         raise RuntimeError(f"join failed: {status}")
-    _, _, programme = client.request("GET", "/programme")
-    _, pre, _ = client.request("POST", "/tests/pre/start", {"csrf_token": csrf(programme)})
-    _, _, pre_page = client.request("GET", pre)
-    status, _, _ = client.request("POST", pre, answers(pre_page))
+    programme = client.request("GET", "/programme")[2]
+    pre = client.request("POST", "/tests/pre/start", {"csrf_token": csrf(programme)})[1]
+    pre_page = client.request("GET", pre)[2]
+    status = client.request("POST", pre, answers(pre_page))[0]
     if status != 303:
         raise RuntimeError(f"pre-test submission failed: {status}")
     quizzes = []
     for module in MODULE_LINK.findall(programme)[:modules]:
-        _, url, _ = client.request("POST", f"/modules/{module}/start",
-                                   {"csrf_token": csrf(programme)})
-        _, _, page = client.request("GET", url)
-        form = answers(page)
+        url = client.request("POST", f"/modules/{module}/start",
+                             {"csrf_token": csrf(programme)})[1]
+        form = answers(client.request("GET", url)[2])
         # The answers are saved as the trainee goes; the submission is the review page's.
-        status, _, _ = client.request("POST", f"{url}/save", {**form, "go": "stay"})
+        status = client.request("POST", f"{url}/save", {**form, "go": "stay"})[0]
         if status != 303:
             raise RuntimeError(f"draft save failed: {status}")
         quizzes.append(OpenQuiz(client.cookie, url, form))
-    if client.connection is not None:
-        client.connection.close()
+    client.close()
     return quizzes
 
 
