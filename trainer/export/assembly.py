@@ -59,6 +59,13 @@ def _render(request: PartRequest) -> CachedPart:
                       part.read, part.refused)
 
 
+def _forkserver_context() -> Any:
+    """Return the fork server's multiprocessing context, its server importing WeasyPrint."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
 class PartRenderer:
     """A pool of layout processes, started on first use; use as a context manager.
 
@@ -88,7 +95,7 @@ class PartRenderer:
         """Start the fork server now, without waiting for it to import WeasyPrint."""
         from multiprocessing import forkserver
 
-        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+        _forkserver_context()
         server = forkserver._forkserver  # noqa: SLF001 - the stdlib's one fork server
         before = getattr(server, "_forkserver_pid", None)
         server.ensure_running()
@@ -99,9 +106,7 @@ class PartRenderer:
     def start(self) -> None:
         """Start the pool now (its processes import WeasyPrint while the caller works on)."""
         if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)
-            self._pool = context.Pool(self.processes)
+            self._pool = _forkserver_context().Pool(self.processes)
             self._early_server = None  # in use: it stops when this process ends
 
     def render(self, requests: Sequence[PartRequest]) -> list[CachedPart]:
