@@ -24,8 +24,8 @@ load generator, requests/s and p50/p99 latency for
       to SQLite,
 
 at concurrency 16 and 64, and prints the ratios ping/hello, quiz/hello, save/hello and
-submit/hello against the targets (ping >= 0.8x, quiz >= 0.6x, save >= 0.5x, submit >= 0.15x,
-p99 < 100 ms at 64).
+submit/hello against the targets (ping >= 0.8x, quiz >= 0.6x, submit >= 0.15x hello; a save
+>= 0.5x the app's own /ping, as issue 14 puts it; p99 < 100 ms at 64).
 
 How it measures, and why:
 - The four routes take turns, `--rounds` times, `--seconds` each, with a pause between windows
@@ -38,7 +38,8 @@ How it measures, and why:
   to 1800 req/s between identical runs. `--keepalive` measures that way anyway.
 - Last, a room of 64 trainees clicking together every `--think-ms`: the latency of a burst, on a
   server not saturated on average; and the same room saving its answers together every
-  `--save-every-ms` (10 s), for `--save-seconds`. (In the closed loop above, at saturation,
+  `--save-every-ms` (10 s), for `--save-seconds`: each trainee at its own moment (the room
+  of issue 14), then all in the same instant (the worst case). (In the closed loop above, at saturation,
   the mean latency is 64 / throughput, whatever the code does: Little's law.)
 
 The load generator is wrk (Debian: `apt-get install wrk`), one thread, scripted in Lua: a Python
@@ -83,7 +84,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args)
   expected = tonumber(args[2]); once = args[3] == "once"; close = args[4] == "close"
-  think = tonumber(args[5] or "0")
+  think = tonumber(args[5] or "0"); spread = tonumber(args[6] or "0"); delays = 0
   reqs = {}; n = 0; bad = 0; stopped = 0
   for line in io.lines(args[1]) do
     local m, p, c, b = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
@@ -95,6 +96,10 @@ function init(args)
   end
 end
 function delay()
+  -- "spread": each of the first `spread` connections starts at its own moment within `think`,
+  -- then keeps its pace: trainees who each save every 10 s, not all in the same instant.
+  delays = delays + 1
+  if delays <= spread then return math.random(0, think) end
   return think
 end
 function request()
@@ -187,13 +192,14 @@ class Run:
 
 def wrk(work: Path, port: int, name: str, concurrency: int, seconds: int,
         lines: list[str], expected: int, *, once: bool = False, close: bool = True,
-        think_ms: int = 0) -> Run:
+        think_ms: int = 0, spread: bool = False) -> Run:
     """Replay `lines` with wrk at `concurrency` for `seconds` (or until used once each).
 
     `close`: each request asks for its connection to be closed after the answer, as a reverse
     proxy's upstream requests do (nginx speaks HTTP/1.0 to gunicorn unless told otherwise).
     `think_ms`: each connection waits this long before each request; connections that start
-    together stay in step (a room clicking together when the trainer says "submit now").
+    together stay in step (a room clicking together when the trainer says "submit now"), unless
+    `spread`: then each starts at its own random moment within `think_ms` and keeps that pace.
     """
     data = work / f"{name}-{concurrency}.tsv"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -203,7 +209,8 @@ def wrk(work: Path, port: int, name: str, concurrency: int, seconds: int,
     subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s",
          str(script), f"http://127.0.0.1:{port}", "--", str(data), str(expected),
-         "once" if once else "cycle", "close" if close else "keep", str(think_ms)],
+         "once" if once else "cycle", "close" if close else "keep", str(think_ms),
+         str(concurrency if spread else 0)],
         env=dict(os.environ, BENCH_OUT=str(out)), check=True, stdout=subprocess.DEVNULL)
     found = json.loads(out.read_text(encoding="utf-8"))
     return Run(name, concurrency, found["requests"], found["seconds"], found["p50"],
@@ -373,6 +380,9 @@ def main() -> int:
         time.sleep(1)
         room_save = wrk(work, port, "room-save", 64, args.save_seconds, saves, 303, close=close,
                         think_ms=args.save_every_ms)
+        time.sleep(1)
+        room_spread = wrk(work, port, "room-spread", 64, args.save_seconds, saves, 303,
+                          close=close, think_ms=args.save_every_ms, spread=True)
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min)")
     finally:
         for running in (server, hello_server):
@@ -396,6 +406,7 @@ def main() -> int:
         ping_ratio = figures["ping", concurrency].rate / hello_rate
         quiz_ratio = figures["quiz", concurrency].rate / hello_rate
         save_ratio = figures["save", concurrency].rate / hello_rate
+        save_per_ping = figures["save", concurrency].rate / figures["ping", concurrency].rate
         submit_ratio = figures["submit", concurrency].rate / hello_rate
         rounds = ", ".join(
             f"{p.rate / h.rate:.2f}/{q.rate / h.rate:.2f}/{v.rate / h.rate:.2f}/{s.rate / h.rate:.2f}"
@@ -404,10 +415,11 @@ def main() -> int:
                 figures["quiz", concurrency].runs, figures["save", concurrency].runs,
                 figures["submit", concurrency].runs, strict=True))
         print(f"c={concurrency}: ping/hello {ping_ratio:.2f} (target >= 0.8), quiz/hello "
-              f"{quiz_ratio:.2f} (target >= 0.6), save/hello {save_ratio:.2f} (target >= 0.5), "
+              f"{quiz_ratio:.2f} (target >= 0.6), save/hello {save_ratio:.2f}, save/ping "
+              f"{save_per_ping:.2f} (issue 14's target: >= 0.5), "
               f"submit/hello {submit_ratio:.2f} (target >= 0.15); ping/quiz/save/submit by round "
               f"{rounds}")
-        failed = (failed or ping_ratio < 0.8 or quiz_ratio < 0.6 or save_ratio < 0.5
+        failed = (failed or ping_ratio < 0.8 or quiz_ratio < 0.6 or save_per_ping < 0.5
                   or submit_ratio < 0.15)
     worst = max(figures[name, 64].p99 for name in ("ping", "quiz", "save", "submit"))
     print(f"c=64: worst p99 {worst:.1f} ms (target < 100 ms); at saturation the mean latency is "
@@ -415,11 +427,16 @@ def main() -> int:
     print(f"a room of 64 trainees clicking together every {args.think_ms} ms: quiz "
           f"{room_quiz.rate:.0f} req/s p50 {room_quiz.p50:.1f} p99 {room_quiz.p99:.1f} ms; submit "
           f"{room_submit.rate:.0f} req/s p50 {room_submit.p50:.1f} p99 {room_submit.p99:.1f} ms")
-    print(f"a room of 64 trainees saving together every {args.save_every_ms} ms for "
-          f"{args.save_seconds} s: {room_save.requests} saves, {room_save.rate:.0f} req/s "
-          f"p50 {room_save.p50:.1f} p99 {room_save.p99:.1f} ms (target < 100 ms)")
-    failed = failed or room_quiz.errors > 0 or room_submit.errors > 0 or room_save.errors > 0
-    return 1 if failed or worst >= 100 or room_save.p99 >= 100 else 0
+    print(f"a room of 64 trainees each saving every {args.save_every_ms} ms, each at its own "
+          f"moment, for {args.save_seconds} s: {room_spread.requests} saves, "
+          f"{room_spread.rate:.0f} req/s p50 {room_spread.p50:.1f} p99 {room_spread.p99:.1f} ms "
+          f"(target < 100 ms)")
+    print(f"the same room all saving in the same instant every {args.save_every_ms} ms (a burst "
+          f"of 64, the worst case): {room_save.requests} saves, p50 {room_save.p50:.1f} p99 "
+          f"{room_save.p99:.1f} ms")
+    failed = (failed or room_quiz.errors > 0 or room_submit.errors > 0 or room_save.errors > 0
+              or room_spread.errors > 0)
+    return 1 if failed or worst >= 100 or room_spread.p99 >= 100 else 0
 
 
 if __name__ == "__main__":

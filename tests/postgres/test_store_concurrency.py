@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import psycopg
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from trainer.store.attempts import (
@@ -27,7 +27,7 @@ from trainer.store.attempts import (
     submit_attempt,
     submit_draft,
 )
-from trainer.store.database import Database
+from trainer.store.database import Database, Statements
 from trainer.store.models import Attempt, AttemptKind, Response
 
 T = TypeVar("T")
@@ -146,11 +146,11 @@ def test_a_connection_cut_mid_submit_is_retried_and_recorded_once(
 
 def _commit_setting(database: Database, *, durable: bool) -> str:
     """Return the backend's commit durability setting inside a write_core transaction."""
-    def work(connection: Any) -> str:
+    def work(statements: Statements) -> str:
         if database.is_sqlite:
-            level = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+            level = statements.first(text("PRAGMA synchronous"), {})[0]
             return {1: "NORMAL", 2: "FULL"}[int(level)]
-        return str(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+        return str(statements.first(text("SHOW synchronous_commit"), {})[0])
 
     return database.write_core(work, durable=durable)
 

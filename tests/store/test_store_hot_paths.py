@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from pg_server import free_port
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from trainer.store import Database
 from trainer.store.attempts import (
     _ATTEMPT_STATE,
+    _SAVE_DRAFT,
     AttemptScore,
     GradedResponse,
     PlannedQuestion,
@@ -22,10 +25,11 @@ from trainer.store.attempts import (
     create_participant,
     find_attempt,
     get_participant,
+    save_draft,
     start_attempt,
     submit_attempt,
 )
-from trainer.store.database import DatabaseUnavailable
+from trainer.store.database import DatabaseUnavailable, Statements
 from trainer.store.models import Attempt, AttemptKind, Response
 
 QUESTIONS = [PlannedQuestion("m", "q1", "h" * 64), PlannedQuestion("m", "q2", "i" * 64)]
@@ -143,3 +147,75 @@ def test_a_writer_waits_for_the_write_queue_instead_of_failing(sqlite_store: Dat
     os.close(fd)
     writer.join(10)
     assert done == [True]
+
+
+def test_hot_writes_store_exactly_what_the_orm_stores(store: Database) -> None:
+    """`write_core` runs on SQLite's driver with statements compiled once: every value (JSON,
+    times, floats, booleans) must be stored as SQLAlchemy's own execution stores it."""
+    participant = create_participant(store, "w", "Alice")
+    hot = _start(store, participant.id)
+    orm = _start(store, create_participant(store, "w", "Bob").id)
+    assert hot.id != orm.id
+    answers = {"q1": ["a", "b"], "q2": "٥,٥ — « l’entraide »", "q3": None}
+    saved = save_draft(store, hot.id, 41, answers)
+    assert saved.status == "saved"
+    assert submit_attempt(store, hot.id, GRADED, SCORE)
+
+    def same_through_the_orm(session: Session) -> None:
+        row = session.get(Attempt, orm.id)
+        assert row is not None
+        assert saved.saved_at is not None
+        row.draft_answers, row.draft_seq, row.draft_saved_at = answers, 41, saved.saved_at
+        row.submitted_at = session.get(Attempt, hot.id).submitted_at  # type: ignore[union-attr]
+        row.earned, row.max_points = SCORE.earned, SCORE.max_points
+        row.percent, row.passed = SCORE.percent, SCORE.passed
+        session.add_all([Response(attempt_id=orm.id, position=position, module_id=r.module_id,
+                                  question_id=r.question_id, question_hash=r.question_hash,
+                                  response=r.response, earned=r.earned,
+                                  max_points=r.max_points, status=r.status)
+                         for position, r in enumerate(GRADED)])
+
+    store.write(same_through_the_orm)
+    attempt_row = text("SELECT draft_answers, draft_seq, draft_saved_at, submitted_at, earned, "
+                       "max_points, percent, passed FROM attempt WHERE id = :id")
+    response_rows = text("SELECT position, response, earned, status FROM response "
+                         "WHERE attempt_id = :id ORDER BY position")
+    with store.engine.connect() as connection:  # the values as the database holds them
+        stored = {a.id: (tuple(connection.execute(attempt_row, {"id": a.id}).one()),
+                         [tuple(r) for r in connection.execute(response_rows, {"id": a.id})])
+                  for a in (hot, orm)}
+    assert stored[hot.id] == stored[orm.id]
+    assert len(stored[hot.id][1]) == len(GRADED)
+    # Read back on the driver (a save after the submission reports the stored draft) as the ORM
+    # reads it.
+    again = save_draft(store, hot.id, 42, {"q1": "late"})
+    found = find_attempt(store, participant.id, hot.public_id)
+    assert found is not None
+    assert again.status == "submitted"
+    assert (again.seq, again.answers, again.saved_at) == (
+        found.draft_seq, found.draft_answers, found.draft_saved_at)
+    assert found.draft_answers == answers
+
+
+def test_a_hot_write_that_fails_changes_nothing_and_the_next_one_works(store: Database) -> None:
+    participant = create_participant(store, "w", "Alice")
+    attempt = _start(store, participant.id)
+    duplicate = [GRADED[0], GRADED[0]]  # one question twice: refused by a unique constraint
+    with pytest.raises(IntegrityError):
+        submit_attempt(store, attempt.id, duplicate, SCORE)
+    state = attempt_state(store, participant.id, attempt.public_id)
+    assert state is not None
+    assert not state.submitted  # the claim was rolled back with the rest
+
+    def fails(statements: Statements) -> None:
+        statements.run(_SAVE_DRAFT, {"b_id": attempt.id, "b_answers": {"q1": "x"}, "b_seq": 1,
+                                     "b_saved_at": None})
+        raise RuntimeError("the work failed half-way")
+
+    with pytest.raises(RuntimeError):
+        store.write_core(fails, durable=False)
+    assert save_draft(store, attempt.id, 2, {"q1": "y"}).status == "saved"
+    assert submit_attempt(store, attempt.id, GRADED, SCORE)
+    found = find_attempt(store, participant.id, attempt.public_id)
+    assert found is not None
+    assert (found.draft_seq, found.draft_answers, len(found.responses)) == (2, {"q1": "y"}, 2)

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.errors import StoreError
 from trainer.recent import Recent
-from trainer.store.database import Database
+from trainer.store.database import Database, Statements
 from trainer.store.enrolment import lock_workshop
 from trainer.store.models import Attempt, AttemptKind, Base, Participant, Response, utcnow
 
@@ -296,11 +296,11 @@ def submit_attempt(database: Database, attempt_id: int, responses: Sequence[Grad
     Both statements are prebuilt Core statements run on a bare connection: the ORM's bulk paths
     and session cost more than the rest of the submission together, with the write lock held.
     """
-    return database.write_core(lambda connection: _record(connection, attempt_id, responses,
+    return database.write_core(lambda statements: _record(statements, attempt_id, responses,
                                                             score))
 
 
-def _record(connection: Connection, attempt_id: int, responses: Sequence[GradedResponse],
+def _record(statements: Statements, attempt_id: int, responses: Sequence[GradedResponse],
             score: AttemptScore) -> bool:
     """Claim the attempt (if still open) and insert its responses, in the caller's transaction."""
     claim = {"b_id": attempt_id, "b_submitted_at": utcnow(), "b_earned": score.earned,
@@ -309,10 +309,9 @@ def _record(connection: Connection, attempt_id: int, responses: Sequence[GradedR
              "question_id": r.question_id, "question_hash": r.question_hash,
              "response": r.response, "earned": r.earned, "max_points": r.max_points,
              "status": r.status} for position, r in enumerate(responses)]
-    if connection.execute(_CLAIM, claim).rowcount != 1:
+    if statements.run(_CLAIM, claim) != 1:
         return False
-    if rows:  # one executemany
-        connection.execute(_INSERT_RESPONSES, rows)
+    statements.run_many(_INSERT_RESPONSES, rows)  # one executemany
     return True
 
 
@@ -328,12 +327,12 @@ def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
     `grader` turns the draft (field name → posted value) and the attempt's choice tokens into
     graded responses and a score.
     """
-    def work(connection: Connection) -> bool:
-        row = connection.execute(_SUBMISSION_FOR_UPDATE, {"b_id": attempt_id}).first()
+    def work(statements: Statements) -> bool:
+        row = statements.first(_SUBMISSION_FOR_UPDATE, {"b_id": attempt_id})
         if row is None or row.submitted_at is not None:
             return False
         responses, score = grader(dict(row.draft_answers or {}), dict(row.tokens or {}))
-        return _record(connection, attempt_id, responses, score)
+        return _record(statements, attempt_id, responses, score)
 
     return database.write_core(work)
 
@@ -413,8 +412,8 @@ class _DraftWriter:
         # Rows locked in id order, so two processes' batches cannot deadlock on PostgreSQL.
         ordered = sorted(batch, key=lambda p: p.attempt_id)
         try:
-            outcomes = self.database.write_core(lambda connection: [
-                _save_one(connection, p) for p in ordered], durable=False)
+            outcomes = self.database.write_core(lambda statements: [
+                _save_one(statements, p) for p in ordered], durable=False)
         except BaseException as exc:  # every waiter hears of it, then the leader raises it
             for p in ordered:
                 p.error = exc
@@ -445,8 +444,8 @@ def _draft_writer(database: Database) -> _DraftWriter:
         return found
 
 
-def _save_one(connection: Connection, pending: _PendingSave) -> DraftSave:
-    row = connection.execute(_DRAFT_FOR_UPDATE, {"b_id": pending.attempt_id}).first()
+def _save_one(statements: Statements, pending: _PendingSave) -> DraftSave:
+    row = statements.first(_DRAFT_FOR_UPDATE, {"b_id": pending.attempt_id})
     if row is None:
         return DraftSave("missing")
     stored = dict(row.draft_answers or {})
@@ -463,8 +462,8 @@ def _save_one(connection: Connection, pending: _PendingSave) -> DraftSave:
         merged = {name: value for name, value in stored.items() if name not in pending.replaced}
     merged.update(pending.answers)
     now = utcnow()
-    connection.execute(_SAVE_DRAFT, {"b_id": pending.attempt_id, "b_answers": merged,
-                                     "b_seq": number, "b_saved_at": now})
+    statements.run(_SAVE_DRAFT, {"b_id": pending.attempt_id, "b_answers": merged,
+                                 "b_seq": number, "b_saved_at": now})
     return DraftSave("saved", number, now, merged)
 
 

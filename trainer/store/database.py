@@ -18,10 +18,12 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import URL, Row, make_url
@@ -105,6 +107,84 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_IMMEDIATE, False) else "BEGIN")
 
 
+class Statements(Protocol):
+    """Prebuilt Core statements run in one write transaction (`Database.write_core`)."""
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Any:
+        """Return the first row of a SELECT (attributes named after its columns, values
+        converted to Python types as the ORM would), or None."""
+
+    def run(self, statement: Executable, parameters: Mapping[str, Any]) -> int:
+        """Run an UPDATE, DELETE or one-row INSERT; return how many rows it matched."""
+
+    def run_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run an INSERT once per row (the rows' keys name its columns)."""
+
+
+class _OnConnection:
+    """`Statements` on a SQLAlchemy connection (PostgreSQL)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Any:
+        return self.connection.execute(statement, dict(parameters)).first()
+
+    def run(self, statement: Executable, parameters: Mapping[str, Any]) -> int:
+        return int(getattr(self.connection.execute(statement, dict(parameters)), "rowcount", 0))
+
+    def run_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.connection.execute(statement, [dict(row) for row in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A statement compiled for SQLite's driver once: its SQL, and how values go in and out."""
+
+    statement: Executable
+    sql: str
+    names: tuple[str, ...]
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    row: Any  # a namedtuple class for a SELECT's rows, else None
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    def arguments(self, parameters: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(parameters[name] if bind is None else bind(parameters[name])
+                     for name, bind in zip(self.names, self.binds, strict=True))
+
+    def make_row(self, values: Sequence[Any]) -> Any:
+        if not self.results:  # text(): the driver's values as they are
+            return tuple(values)
+        return self.row(*(value if result is None else result(value)
+                          for value, result in zip(values, self.results, strict=True)))
+
+
+class _OnDriver:
+    """`Statements` on a SQLite DBAPI cursor, each statement compiled once (`_Prepared`): a
+    fraction of what SQLAlchemy's execution costs per statement on the hottest writes."""
+
+    def __init__(self, database: Database, cursor: Any) -> None:
+        self.database = database
+        self.cursor = cursor
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Any:
+        prepared = self.database._prepared(statement, tuple(parameters))  # noqa: SLF001
+        self.cursor.execute(prepared.sql, prepared.arguments(parameters))
+        values = self.cursor.fetchone()
+        return None if values is None else prepared.make_row(values)
+
+    def run(self, statement: Executable, parameters: Mapping[str, Any]) -> int:
+        prepared = self.database._prepared(statement, tuple(parameters))  # noqa: SLF001
+        self.cursor.execute(prepared.sql, prepared.arguments(parameters))
+        return int(self.cursor.rowcount)
+
+    def run_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        prepared = self.database._prepared(statement, tuple(rows[0]))  # noqa: SLF001
+        self.cursor.executemany(prepared.sql, [prepared.arguments(row) for row in rows])
+
+
 class DatabaseUnavailable(StoreError):
     """The database stayed unreachable (or busy) for longer than a request waits: try again later."""
 
@@ -151,7 +231,6 @@ class Database:
         self.engine = make_engine(self.url, **engine_options)
         self._engine_options = engine_options
         self._light: Engine | None = None  # made on the first write that need not be durable
-        self._light_immediate: Engine | None = None
         self.is_sqlite = _is_sqlite(self.url)
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
         self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
@@ -165,6 +244,8 @@ class Database:
         self._read_errors: tuple[type[Exception], ...] = (OperationalError, *self._driver_errors)
         self._raw_statements: dict[int, tuple[Executable, str, tuple[str, ...] | None]] = {}
         self._reader = threading.local()  # each thread's SQLite connection for one-row reads
+        self._writers = threading.local()  # and for `write_core` (durable, light)
+        self._prepared_statements: dict[tuple[int, tuple[str, ...]], _Prepared] = {}
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
 
@@ -206,12 +287,22 @@ class Database:
                 # connection died meanwhile (a restart). The pool has already dropped it.
                 logger.warning("connection lost after a read: %s", exc.orig)
 
-    def read_row(self, statement: Executable, parameters: dict[str, Any]) -> Row[Any] | None:
+    def read_row(self, statement: Executable, parameters: dict[str, Any]) -> Any:
         """Run one SELECT and return its first row, types converted: a cheap read for hot pages.
 
         No session and, on SQLite, no explicit BEGIN (a single statement reads one consistent
-        snapshot on its own). Waits and errors as `read`.
+        snapshot on its own), on the thread's kept connection. The row's attributes are named
+        after the statement's columns. Waits and errors as `read`.
         """
+        if self.is_sqlite:  # on the driver, converted as SQLAlchemy would (see `_prepared`)
+            prepared = self._prepared(statement, tuple(parameters))
+
+            def first_values() -> Any:
+                values = self._fetch_one(prepared.sql, prepared.arguments(parameters))
+                return None if values is None else prepared.make_row(values)
+
+            return self._waiting(first_values)
+
         def first_row() -> Row[Any] | None:
             with self._single.connect() as connection:
                 return connection.execute(statement, parameters).first()
@@ -314,8 +405,14 @@ class Database:
         with one_writer(self.url):
             return self._retrying(in_session)
 
-    def write_core(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
-        """Like `write`, on a bare connection: for prebuilt Core statements on the hottest path.
+    def write_core(self, work: Callable[[Statements], T], *, durable: bool = True) -> T:
+        """Like `write`, for prebuilt Core statements on the hottest paths (drafts, submissions).
+
+        `work` runs its statements through `Statements`: on SQLite straight on the driver, on
+        this thread's own connection (kept out of the pool, like `_fetch_one`'s), each statement
+        compiled once (`_prepared`), with the same type conversions as the ORM; on PostgreSQL on
+        a SQLAlchemy connection. SQLAlchemy's execution machinery (pool checkout, events,
+        per-statement set-up) was most of a draft save's write.
 
         `durable=False` is for writes that a newer one soon replaces (a draft of answers): the
         transaction is as atomic and isolated as any, and survives a crash of the app, but its
@@ -325,29 +422,81 @@ class Database:
         on disk within three WAL writer delays, 0.6 s by default). Waiting for the disk was half
         of a draft save on SQLite.
         """
-        engine = self._writer if durable else self._light_writer()
-
-        def on_connection() -> T:
-            with engine.begin() as connection:
-                if not durable and not self.is_sqlite:
-                    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                return work(connection)
+        if self.is_sqlite:
+            def transaction() -> T:
+                return self._on_driver(work, durable)
+        else:
+            def transaction() -> T:
+                with self._writer.begin() as connection:
+                    if not durable:
+                        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                    return work(_OnConnection(connection))
 
         with one_writer(self.url):
-            return self._retrying(on_connection)
+            return self._retrying(transaction)
 
-    def _light_writer(self) -> Engine:
-        """Return the engine for writes that need not wait for the disk (see `write_core`)."""
-        if not self.is_sqlite:
-            return self._writer
-        found = self._light_immediate
+    def _on_driver(self, work: Callable[[Statements], T], durable: bool) -> T:
+        """Run `work` in one BEGIN IMMEDIATE ... COMMIT on this thread's kept SQLite connection.
+
+        Driver errors come out as SQLAlchemy's (so `_retrying` sees a locked database as any
+        other write does); a connection that failed is dropped, and the next write opens another.
+        """
+        name = "durable" if durable else "light"
+        connection = getattr(self._writers, name, None)
+        if connection is None:
+            connection = (self.engine if durable else self._light_engine()).raw_connection()
+            setattr(self._writers, name, connection)
+        dbapi = self.engine.dialect.loaded_dbapi
+        cursor = connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(_OnDriver(self, cursor))
+                cursor.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    cursor.execute("ROLLBACK")
+                raise
+        except dbapi.Error as exc:
+            if isinstance(exc, self._driver_errors):
+                setattr(self._writers, name, None)
+                connection.invalidate()
+            raise DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+        finally:
+            cursor.close()
+        return result
+
+    def _prepared(self, statement: Executable, keys: tuple[str, ...]) -> _Prepared:
+        """Return `statement` compiled for SQLite's driver, given the parameter names it gets."""
+        key = (id(statement), keys)
+        found = self._prepared_statements.get(key)
+        if found is not None and found.statement is statement:
+            return found
+        dialect = self.engine.dialect
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+        names = tuple(compiled.positiontup or ())
+        missing = sorted(set(names) - set(keys))
+        if missing:  # a column default SQLAlchemy would fill in: not for this path
+            raise ValueError(f"statement needs parameters {missing}: {compiled}")
+        binds = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                      for name in names)
+        columns = list(getattr(statement, "selected_columns", ()))
+        row: Any = namedtuple("Row", [c.key for c in columns], rename=True) if columns else tuple
+        results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                        for c in columns)
+        found = _Prepared(statement, str(compiled), names, binds, row, results)
+        self._prepared_statements[key] = found
+        return found
+
+    def _light_engine(self) -> Engine:
+        """Return the SQLite engine for writes that need not wait for the disk (`write_core`)."""
+        found = self._light
         if found is None:
             with self._recent_lock:
                 if self._light is None:
                     self._light = make_engine(self.url, sqlite_synchronous="NORMAL",
                                               **self._engine_options)
-                found = self._light_immediate = self._light.execution_options(
-                    **{_IMMEDIATE: True})
+                found = self._light
         return found
 
     def _retrying(self, transaction: Callable[[], T]) -> T:
@@ -395,10 +544,12 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown, or in a child after a fork)."""
-        kept = getattr(self._reader, "connection", None)
-        if kept is not None:
-            self._reader.connection = None
-            kept.close()
+        for holder, name in ((self._reader, "connection"), (self._writers, "durable"),
+                             (self._writers, "light")):
+            kept = getattr(holder, name, None)
+            if kept is not None:
+                setattr(holder, name, None)
+                kept.close()
         if self._light is not None:
             self._light.dispose()
         self.engine.dispose()

@@ -39,13 +39,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.recent import Recent
 from trainer.store.attempts import GradedResponse, PlannedQuestion
-from trainer.store.database import Database
+from trainer.store.database import Database, Statements
 from trainer.store.models import HASH_LENGTH, ID_LENGTH, Base, Participant, utcnow
 
 __all__ = [
@@ -333,13 +332,13 @@ def record_live_answer(database: Database, session_id: int, participant_id: int,
            "answered_at": utcnow()}
     upsert, member = _ANSWER_WRITES[database.is_sqlite]
 
-    def work(connection: Connection) -> bool:
-        state = connection.execute(_OPEN_STATE, {"b_session": session_id}).first()
+    def work(statements: Statements) -> bool:
+        state = statements.first(_OPEN_STATE, {"b_session": session_id})
         if state is None or state.phase != "open" or state.position != position:
             return False
-        connection.execute(member, {"session_id": session_id, "participant_id": participant_id,
-                                    "joined_at": row["answered_at"]})
-        connection.execute(upsert, row)
+        statements.run(member, {"session_id": session_id, "participant_id": participant_id,
+                                "joined_at": row["answered_at"]})
+        statements.run(upsert, row)
         return True
 
     return database.write_core(work)

@@ -144,7 +144,7 @@ def check_session(database: Database, token: str, *, trainer_idle_s: float | Non
         if moment >= float(seen) + idle_s:
             return None
         if moment - float(seen) >= min(touch_interval_s, idle_s / 4):
-            database.write_core(lambda connection: connection.execute(
+            database.write_core(lambda statements: statements.run(
                 _TOUCH, {"b_id": _digest(token), "b_seen": moment}))
     return SessionHolder(Audience(audience), trainer_id, participant_id)
 
