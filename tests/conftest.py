@@ -26,6 +26,12 @@ def sample_root() -> Path:
     return REPO_ROOT
 
 
+@pytest.fixture(scope="session")
+def fixture_root() -> Path:
+    """Return the content root of the export tests' fixture curriculum (tests/export/data/content)."""
+    return REPO_ROOT / "tests" / "export" / "data" / "content"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _handbook_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Keep the handbook part cache of the test run in a temporary folder, not the user's."""

@@ -44,6 +44,7 @@ def test_the_package_keeps_every_contract(copy_of_package: Path) -> None:
         ("trainer/services/progress.py", "import trainer.web.state", "layers"),
         ("trainer/content/markdown.py", "import weasyprint", "weasyprint-only-in-pdf"),
         ("trainer/export/report.py", "import sqlalchemy", "sqlalchemy-only-in-store"),
+        ("trainer/interchange/aiken.py", "import trainer.store", "formats-know-no-storage"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(copy_of_package: Path, module: str, line: str,

@@ -9,6 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
+from trainer.content.loader import PATTERN_MESSAGES
+from trainer.content.models import Curriculum, Module
+from trainer.content.translation.models import CurriculumTranslation, ModuleTranslation
 
 MODULE = """\
 id: release-disposal
@@ -145,6 +148,45 @@ def test_dates_and_join_codes_say_what_to_write(root: Path) -> None:
         "curriculum/programme.yaml:20:5: workshops[0].join_code: not a join code: use 4-12 "
         "capital letters or digits (for example MALTA16); got 'pilot'",
     ]
+
+
+def test_a_workshop_language_says_what_to_write(root: Path) -> None:
+    _curriculum(root, 'end: "2016-03"', 'end: "2016-03"\n    language: French')
+    code, lines = _check(root)
+    assert code == 1
+    assert _located(root, lines) == [
+        "curriculum/programme.yaml:20:5: workshops[0].language: not a language code: write a "
+        "two-letter ISO 639-1 code such as en, fr or ar; got 'French'"]
+
+
+def test_a_source_hash_says_to_let_stamp_write_it(root: Path) -> None:
+    (root / "modules" / "fr").mkdir()
+    (root / "modules" / "fr" / "release-disposal.yaml").write_text(
+        "id: release-disposal\nlanguage: fr\ntitle: Remise\nsource_hash: not-a-hash\n",
+        encoding="utf-8")
+    code, lines = _check(root)
+    assert code == 1
+    assert _located(root, lines) == [
+        "modules/fr/release-disposal.yaml:4:1: source_hash: not a source hash: leave `source_hash` "
+        "out and let `trainer translations stamp` write it; got 'not-a-hash'"]
+
+
+def _patterns(schema: object) -> set[str]:
+    if isinstance(schema, dict):
+        found = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+        return found.union(*(_patterns(value) for value in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_patterns(value) for value in schema))
+    return set()
+
+
+def test_every_pattern_of_the_models_has_an_instruction() -> None:
+    schemas = [Module.model_json_schema(), Curriculum.model_json_schema(),
+               ModuleTranslation.model_json_schema(), CurriculumTranslation.model_json_schema()]
+    patterns = set().union(*(_patterns(schema) for schema in schemas))
+    assert len(patterns) == 6
+    assert patterns <= set(PATTERN_MESSAGES)
+    assert all("pattern" not in message for message in PATTERN_MESSAGES.values())
 
 
 def test_an_unknown_field_lists_the_fields(root: Path) -> None:

@@ -22,6 +22,10 @@ EXPECTED = {
     "anchor-alias.yaml": "2:8: title: anchors (&t) are not allowed: write the value out",
     "bad-id.yaml": "1:1: id: not a valid id: use lower-case letters, digits and single hyphens; "
     "got 'Base Module'",
+    "bad-language.yaml": "3:1: language: not a language code: write a two-letter ISO 639-1 code "
+    "such as en, fr or ar; got 'english'",
+    "bad-source-url.yaml": "31:5: sources[0].url: not a web address: start it with http:// or "
+    "https:// (for example https://www.unodc.org/); got 'www.unodc.org'",
     "billion-laughs.yaml": "1:4: a: anchors (&a) are not allowed: write the value out",
     "bool-for-text.yaml": "26:11: quiz.questions[0].options[0].correct: input should be a valid "
     "boolean, unable to interpret input; got 'perhaps'",

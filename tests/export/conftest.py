@@ -17,8 +17,6 @@ import pytest
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export.handbook import Edition, render_handbook
 
-FIXTURE_ROOT = Path(__file__).resolve().parent / "data" / "content"
-
 
 @dataclass(frozen=True)
 class PdfView:
@@ -44,15 +42,9 @@ def read_pdf(pdf: bytes, pages: int = 0) -> PdfView:
 
 
 @pytest.fixture(scope="session")
-def fixture_root() -> Path:
-    """Return the content root of the fixture curriculum."""
-    return FIXTURE_ROOT
-
-
-@pytest.fixture(scope="session")
-def fixture_catalogue() -> Catalogue:
-    """Return the loaded fixture content."""
-    return load_catalogue(FIXTURE_ROOT)
+def fixture_catalogue(fixture_root: Path) -> Catalogue:
+    """Return the loaded fixture content (`fixture_root` is in tests/conftest.py)."""
+    return load_catalogue(fixture_root)
 
 
 @pytest.fixture(scope="session")

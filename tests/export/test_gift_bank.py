@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer.cli.export import export, import_
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Module
 from trainer.errors import ContentError
@@ -151,29 +149,3 @@ def test_an_independent_parser_reads_the_same_questions(module: Module) -> None:
     ]
 
 
-def test_cli_export_then_import(tmp_path: Path, repo_root: Path) -> None:
-    runner = CliRunner()
-    root = repo_root / "tests" / "data" / "package_content"
-    bank = tmp_path / "bank.gift"
-    result = runner.invoke(export, ["gift", "all-kinds", "--root", str(root), "-o", str(bank)])
-    assert result.exit_code == 0, result.output
-    assert "skipped all-kinds/q-order: GIFT cannot express ordering questions" in result.output
-    target = tmp_path / "modules" / "from-gift.yaml"
-    target.parent.mkdir()
-    result = runner.invoke(import_, ["gift", str(bank), "-o", str(target)])
-    assert result.exit_code == 0, result.output
-    assert "wrote" in result.output
-    loaded = load_catalogue(tmp_path)  # the written file is a valid module
-    assert [q.id for q in loaded.module("from-gift").quiz.questions][:2] == ["q-single", "q-multiple"]
-    again = runner.invoke(import_, ["gift", str(bank), "-o", str(target)])
-    assert again.exit_code == 2
-    assert "exists (use --force to overwrite)" in again.output
-
-
-def test_cli_unknown_module_is_a_message(repo_root: Path, tmp_path: Path) -> None:
-    root = repo_root / "tests" / "data" / "package_content"
-    result = CliRunner().invoke(export, ["gift", "nope", "--root", str(root),
-                                         "-o", str(tmp_path / "x.gift")])
-    assert result.exit_code == 2
-    assert "no module or curriculum 'nope' (modules: all-kinds, short-module; curricula: " \
-        "practice)" in result.output

@@ -68,6 +68,7 @@ def _same(original: Question, imported: Question) -> None:
         assert isinstance(imported, Ordering)
         assert [_html(i.text, inline=True) for i in imported.items] == \
             [_html(i.text, inline=True) for i in original.items]
+        assert imported.scoring == original.scoring
 
 
 @pytest.mark.parametrize("module_id", SAMPLE_MODULES)
@@ -81,8 +82,12 @@ def test_moodle_xml_export_then_import_keeps_every_question(sample_root: Path, t
     assert result.exit_code == 0, result.output
     original = load_catalogue(sample_root).module(module_id)
     count = len(original.quiz.questions)
+    cases = [q for q in original.quiz.questions if q.case]
     assert result.stdout.splitlines()[0] == (
-        f"wrote {root / 'modules' / (module_id + '.yaml')}: 1 section, 0 images, {count} questions")
+        f"wrote {root / 'modules' / (module_id + '.yaml')}: 1 section, 0 images, {count} questions"
+        + (f"; {len(cases)} note{'s' * (len(cases) > 1)} listed below" if cases else ""))
+    for question in cases:
+        assert f"question {question.id} showed the case study '{question.case}'" in result.stdout
     assert_checks(root)
     imported = load_catalogue(root).module(module_id)
     assert imported.title == original.title
@@ -90,6 +95,153 @@ def test_moodle_xml_export_then_import_keeps_every_question(sample_root: Path, t
     assert len(imported.quiz.questions) == count
     for before, after in zip(original.quiz.questions, imported.quiz.questions, strict=True):
         _same(before, after)
+
+
+_EVERY_OPTION = """\
+id: every-option
+title: Every option the export writes
+language: en
+summary: A module whose questions use every option that differs from its default.
+duration_minutes: 10
+objectives:
+  - id: know
+    text: Know the options.
+sections:
+  - id: reading
+    title: Reading
+    body: The reading.
+  - id: case-one
+    title: A case
+    kind: case-study
+    body: The case.
+quiz:
+  shuffle: true
+  questions:
+    - id: single-fed-back
+      kind: single
+      prompt: Which *one*?
+      points: 2.5
+      explanation: Because **this** one.
+      case: case-one
+      options:
+        - {id: a, text: This one, correct: true}
+        - {id: b, text: That one, feedback: Not that one.}
+    - id: several
+      kind: multiple
+      prompt: Which ones?
+      points: 3
+      options:
+        - {id: a, text: First, correct: true}
+        - {id: b, text: Second, correct: true}
+        - {id: c, text: Third, feedback: Not the third.}
+    - id: truth
+      kind: true_false
+      prompt: Is it true?
+      options:
+        - {id: "true", text: "True"}
+        - {id: "false", text: "False", correct: true, feedback: It is false.}
+    - id: typed
+      kind: short_answer
+      prompt: Name it.
+      accepted: [dual criminality, double criminality]
+      feedback: It is *dual criminality*.
+    - id: tolerant
+      kind: numeric
+      prompt: How many days?
+      answer: 30
+      tolerance: 2.5
+      unit: days
+      feedback: About a month.
+    - id: ranged
+      kind: numeric
+      prompt: Which year?
+      range: {min: 2010, max: 2016}
+    - id: paired
+      kind: matching
+      prompt: Match them.
+      pairs:
+        - {id: one, prompt: One, match: Un}
+        - {id: two, prompt: Two, match: Deux}
+      distractors:
+        - {id: three, text: Trois}
+    - id: by-position
+      kind: ordering
+      prompt: Put them in order.
+      scoring: position
+      items:
+        - {id: first, text: First step}
+        - {id: second, text: Second step}
+        - {id: third, text: Third step}
+    - id: by-subset
+      kind: ordering
+      prompt: Put these in order.
+      scoring: longest_ordered_subset
+      case: case-one
+      items:
+        - {id: first, text: Receive}
+        - {id: second, text: Review}
+        - {id: third, text: Send}
+    - id: by-next
+      kind: ordering
+      prompt: And these.
+      items:
+        - {id: first, text: Open}
+        - {id: second, text: Close}
+"""
+
+
+def test_a_round_trip_keeps_every_option_the_export_writes(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    (source / "modules").mkdir(parents=True)
+    (source / "modules" / "every-option.yaml").write_text(_EVERY_OPTION, encoding="utf-8")
+    assert_checks(source)
+    bank = tmp_path / "bank.xml"
+    assert run("export", "moodle-xml", "every-option", "--root", str(source), "-o",
+               str(bank)).exit_code == 0
+    root = tmp_path / "content"
+    result = run("import", "moodle-xml", str(bank), "--id", "every-option", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert_checks(root)
+    original = load_catalogue(source).module("every-option")
+    imported = load_catalogue(root).module("every-option")
+    assert imported.quiz.shuffle is True
+    for before, after in zip(original.quiz.questions, imported.quiz.questions, strict=True):
+        _same(before, after)
+    assert [q.scoring for q in imported.quiz.questions if isinstance(q, Ordering)] == \
+        ["position", "longest_ordered_subset", "relative_to_next"]
+    where = f"{bank}:"
+    notes = [line for line in result.stdout.splitlines() if line.startswith("  note: ")]
+    assert [re.sub(r"^  note: .*?:\d+:1: ", "", line) for line in notes] == [
+        "question single-fed-back showed the case study 'case-one', which a question bank does not "
+        "hold: `case:` left out (add the section with `kind: case-study` and `case: case-one` to "
+        "keep it)",
+        "question by-subset showed the case study 'case-one', which a question bank does not hold: "
+        "`case:` left out (add the section with `kind: case-study` and `case: case-one` to keep "
+        "it)",
+    ]
+    assert all(where in line for line in notes)
+
+
+def test_an_ordering_grading_type_trainer_lacks_is_a_note(tmp_path: Path) -> None:
+    bank = tmp_path / "orders.xml"
+    bank.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="ordering">
+    <name><text>steps</text></name>
+    <questiontext format="html"><text>Order them.</text></questiontext>
+    <gradingtype>ALL_OR_NOTHING</gradingtype>
+    <answer fraction="1"><text>One</text></answer>
+    <answer fraction="2"><text>Two</text></answer>
+  </question>
+</quiz>
+""", encoding="utf-8")
+    root = tmp_path / "content"
+    result = run("import", "moodle-xml", str(bank), "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert f"  note: {bank}:3:1: Moodle grading type 'ALL_OR_NOTHING' has no trainer scoring: " \
+        "`relative_to_next` instead (or set `scoring:` to one of longest_ordered_subset, " \
+        "position, relative_to_next)" in result.stdout.splitlines()
+    assert "scoring" not in module_data(root, "orders")["quiz"]["questions"][0]
 
 
 _PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5Er"

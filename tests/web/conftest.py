@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.clock_support import Clock
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
 from trainer.web.state import database
@@ -55,6 +56,12 @@ def make_app(tmp_path: Path, content_root: Path, database_url: str
     yield factory
     for app in apps:
         database(app).dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Return a clock the test moves by hand (`clock.use(app)`), so lifetimes need no sleep."""
+    return Clock()
 
 
 @pytest.fixture

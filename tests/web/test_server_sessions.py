@@ -3,7 +3,6 @@ password or the end of its lifetime is anonymous afterwards, on every app sharin
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.clock_support import Clock
 from trainer.cli.accounts import set_password_command
 from trainer.store.accounts import create_trainer
 from trainer.web.state import database
@@ -95,26 +95,25 @@ def test_a_trainee_cookie_kept_from_before_leaving_is_anonymous(
 
 
 def test_an_idle_trainer_session_ends(tess_app: Callable[..., Flask],
-                                      csrf: Callable[[str], str]) -> None:
-    app = tess_app(TRAINER_SESSION_IDLE_TIMEOUT=timedelta(seconds=1.5))
+                                      csrf: Callable[[str], str], clock: Clock) -> None:
+    app = clock.use(tess_app(TRAINER_SESSION_IDLE_TIMEOUT=timedelta(seconds=1.5)))
     browser = app.test_client()
     _login(browser, csrf)
-    for _ in range(3):  # seen every half second: the idle limit keeps moving forward
-        time.sleep(0.5)
+    for _ in range(3):  # seen every second: the idle limit keeps moving forward
+        clock.advance(1)
         assert browser.get(RESULTS).status_code == 200
-    time.sleep(1.7)
+    clock.advance(1.7)
     assert browser.get(RESULTS).status_code == 302
 
 
 def test_a_trainer_session_ends_after_its_lifetime_however_busy(
-        tess_app: Callable[..., Flask], csrf: Callable[[str], str]) -> None:
-    app = tess_app(TRAINER_SESSION_LIFETIME=timedelta(seconds=2))
+        tess_app: Callable[..., Flask], csrf: Callable[[str], str], clock: Clock) -> None:
+    app = clock.use(tess_app(TRAINER_SESSION_LIFETIME=timedelta(seconds=2)))
     browser = app.test_client()
     _login(browser, csrf)
     assert browser.get(RESULTS).status_code == 200
-    deadline = time.time() + 2.3
-    while time.time() < deadline:
-        time.sleep(0.4)
+    for _ in range(6):  # busy every 0.4 s, 2.4 s in all
+        clock.advance(0.4)
         browser.get(RESULTS)
     assert browser.get(RESULTS).status_code == 302
     _login(browser, csrf)  # a new login starts a new lifetime
@@ -167,15 +166,15 @@ def test_a_new_password_from_the_command_line_ends_every_session(
 
 
 def test_a_trainee_session_ends_at_the_workshop_end_plus_the_grace(
-        make_app: Callable[..., Flask], csrf: Callable[[str], str]) -> None:
+        make_app: Callable[..., Flask], csrf: Callable[[str], str], clock: Clock) -> None:
     # ws-alpha ended in 2017: the session lasts the grace from joining, here a second and a half.
-    app = make_app(TRAINER_TRAINEE_SESSION_GRACE=timedelta(seconds=1.5))
+    app = clock.use(make_app(TRAINER_TRAINEE_SESSION_GRACE=timedelta(seconds=1.5)))
     browser = app.test_client()
     home = browser.get("/").get_data(as_text=True)
     browser.post("/join", data={"name": "Amina", "workshop": "ws-alpha",
                                 "csrf_token": csrf(home)})
     assert browser.get("/programme").status_code == 200
-    time.sleep(1.7)
+    clock.advance(1.7)
     assert browser.get("/programme").status_code == 302
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, flash, get_flashed_messages, session
 
+from tests.web.clock_support import Clock
 from trainer.web.sessions import RecentCookieSessionInterface
 
 COOKIE = "trainer_session"
@@ -89,9 +89,9 @@ def test_a_change_made_in_place_never_reaches_the_next_request_with_the_old_cook
 
 
 def test_an_expired_cookie_is_refused_even_after_it_was_verified(
-        make_app: Callable[..., Flask]) -> None:
-    app = _with_probe(make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=2)))
+        make_app: Callable[..., Flask], clock: Clock) -> None:
+    app = clock.use(_with_probe(make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=2))))
     cookie = _cookie(app)
     assert _show(app, cookie)["session"] == {"note": "kept"}
-    time.sleep(3.1)
+    clock.advance(3.1)
     assert _show(app, cookie)["session"] == {}

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from trainer.cli.web import db, serve
 from trainer.errors import ContentError
 from trainer.web import create_app
 from trainer.web.config import ConfigError
@@ -180,32 +178,3 @@ def test_bad_content_stops_the_app_with_located_errors(tmp_path: Path, content_r
         create_app({"INSTANCE_PATH": str(tmp_path / "i"),
                     "TRAINER_CONTENT_ROOT": str(content_root)})
     assert "canary-second.yaml:" in str(raised.value)
-
-
-def test_trainer_serve_prints_content_errors_without_a_traceback(
-        tmp_path: Path, content_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (content_root / "modules" / "canary-second.yaml").write_text("id: [unclosed\n",
-                                                                 encoding="utf-8")
-    monkeypatch.setenv("TRAINER_INSTANCE_PATH", str(tmp_path / "i"))
-    result = CliRunner().invoke(serve, ["--root", str(content_root)])
-    assert result.exit_code == 1
-    assert "canary-second.yaml:2:" in result.output
-    assert "fix them (see `trainer check`)" in result.output
-    assert "Traceback" not in result.output
-
-
-def test_trainer_db_upgrade_and_downgrade(tmp_path: Path, content_root: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TRAINER_INSTANCE_PATH", str(tmp_path / "i"))
-    runner = CliRunner()
-    root = ["--root", str(content_root)]
-    assert runner.invoke(db, ["upgrade", *root]).exit_code == 0
-    from sqlalchemy import create_engine, inspect
-
-    engine = create_engine(url)
-    assert {"participant", "attempt", "response"} <= set(inspect(engine).get_table_names())
-    assert runner.invoke(db, ["downgrade", "base", *root]).exit_code == 0
-    assert "attempt" not in inspect(engine).get_table_names()
-    engine.dispose()

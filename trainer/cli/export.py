@@ -1,4 +1,4 @@
-"""The `trainer export` (scorm, site, gift, moodle-xml) and `trainer import` (gift) commands.
+"""The `trainer export` (scorm, site, gift, moodle-xml) commands.
 
 TARGET is a module id or a curriculum id of the content root (--root, else $TRAINER_CONTENT_ROOT,
 else here). A curriculum file (`curriculum/<id>.yaml`, whose content root is the folder above
@@ -14,17 +14,15 @@ import click
 
 from trainer.cli.options import deprecated, root_option
 from trainer.content.catalogue import Catalogue, load_catalogue
-from trainer.content.models import Curriculum, Module, Workshop, is_slug
+from trainer.content.models import Curriculum, Module, Workshop
 from trainer.errors import ContentError, TrainerError
 from trainer.export.gift import modules_gift
 from trainer.export.moodle_xml import modules_moodle_xml
 from trainer.export.scorm import build_scorm
 from trainer.export.site import build_site, site_zip, write_site
-from trainer.interchange.gift_import import gift_to_module, module_yaml
 from trainer.locales import LANGUAGES
 
 _ROOT = root_option
-_MAX_GIFT_BYTES = 1024 * 1024
 
 
 def _fail(exc: TrainerError) -> NoReturn:
@@ -166,41 +164,3 @@ def export_moodle_xml(target: str, output: Path, root: Path) -> None:
     except TrainerError as exc:
         _fail(exc)
     click.echo(f"wrote {output}")
-
-
-@click.group("import")
-def import_() -> None:
-    """Import question banks as module files."""
-
-
-@import_.command("gift")
-@click.argument("gift_file", metavar="FILE",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Module file to write: modules/<id>.yaml (the id is the file name).")
-@click.option("--title", help="The module's title (default: made from the id).")
-@click.option("--force", is_flag=True, help="Overwrite an existing module file.")
-def import_gift(gift_file: Path, output: Path, title: str | None, force: bool) -> None:
-    """Turn a GIFT question bank into a module file to complete (reading, objectives)."""
-    module_id = output.name.removesuffix(".yaml").removesuffix(".yml")
-    if not is_slug(module_id):
-        raise click.BadParameter(f"'{module_id}' is not a module id: use lower-case letters, "
-                                 "digits and hyphens", param_hint="--output")
-    if output.exists() and not force:
-        raise click.BadParameter(f"{output} exists (use --force to overwrite)",
-                                 param_hint="--output")
-    if gift_file.stat().st_size > _MAX_GIFT_BYTES:
-        raise click.BadParameter(f"{gift_file} is larger than 1 MiB", param_hint="FILE")
-    try:
-        text = gift_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.BadParameter(f"{gift_file} is not UTF-8 text", param_hint="FILE") from None
-    try:
-        module = gift_to_module(text, module_id, str(gift_file), title)
-    except TrainerError as exc:
-        _fail(exc)
-    name = gift_file.name.replace("\n", " ")
-    header = f"# Imported from {name} by `trainer import gift`: complete the reading.\n"
-    output.write_text(header + module_yaml(module), encoding="utf-8")
-    click.echo(f"wrote {output} ({len(module.quiz.questions)} questions); "
-               "run `trainer check` and write its objectives and reading")

@@ -1,29 +1,31 @@
-"""`trainer import docx|pptx|moodle-xml|aiken FILE`: workshop material and banks as draft modules.
+"""`trainer import docx|pptx|moodle-xml|aiken|gift FILE`: workshop material and banks as draft modules.
 
-Added to the `trainer import` group (beside `gift`). Each writes modules/<id>.yaml (and
-modules/assets/<id>/ for images) under --root, never over an existing file without --force, then
-prints what it made, what it left out and what the author does next. A refused file (too large, a
-ZIP bomb, XML entities, corrupt) is one located message and exit status 1, never a traceback.
+Each writes modules/<id>.yaml (and modules/assets/<id>/ for images) under --root, never over an
+existing file without --force, then prints what it made, what it left out and what the author does
+next. A refused file (too large, a ZIP bomb, XML entities, corrupt) is one located message and exit
+status 1, never a traceback. `trainer import gift FILE -o modules/<id>.yaml`, the spelling before
+the one root rule, still works for one release, with a deprecation notice.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from trainer.cli.export import import_
-from trainer.cli.options import root_option
+from trainer.cli.options import deprecated, root_option
 from trainer.content.models import is_slug
 from trainer.errors import ContentError, TrainerError
 from trainer.interchange.aiken import aiken_to_draft
 from trainer.interchange.docx import docx_to_draft
 from trainer.interchange.draft import Draft, slugify, write_draft
+from trainer.interchange.gift_import import gift_to_draft
 from trainer.interchange.moodle_xml import moodle_xml_to_draft
 from trainer.interchange.pptx import pptx_to_draft
 
-__all__ = ["IMPORTERS"]
+__all__ = ["IMPORTERS", "import_"]
 
 Importer = Callable[[Path, str], Draft]
 
@@ -64,13 +66,28 @@ def _run(importer: Importer, file: Path, module_id: str | None, root: Path, forc
     click.echo(f"  - run `trainer check --strict --root {root}` until it passes")
 
 
+@click.group("import")
+def import_() -> None:
+    """Turn workshop material and question banks into draft modules."""
+
+
+def _help(what: str) -> str:
+    return f"Turn {what} into a draft module (modules/ID.yaml) to complete."
+
+
+_file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_id_option = click.option("--id", "module_id", metavar="ID",
+                          help="The module id (default: made from the file name).")
+_force_option = click.option("--force", is_flag=True,
+                             help="Overwrite an existing module file and images.")
+
+
 def _command(name: str, importer: Importer, what: str) -> click.Command:
-    @click.command(name, help=f"Turn {what} into a draft module (modules/ID.yaml) to complete.")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--id", "module_id", metavar="ID",
-                  help="The module id (default: made from the file name).")
+    @click.command(name, help=_help(what))
+    @_file_argument
+    @_id_option
     @root_option
-    @click.option("--force", is_flag=True, help="Overwrite an existing module file and images.")
+    @_force_option
     def command(file: Path, module_id: str | None, root: Path, force: bool) -> None:
         _run(importer, file, module_id, root, force)
 
@@ -87,3 +104,25 @@ IMPORTERS: dict[str, tuple[Importer, str]] = {
 
 for _name, (_importer, _what) in IMPORTERS.items():
     import_.add_command(_command(_name, _importer, _what))
+
+
+@import_.command("gift", help=_help("a GIFT question bank (the kinds GIFT has; not ordering)"))
+@_file_argument
+@_id_option
+@root_option
+@_force_option
+@click.option("--title", help="The module's title (default: made from the id).")
+@click.option("-o", "--output", "legacy_output", hidden=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+def import_gift(file: Path, module_id: str | None, root: Path, force: bool, title: str | None,
+                legacy_output: Path | None) -> None:
+    """Turn a GIFT question bank into a draft module (`-o modules/ID.yaml`: deprecated)."""
+    if legacy_output is not None:
+        deprecated("`trainer import gift FILE -o modules/ID.yaml`",
+                   "`trainer import gift FILE --id ID --root ROOT`")
+        if legacy_output.parent.name != "modules":
+            raise click.BadParameter(f"{legacy_output} is not in a modules/ folder: use --id and "
+                                     "--root", param_hint="--output")
+        module_id = module_id or legacy_output.name.removesuffix(".yaml").removesuffix(".yml")
+        root = legacy_output.parent.parent
+    _run(functools.partial(gift_to_draft, title=title), file, module_id, root, force)

@@ -3,8 +3,8 @@
 One rule for every command that reads content: `--root DIR`, else the TRAINER_CONTENT_ROOT
 environment variable, else the current directory. The spellings this replaced (a ROOT argument for
 `check`, `preview` and `translations status`; `--content-root` for `serve`, `db` and
-`import-results`; a curriculum *file* for `handbook` and `export`) still work for one release, with
-a deprecation notice on stderr.
+`import-results`; a curriculum *file* for `handbook` and `export`; `-o modules/<id>.yaml` for
+`import gift`) still work for one release, with a deprecation notice on stderr (`deprecated`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from trainer.content import models
 from trainer.content.models import QUESTION_KINDS, Curriculum, Module
+from trainer.content.translation.models import SOURCE_HASH_PATTERN
 from trainer.errors import ContentError, Issue
 
 try:
@@ -297,6 +298,22 @@ def _data_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, Any, bool]:
     return tuple(out), current, found
 
 
+# What to write, for each pattern a field must match: the regular expression itself tells an
+# author nothing. tests/content/test_check_gaps.py checks that every pattern of the models is here.
+PATTERN_MESSAGES = {
+    models.SLUG_PATTERN: "not a valid id: use lower-case letters, digits and single hyphens",
+    models.LANGUAGE_PATTERN: "not a language code: write a two-letter ISO 639-1 code such as en, "
+                             "fr or ar",
+    models.WORKSHOP_DATE_PATTERN: "not a date: write a date as YYYY-MM-DD or YYYY-MM (when only "
+                                  "the month is known)",
+    models.JOIN_CODE_PATTERN: "not a join code: use 4-12 capital letters or digits (for example "
+                              "MALTA16)",
+    models.URL_PATTERN: "not a web address: start it with http:// or https:// (for example "
+                        "https://www.unodc.org/)",
+    SOURCE_HASH_PATTERN: "not a source hash: leave `source_hash` out and let `trainer translations "
+                         "stamp` write it",
+}
+
 # pydantic names these sub-validators in locations; they are not keys of the data.
 _NON_DATA_PARTS = {"function-after", "function-before", "function-wrap", "str", "float", "int"}
 
@@ -341,13 +358,9 @@ def _pydantic_issue(error: Any, data: Any, source: SourceMap,
         else:
             message = f"unknown question kind '{got}': expected one of {kinds}"
             loc = (*loc, "kind")
-    elif kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {})):
-        message = "not a valid id: use lower-case letters, digits and single hyphens"
     elif kind == "string_pattern_mismatch" and \
-            str(error.get("ctx", {}).get("pattern")) == models.WORKSHOP_DATE_PATTERN:
-        message = "not a date: write a date as YYYY-MM-DD or YYYY-MM (when only the month is known)"
-    elif kind == "string_pattern_mismatch" and loc and loc[-1] == "join_code":
-        message = "not a join code: use 4-12 capital letters or digits (for example MALTA16)"
+            str(error.get("ctx", {}).get("pattern")) in PATTERN_MESSAGES:
+        message = PATTERN_MESSAGES[str(error["ctx"]["pattern"])]
     elif kind in {"dict_type", "model_type"}:
         message = f"expected a mapping of keys to values, got {_describe(value)}"
     elif kind == "list_type":

@@ -30,11 +30,14 @@ Markdown = Annotated[
     StringConstraints(min_length=1, max_length=65536),
     Field(description="Markdown text (raw HTML is not allowed and is shown as text)."),
 ]
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
 LanguageCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z]{2}$"),
+    StringConstraints(pattern=LANGUAGE_PATTERN),
     Field(description="Two-letter ISO 639-1 language code.", examples=["en", "fr", "ar"]),
 ]
+URL_PATTERN = r"^https?://"
+JOIN_CODE_PATTERN = r"^[A-Z0-9]{4,12}$"
 WORKSHOP_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
 WorkshopDate = Annotated[
     str,
@@ -444,7 +447,7 @@ class Source(ContentModel):
     )
     url: str | None = Field(
         default=None,
-        pattern=r"^https?://",
+        pattern=URL_PATTERN,
         max_length=2000,
         description="Where to read it (http or https).",
         examples=["https://undocs.org/S/RES/2322(2016)"],
@@ -626,7 +629,7 @@ class Workshop(ContentModel):
     )
     join_code: str | None = Field(
         default=None,
-        pattern=r"^[A-Z0-9]{4,12}$",
+        pattern=JOIN_CODE_PATTERN,
         description="Code trainees type to join (4-12 capital letters or digits).",
         examples=["MALTA16"],
     )

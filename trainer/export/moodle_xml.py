@@ -9,7 +9,8 @@ are `true`/`false`); multiple → multichoice with Moodle's weights (+100/R % pe
 ± half its width; a 0 % `*` answer carries the feedback); matching → matching (distractors are
 sub-questions with no text); ordering → ordering (Moodle's Ordering question type, with the
 grading type of the question's `scoring`: ABSOLUTE_POSITION, RELATIVE_NEXT_EXCLUDE_LAST or
-LONGEST_ORDERED_SUBSET, the Moodle methods trainer's grader follows).
+LONGEST_ORDERED_SUBSET, the Moodle methods trainer's grader follows). A question's `case` (the id
+of a case-study section, which a bank has no place for) is a tag `trainer-case:<id>`.
 """
 
 from __future__ import annotations
@@ -31,14 +32,13 @@ from trainer.content.models import (
 from trainer.export.gift import is_truth_pair
 from trainer.quiz.normalise import format_number
 
-__all__ = ["modules_moodle_xml"]
-
-
-
+__all__ = ["CASE_TAG_PREFIX", "ORDERING_GRADING", "modules_moodle_xml"]
 
 # Moodle's ordering grading types for trainer's `scoring` (qtype_ordering, question.php).
-_MOODLE_GRADING = {"position": "ABSOLUTE_POSITION", "relative_to_next": "RELATIVE_NEXT_EXCLUDE_LAST",
+ORDERING_GRADING = {"position": "ABSOLUTE_POSITION", "relative_to_next": "RELATIVE_NEXT_EXCLUDE_LAST",
                    "longest_ordered_subset": "LONGEST_ORDERED_SUBSET"}
+# A question's `case` (a section of the module, not in the bank) travels as a Moodle tag.
+CASE_TAG_PREFIX = "trainer-case:"
 
 
 def _fraction(value: float) -> str:
@@ -90,6 +90,9 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
     _plain(element, "penalty", "0")
     _plain(element, "hidden", "0")
     _plain(element, "idnumber", f"{module.id}/{question.id}")
+    if question.case:
+        tags = ET.SubElement(element, "tags")
+        ET.SubElement(ET.SubElement(tags, "tag"), "text").text = CASE_TAG_PREFIX + question.case
     html, inline = catalogue.html, catalogue.inline_html
     if isinstance(question, ShortAnswer):
         _plain(element, "usecase", "0")
@@ -131,7 +134,7 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
         _plain(element, "layouttype", "VERTICAL")
         _plain(element, "selecttype", "ALL")
         _plain(element, "selectcount", "0")
-        _plain(element, "gradingtype", _MOODLE_GRADING[question.scoring])
+        _plain(element, "gradingtype", ORDERING_GRADING[question.scoring])
         _plain(element, "showgrading", "SHOW")
         _plain(element, "numberingstyle", "none")
         for position, item in enumerate(question.items, start=1):

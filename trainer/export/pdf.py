@@ -151,6 +151,8 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         return URLFetcherResponse("data:", body=body, headers={"Content-Type": mime})
 
 
+# Per process, not per app (trainer.web.caches): export may not import web, the CLI has no app,
+# and an entry is used only while every file it read is unchanged, so apps can share it safely.
 _cache: Recent[str, Rendered] = Recent(_CACHE_SIZE)
 
 

@@ -1,4 +1,4 @@
-"""Read a Moodle GIFT question bank into a module (`trainer import gift FILE -o modules/<id>.yaml`).
+"""Read a Moodle GIFT question bank into a module (`trainer import gift FILE [--id ID]`).
 
 Reads the GIFT kinds trainer has: multiple choice (one right answer: single; weights: multiple),
 true/false, short answer (a 0 % `*` answer is the wrong-answer feedback), numeric (`#value:tolerance`
@@ -7,9 +7,10 @@ descriptions and embedded answers (text after the answer block) are reported, no
 The `// trainer: {...}` comments that `trainer export gift` writes restore points and ids; a bank
 from elsewhere gets generated ids (`q-1`, options `a`, `b` ...) and 1 point per question.
 
-The result is a YAML text (a module with a placeholder objective and section for the author to
-fill in), validated by the content model before it is returned: every problem is a ContentError
-with the GIFT file's line.
+The result is a module with a placeholder objective and section for the author to fill in
+(`gift_to_draft`: a draft, written like the other importers' by trainer.interchange.draft),
+validated by the content model before it is returned: every problem is a ContentError with the
+GIFT file's line.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from trainer.content.models import Module, is_slug
 from trainer.errors import ContentError, Issue
 from trainer.export.gift import METADATA_PREFIX
+from trainer.interchange.draft import Draft
+from trainer.interchange.limits import check_file_size, refuse
 
-__all__ = ["GiftQuestion", "gift_to_module", "module_yaml", "parse_gift"]
+__all__ = ["MAX_GIFT_BYTES", "GiftQuestion", "gift_to_draft", "gift_to_module", "parse_gift"]
+
+MAX_GIFT_BYTES = 1024 * 1024
 
 _Chars = list[tuple[str, bool]]
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
@@ -350,12 +355,16 @@ def gift_to_module(text: str, module_id: str, path: str = "<gift>",
         raise ContentError(issues) from None
 
 
-def module_yaml(module: Module) -> str:
-    """Return a module as the YAML text of a module file."""
-    data = module.model_dump(mode="json", exclude_defaults=True)
-    # Authors read `id` then `kind` first in a question; the model's field order puts kind last.
-    data["quiz"]["questions"] = [
-        {"id": q["id"], "kind": q["kind"], **{k: v for k, v in q.items() if k not in ("id", "kind")}}
-        for q in data["quiz"]["questions"]
-    ]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+def gift_to_draft(path: Path, module_id: str, title: str | None = None) -> Draft:
+    """Read a GIFT bank file into a draft module (raise ContentError, located, if refused)."""
+    check_file_size(path, MAX_GIFT_BYTES)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    module = gift_to_module(text, module_id, str(path), title)
+    return Draft(str(path), "gift", module.model_dump(mode="json", exclude_defaults=True), {}, [],
+                 len(module.quiz.questions),
+                 ["write the objectives (placeholders name the ones the bank's questions gave) and "
+                  "tie each question to one (`objective:`)",
+                  "write the reading, the summary and any case study the questions name"])

@@ -5,10 +5,12 @@ multichoice (single → single, or true_false when its two options read True/Fal
 multiple, right = a positive fraction), truefalse, shortanswer (100 % answers accepted; a 0 % `*`
 answer is the wrong-answer feedback), numerical (the 100 % answer ± its tolerance; a unit with
 multiplier 1), matching (a sub-question without text is a distractor) and ordering (answers in
-position order). The question's name is its id when it is one (else the part after `/` of its
-idnumber, else an id made from the name); option, pair and item ids are not in Moodle XML, so they
-are made (a, b, c ...; pairs and items from their text). Texts are HTML turned into Markdown;
-embedded images (`@@PLUGINFILE@@`) are extracted. Other types (essay, description, cloze,
+position order; its grading type back as `scoring`, an unknown one noted). The question's name is
+its id when it is one (else the part after `/` of its idnumber, else an id made from the name);
+option, pair and item ids are not in Moodle XML, so they are made (a, b, c ...; pairs and items
+from their text). Texts are HTML turned into Markdown; embedded images (`@@PLUGINFILE@@`) are
+extracted. A `trainer-case:<id>` tag (a question's `case`) is noted, not kept: the bank holds no
+case-study section. Other types (essay, description, cloze,
 calculated, drag and drop ...) and questions that would not pass `trainer check` are listed with
 their line, never dropped silently.
 
@@ -26,6 +28,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from trainer.content.models import ORDERING_SCORING_DEFAULT
+from trainer.export.moodle_xml import CASE_TAG_PREFIX, ORDERING_GRADING
 from trainer.interchange.draft import (
     PLACEHOLDER_SECTION_BODY,
     Draft,
@@ -47,6 +51,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                 "webp": "image/webp"}
 _NOT_QUESTIONS = {"category"}
+_SCORING = {grading: scoring for scoring, grading in ORDERING_GRADING.items()}
 
 
 class _Skip(Exception):
@@ -226,14 +231,23 @@ def _matching(element: etree._Element, reader: _Reader) -> dict[str, Any]:
     return data
 
 
-def _ordering(element: etree._Element, reader: _Reader) -> dict[str, Any]:
+def _ordering(element: etree._Element, reader: _Reader, notes: list[str]) -> dict[str, Any]:
     answers = sorted(enumerate(element.findall("answer")), key=lambda a: (_fraction(a[1]), a[0]))
     taken: set[str] = set()
     items = []
     for _, answer in answers:
         text = reader.markdown(answer, ".", inline=True)
         items.append({"id": unique_id(slugify(text[:40], "item"), taken), "text": text})
-    return {"kind": "ordering", "items": items}
+    data: dict[str, Any] = {"kind": "ordering", "items": items}
+    grading = (element.findtext("gradingtype") or "").strip()
+    if grading in _SCORING:
+        if _SCORING[grading] != ORDERING_SCORING_DEFAULT:
+            data["scoring"] = _SCORING[grading]
+    elif grading:
+        notes.append(f"{reader.where(element)}: Moodle grading type {grading!r} has no trainer "
+                     f"scoring: `{ORDERING_SCORING_DEFAULT}` instead (or set `scoring:` to one of "
+                     f"{', '.join(sorted(_SCORING.values()))})")
+    return data
 
 
 def _question(element: etree._Element, kind: str, reader: _Reader,
@@ -249,7 +263,7 @@ def _question(element: etree._Element, kind: str, reader: _Reader,
     elif kind == "matching":
         answer = _matching(element, reader)
     else:
-        answer = _ordering(element, reader)
+        answer = _ordering(element, reader, notes)
     data: dict[str, Any] = {"prompt": reader.markdown(element, "questiontext"), **answer}
     grade = element.findtext("defaultgrade")
     if grade is not None and grade.strip():
@@ -266,6 +280,12 @@ def _question(element: etree._Element, kind: str, reader: _Reader,
 
 
 _READ = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering"}
+
+
+def _cases(element: etree._Element) -> list[str]:
+    """Return the case-study ids of the question's `trainer-case:` tags (the export writes them)."""
+    tags = [(tag.text or "").strip() for tag in element.findall("tags/tag/text")]
+    return [tag.removeprefix(CASE_TAG_PREFIX) for tag in tags if tag.startswith(CASE_TAG_PREFIX)]
 
 
 def _question_id(element: etree._Element, number: int, taken: set[str]) -> str:
@@ -327,6 +347,10 @@ def moodle_xml_to_draft(path: Path, module_id: str) -> Draft:
         if kind == "multichoice":
             shuffles.append((element.findtext("shuffleanswers") or "").strip() in ("true", "1"))
         notes.extend(question_notes)
+        notes += [f"{reader.where(element)}: question {question['id']} showed the case study "
+                  f"{case!r}, which a question bank does not hold: `case:` left out (add the "
+                  f"section with `kind: case-study` and `case: {case}` to keep it)"
+                  for case in _cases(element)]
         questions.append(question)
     if not questions:
         raise refuse(path, "no question could be imported" + (

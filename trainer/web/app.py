@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 instance_relative_config=True)
     register_config(app, config)
     caches.register_caches(app)
+    state.register_clock(app)
     sessions.register_sessions(app)
     i18n.register_i18n(app)
     register_catalogue(app)

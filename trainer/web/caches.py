@@ -18,7 +18,9 @@ The catalogue of an app never changes, so no key names it. The quiz page rule: a
 only hold what depends on its key (see templates/learn/quiz.html, where the rule is repeated);
 pages with flashed messages are never cached. Quiz pages are kept encoded (UTF-8 bytes). The
 store keeps its own participant cache on the `Database` (trainer.store.attempts), the same
-`Recent`.
+`Recent`. Outside this set, on purpose (docs/architecture.md, "Caches"): memos of pure functions
+(`functools.lru_cache`: quiz form classes, QR codes) and the last PDF renders of trainer.export.pdf
+(per process: export may not import web, and its entries are checked against the files they read).
 """
 
 from __future__ import annotations

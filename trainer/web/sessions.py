@@ -23,13 +23,12 @@ in place (a flashed message) cannot change what the next request with that cooki
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from trainer.store.web_sessions import (
     Audience,
@@ -39,7 +38,7 @@ from trainer.store.web_sessions import (
     start_session,
 )
 from trainer.web.caches import caches
-from trainer.web.state import database
+from trainer.web.state import database, now
 
 VERIFIED_TTL_S = 60.0
 # The language a visitor picked with the switcher (trainer.web.i18n.LANGUAGE_KEY) outlives signing
@@ -60,7 +59,10 @@ class RecentCookieSessionInterface(SecureCookieSessionInterface):
         key = (app.secret_key, app.config.get("SECRET_KEY_FALLBACKS"))
         found = self._serializer
         if found is None or found[0] != key:
-            found = self._serializer = (key, super().get_signing_serializer(app))
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                serializer.signer = _app_timed_signer(app)
+            found = self._serializer = (key, serializer)
         return found[1]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
@@ -82,9 +84,19 @@ class RecentCookieSessionInterface(SecureCookieSessionInterface):
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        left = signed_at.timestamp() + max_age - time.time()
+        left = signed_at.timestamp() + max_age - now(app)
         verified.put(value, copy.deepcopy(data), ttl=min(VERIFIED_TTL_S, left))
         return self.session_class(data)
+
+
+def _app_timed_signer(app: Flask) -> type[TimestampSigner]:
+    """Return itsdangerous' signer dating cookies (and checking their age) by the app's clock."""
+
+    class AppTimedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(now(app))
+
+    return AppTimedSigner
 
 
 def register_sessions(app: Flask) -> None:
@@ -112,7 +124,7 @@ def begin(audience: Audience, *, lifetime_s: float, trainer_id: int | None = Non
     """
     end()
     token = start_session(database(), audience, lifetime_s=lifetime_s, trainer_id=trainer_id,
-                          participant_id=participant_id)
+                          participant_id=participant_id, now=now())
     session[SESSION_TOKEN_KEY] = token
     g.pop(_HOLDER, None)
 
@@ -121,7 +133,7 @@ def end() -> None:
     """End the request's server session, if any, and start a fresh cookie session."""
     token = session.get(SESSION_TOKEN_KEY)
     if isinstance(token, str):
-        revoke_session(database(), token)
+        revoke_session(database(), token, now=now())
     rotate_session(session, KEPT_ON_SIGN_IN)
     g.pop(_HOLDER, None)
 
@@ -148,6 +160,6 @@ def holder() -> SessionHolder | None:
         result = check_session(
             database(), token,
             trainer_idle_s=current_app.config["TRAINER_SESSION_IDLE_TIMEOUT"].total_seconds(),
-            trainer_absolute_s=trainer_session_lifetime_s())
+            trainer_absolute_s=trainer_session_lifetime_s(), now=now())
     setattr(g, _HOLDER, result)
     return result

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.filled_skeleton import filled_module_skeleton as module_skeleton
-from trainer.cli.author import new, preview
+from trainer.cli.author import new
 from trainer.web.author.views import PREVIEW, PreviewState, create_preview_app
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -194,27 +194,6 @@ def test_images_come_from_modules_assets_only(root: Path, tmp_path_factory: pyte
     assert client.get("/author/module/assets/link.png").status_code == 404
     assert client.get("/author/module/assets/../alpha.png").status_code == 404
     assert client.get("/author/module/assets/%2e%2e/%2e%2e/x.png").status_code == 404
-
-
-def test_preview_command_listens_on_localhost_only(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, Any] = {}
-
-    def fake_run(self: Flask, **options: Any) -> None:
-        seen.update(options)
-
-    monkeypatch.setattr(Flask, "run", fake_run)
-    result = CliRunner().invoke(preview, ["--root", str(root), "--port", "5123"])
-    assert result.exit_code == 0, result.output
-    assert seen["host"] == "127.0.0.1"
-    assert seen["port"] == 5123
-    assert "at http://127.0.0.1:5123/author/" in result.output
-    assert CliRunner().invoke(preview, ["--root", str(root), "--host", "0.0.0.0"]).exit_code == 2  # noqa: S104
-
-
-def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
-    result = CliRunner().invoke(preview, ["--root", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no 'modules/' folder" in result.output
 
 
 # -- languages: the preview's own words, and a module's translations ------------------------------

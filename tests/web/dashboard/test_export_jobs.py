@@ -19,7 +19,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from trainer.cli.accounts import verify_command
-from trainer.services.jobs import Exports
 from trainer.store.accounts import create_trainer
 from trainer.web.dashboard import jobs as dashboard_jobs
 from trainer.web.state import database
@@ -150,34 +149,6 @@ def test_a_failed_render_says_so_and_can_be_tried_again(
     assert client.post(status_url, data={"csrf_token": csrf(html)}).status_code == 303
     wait_for_exports()
     assert client.get(status_url).status_code == 500  # tried again (and failed again)
-
-
-def test_jobs_share_one_lock_across_exports_objects(tmp_path: Path) -> None:
-    """Two workers are two Exports on one folder: the second sees the first's render running."""
-    started, release = threading.Event(), threading.Event()
-    calls: list[int] = []
-
-    def render(report: Callable[..., None]) -> bytes:
-        calls.append(1)
-        report("layout", None, None)
-        started.set()
-        release.wait()
-        return b"%PDF-1.7 made once"
-
-    worker_one, worker_two = Exports(tmp_path), Exports(tmp_path)
-    assert worker_one.start("a.pdf", render).state == "running"
-    started.wait()
-    seen = worker_two.start("a.pdf", render)
-    assert seen.state == "running"
-    assert seen.stage == "layout"
-    release.set()
-    for thread in threading.enumerate():
-        if thread.name == "export a.pdf":
-            thread.join()
-    assert worker_two.start("a.pdf", render).state == "done"
-    assert calls == [1]
-    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 made once"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
 def _take_everything(client: FlaskClient, csrf: Callable[[str], str], parse_quiz: Any,

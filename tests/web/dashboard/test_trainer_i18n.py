@@ -18,8 +18,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from trainer.content.catalogue import load_catalogue
-from trainer.services.certificates import module_title
 from trainer.store.accounts import create_trainer
 from trainer.web.state import database
 
@@ -236,15 +234,3 @@ def test_handbook_in_the_workshop_language_or_the_one_asked_for(
     french.close()
     assert client.get("/trainer/workshops/ws-ar/handbook/participant.pdf?language=de"
                       ).status_code == 404
-
-
-def test_certificate_module_titles_are_translated_when_a_translation_is_current(
-        sample_without: Callable[..., Path]) -> None:
-    catalogue = load_catalogue(sample_without("fr/effective-central-authority"))
-    french = module_title(catalogue, "mandate-2322", "fr")
-    assert french.language == "fr"
-    assert french.text == catalogue.module_in("mandate-2322", "fr").title
-    # Every sample module is translated into French and Arabic: none is into German.
-    untranslated = module_title(catalogue, "effective-central-authority", "de")
-    assert untranslated.language == "en"
-    assert untranslated.text == catalogue.module("effective-central-authority").title

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from trainer.content.models import LanguageCode, Markdown, Slug, Text
 
 HASH_LENGTH = 12
+SOURCE_HASH_PATTERN = rf"^[0-9a-f]{{{HASH_LENGTH}}}$"
 
 _HASH_DESCRIPTION = (
     "Hash of the source text this entry was translated from, written by `trainer translations "
@@ -29,7 +30,7 @@ class TranslatedEntry(TranslationModel):
     """An entry that records the hash of the source text it translates."""
 
     source_hash: str | None = Field(
-        default=None, pattern=rf"^[0-9a-f]{{{HASH_LENGTH}}}$", description=_HASH_DESCRIPTION,
+        default=None, pattern=SOURCE_HASH_PATTERN, description=_HASH_DESCRIPTION,
         examples=["3f9a0c1be27d"],
     )
 

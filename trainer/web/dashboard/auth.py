@@ -32,7 +32,7 @@ from trainer.store.web_sessions import Audience, purge_sessions, revoke_trainer_
 from trainer.web import sessions
 from trainer.web.forms import StrictForm
 from trainer.web.limits import limiter
-from trainer.web.state import database
+from trainer.web.state import database, now
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,7 +127,7 @@ def register_auth(app: Flask) -> None:
 def sign_in_trainer(trainer: Trainer) -> None:
     """Start a fresh session for a trainer: everything in the old session is dropped, but the
     interface language; a server session is recorded (TRAINER_SESSION_LIFETIME, idle limit)."""
-    purge_sessions(database())  # sessions ended over a week ago (a trainer logs in rarely)
+    purge_sessions(database(), now=now())  # sessions ended over a week ago (a trainer logs in rarely)
     sessions.begin(Audience.TRAINER, lifetime_s=sessions.trainer_session_lifetime_s(),
                    trainer_id=trainer.id)
     login_user(TrainerUser(trainer.id, trainer.username))
@@ -142,7 +142,7 @@ def sign_out_trainer() -> None:
 
 def sign_out_everywhere(trainer_id: int) -> int:
     """End every session of this trainer, in every browser, this one too; return how many."""
-    ended = revoke_trainer_sessions(database(), trainer_id)
+    ended = revoke_trainer_sessions(database(), trainer_id, now=now())
     logout_user()
     sessions.forget()
     return ended

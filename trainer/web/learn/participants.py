@@ -11,7 +11,6 @@ Views that need a trainee call `require_trainee()`.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from flask import abort, current_app, g, redirect, session, url_for
@@ -23,7 +22,7 @@ from trainer.store.attempts import get_participant
 from trainer.store.models import Participant
 from trainer.store.web_sessions import Audience
 from trainer.web import sessions
-from trainer.web.state import catalogue, database
+from trainer.web.state import catalogue, database, now
 
 SESSION_KEY = "participant"
 
@@ -47,15 +46,15 @@ def sign_in(participant: Participant) -> None:
     The one way a trainee is signed in: the session runs until the workshop's end date plus the
     grace (config TRAINER_TRAINEE_SESSION_GRACE), and never less than the grace from now.
     """
-    now = time.time()
+    moment = now()
     grace = current_app.config["TRAINER_TRAINEE_SESSION_GRACE"].total_seconds()
     try:
         _curriculum, workshop = catalogue().workshop(participant.workshop_id)
     except KeyError:
-        ends = now + grace
+        ends = moment + grace
     else:
-        ends = trainee_session_end(workshop, grace, now)
-    sessions.begin(Audience.TRAINEE, lifetime_s=ends - now, participant_id=participant.id)
+        ends = trainee_session_end(workshop, grace, moment)
+    sessions.begin(Audience.TRAINEE, lifetime_s=ends - moment, participant_id=participant.id)
     session[SESSION_KEY] = participant.public_id
     session.permanent = True
 

@@ -115,6 +115,8 @@ def poll_token_valid(room_code: str, token: str) -> bool:
     return hmac.compare_digest(poll_token(room_code), token)
 
 
+# A memo of a pure function of its arguments (like web.forms' quiz form classes): nothing of the
+# app's data, so nothing to keep per app (trainer.web.caches) or to invalidate.
 @functools.lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_svg(url: str, label: str) -> Markup:
     """Return a QR code of `url` as inline SVG (made here, with segno: no service, no network)."""
