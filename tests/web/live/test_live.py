@@ -398,3 +398,37 @@ def test_live_finds_the_running_session_of_the_trainees_workshop(
     assert join("Bea", "ws-beta").get("/live").status_code == 200
     press(trainer, csrf, code, "end")
     assert phone.get("/live").status_code == 200  # an ended session is not "running"
+
+
+def test_presenter_and_screen_warn_when_phones_cannot_reach_the_join_address(
+        app: Flask, trainer: FlaskClient, csrf: Callable[[str], str]) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    views = (f"/trainer/live/{code}", f"/trainer/live/{code}/screen")
+
+    def warned(client: FlaskClient, base_url: str = "http://localhost") -> list[bool]:
+        pages = [client.get(path, base_url=base_url).get_data(as_text=True) for path in views]
+        for page in pages:
+            assert ("Phones cannot reach this" in page) == ('id="unreachable"' in page)
+            if 'id="unreachable"' in page:
+                assert ('<code dir="ltr" lang="en">TRAINER_TRUSTED_HOSTS=192.168.43.10 trainer serve'
+                        ' --host 0.0.0.0</code>') in page
+                assert "TRAINER_PUBLIC_URL" in page
+        return ['id="unreachable"' in page for page in pages]
+
+    # The test client's host, "localhost", as `make serve`'s 127.0.0.1: only this computer.
+    assert warned(trainer) == [True, True]
+    for public_url in ("http://127.0.0.1:5000", "http://[::1]:5000", "http://127.0.1.1:5000/"):
+        app.config["TRAINER_PUBLIC_URL"] = public_url
+        assert warned(trainer) == [True, True], public_url
+    app.config["TRAINER_PUBLIC_URL"] = "http://192.168.43.10:5000"
+    assert warned(trainer) == [False, False]
+    # Opened by the laptop's address on the room's network: that address, no warning.
+    app.config["TRAINER_PUBLIC_URL"] = None
+    app.config["TRUSTED_HOSTS"] = ["192.168.43.10", "localhost"]  # as the warning says
+    room = app.test_client()
+    base = "http://192.168.43.10:5000"
+    token = csrf(room.get("/trainer/login", base_url=base).get_data(as_text=True))
+    assert room.post("/trainer/login", base_url=base, data={
+        "username": "tess", "password": PASSWORD, "csrf_token": token}).status_code == 303
+    assert warned(room, base) == [False, False]
+    assert f"{base}/live/<wbr>{code}" in room.get(views[1], base_url=base).get_data(as_text=True)
