@@ -64,7 +64,9 @@ def test_a_poll_runs_from_start_to_end(app: Flask, trainer: FlaskClient, join: C
     assert "Amina" not in screen
     assert "Omar" not in screen
     assert '<svg role="img"' in screen
-    assert "http://localhost/live/<wbr>" + code in screen  # the join URL, breakable
+    # The join URL, breakable before the room code only.
+    assert ('<span class="nowrap">http://localhost/live/</span><wbr>'
+            f'<span class="nowrap">{code}</span>') in screen
     assert 'data-right="true"' not in screen  # no right answer before the reveal
     press(trainer, csrf, code, "reveal")
     screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
