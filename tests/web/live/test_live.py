@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pydantic import TypeAdapter
 
 from tests.web.live.live_support import phone_answer, poll_url, press, start_session
+from trainer.content.models import Question
 from trainer.quiz.grading import grade
 from trainer.store.accounts import create_trainer
 from trainer.store.live import find_live_session, live_answers
@@ -23,6 +27,13 @@ from trainer.store.results import workshop_participants
 from trainer.web.state import catalogue, database
 
 PASSWORD = "a long enough password"
+VECTORS = Path(__file__).resolve().parents[2] / "data" / "grading_vectors.json"
+# Shared grading vectors a phone can send as they are (valid option tokens, typed text).
+LIVE_VECTORS = ("single-right", "single-wrong", "single-points-right", "tf-right",
+                "multiple-two-of-three", "multiple-all-right-plus-one-wrong",
+                "multiple-one-third-rounds-to-4-decimals", "short-spaces-and-trailing-period",
+                "short-punctuation-at-both-ends", "short-wrong", "numeric-comma-decimal",
+                "numeric-thin-space-thousands", "numeric-bad-grouping")
 
 
 @pytest.fixture
@@ -434,3 +445,88 @@ def test_presenter_and_screen_warn_when_phones_cannot_reach_the_join_address(
         "username": "tess", "password": PASSWORD, "csrf_token": token}).status_code == 303
     assert warned(room, base) == [False, False]
     assert f"{base}/live/<wbr>{code}" in room.get(views[1], base_url=base).get_data(as_text=True)
+
+
+def test_a_phone_in_french_sees_the_live_session_in_french(
+        trainer: FlaskClient, join: Callable[..., FlaskClient], csrf: Callable[[str], str],
+        parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    phone = join("Amélie")
+    back = f"/live/{code}"
+    chosen = phone.post("/language", data={
+        "language": "fr", "next": back,
+        "csrf_token": csrf(phone.get("/programme").get_data(as_text=True))})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == back
+    waiting = phone.get(back).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in waiting
+    assert "Lisez la question. L’animateur ouvrira les réponses dans un instant." in waiting
+    assert "Read the question" not in waiting
+    press(trainer, csrf, code, "open")
+    assert "Envoyer ma réponse" in phone.get(back).get_data(as_text=True)
+    assert phone_answer(phone, code, parse_quiz, csrf,
+                        lambda page: {"q1": page.choice("q1", "Option alpha")}
+                        ).status_code == 303
+    received = phone.get(back).get_data(as_text=True)
+    assert "Réponse reçue." in received
+    assert "Vous pouvez la modifier jusqu’à la clôture des réponses." in received
+    assert "Modifier ma réponse" in received
+    press(trainer, csrf, code, "reveal")
+    revealed = phone.get(back).get_data(as_text=True)
+    assert "La bonne réponse est affichée." in revealed
+    assert "CANARY-EXPLANATION-SINGLE" in revealed
+    assert "Answer received" not in revealed
+
+
+def test_live_answers_grade_the_shared_vectors_as_the_quiz_grader_does(
+        make_app: Callable[..., Flask], content_root: Path, csrf: Callable[[str], str],
+        parse_quiz: type) -> None:
+    vectors = {v["name"]: v for v in json.loads(VECTORS.read_text(encoding="utf-8"))}
+    chosen = [vectors[name] for name in LIVE_VECTORS]
+    module = {"id": "vectors", "title": "Grading vectors", "language": "en",
+              "summary": "The shared grading vectors.", "duration_minutes": 5,
+              "objectives": [{"id": "obj-vectors", "text": "Grade alike."}],
+              "sections": [{"id": "only", "title": "Only", "body": "Text."}],
+              "quiz": {"pass_mark": 50, "questions": [
+                  {**v["question"], "id": f"v{number}"} for number, v in enumerate(chosen)]}}
+    (content_root / "modules" / "vectors.yaml").write_text(json.dumps(module), encoding="utf-8")
+    curriculum = content_root / "curriculum" / "canary.yaml"
+    curriculum.write_text(curriculum.read_text(encoding="utf-8").replace(
+        "  - canary-second\n", "  - canary-second\n  - vectors\n", 1), encoding="utf-8")
+    app = make_app()
+    create_trainer(database(app), "tess", PASSWORD)
+    trainer = app.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    assert trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                                "csrf_token": token}).status_code == 303
+    code = start_session(trainer, csrf, source="pick", mode="quiz",
+                         picks=tuple(f"vectors/v{n}" for n in range(len(chosen))))
+    live = find_live_session(database(app), code)
+    assert live is not None
+    phone = app.test_client()
+    token = csrf(phone.get("/").get_data(as_text=True))
+    assert phone.post("/join", data={"name": "Vera", "workshop": "ws-alpha",
+                                     "csrf_token": token}).status_code == 303
+    for number, vector in enumerate(chosen):
+        tokens = live.tokens[f"vectors/v{number}"]
+        response = vector["response"]
+        sent = ([tokens[r] for r in response] if isinstance(response, list)
+                else tokens[response] if vector["question"]["kind"] in ("single", "true_false")
+                else response)
+        press(trainer, csrf, code, "open")
+        posted = phone_answer(phone, code, parse_quiz, csrf,
+                              lambda page, sent=sent: {page.names()[0]: sent})
+        assert posted.status_code == 303, (vector["name"], posted.get_data(as_text=True))
+        if number + 1 < len(chosen):
+            press(trainer, csrf, code, "next")
+    stored, _members = live_answers(database(app), live.id)
+    assert len(stored) == len(chosen)
+    as_question: TypeAdapter[Question] = TypeAdapter(Question)
+    for a in stored:
+        vector = chosen[a.answer.position]
+        quiz = grade(as_question.validate_python(vector["question"]), vector["response"])
+        live_grade = (a.answer.earned, a.answer.max_points, a.answer.status)
+        assert live_grade == (quiz.earned, quiz.max, quiz.status), vector["name"]
+        expected = vector["expected"]
+        assert live_grade == (expected["earned"], expected["max"], expected["status"]), (
+            vector["name"])
