@@ -444,7 +444,8 @@ def test_presenter_and_screen_warn_when_phones_cannot_reach_the_join_address(
     assert room.post("/trainer/login", base_url=base, data={
         "username": "tess", "password": PASSWORD, "csrf_token": token}).status_code == 303
     assert warned(room, base) == [False, False]
-    assert f"{base}/live/<wbr>{code}" in room.get(views[1], base_url=base).get_data(as_text=True)
+    assert (f'<span class="nowrap">{base}/live/</span><wbr><span class="nowrap">{code}</span>'
+            in room.get(views[1], base_url=base).get_data(as_text=True))
 
 
 def test_a_phone_in_french_sees_the_live_session_in_french(
