@@ -195,6 +195,8 @@ def test_merge_keeps_every_attempt_and_the_first_pre_and_last_post_test(
     assert "the first one counts" in html
     assert "the last one counts" in html
     assert "the later answer is kept" in html
+    live_cells = re.findall(r'</td><td class="num">(\d+)</td>', html)
+    assert live_cells == ["2", "1"]  # live answers: the laptop's two, the phone's one
     merged = trainer.post(f"{kept}/merge", data={"other": other_id, "csrf_token": csrf(html)})
     assert merged.status_code == 303
     after = _attempts_of(app, "Budi Santoso")
