@@ -238,3 +238,64 @@ def test_live_pages_pass_axe_at_their_real_sizes(browser: Browser, base_url: str
     assert axe_violations(presenter) == [], "results"
     for context in (desk, phone_context, projector):
         context.close()
+
+
+# What the screen must do at both projector sizes, read in the page: sans type everywhere, the
+# explanation as large as the answers' text, no scrolling, and the join address broken only
+# before the room code (the code on one line).
+SCREEN_CHECKS = """() => {
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const family = el => getComputedStyle(el).fontFamily;
+  const explanation = document.querySelector('.live-explanation');
+  const url = document.querySelector('.screen__url');
+  const code = [...url.querySelectorAll('span')].pop();
+  const lineHeight = parseFloat(getComputedStyle(url).lineHeight) || px(url) * 1.5;
+  return {
+    explanationPx: px(explanation), promptPx: px(document.querySelector('.live-prompt')),
+    explanationFamily: family(explanation), bodyFamily: family(document.body),
+    codeLines: Math.round(code.getBoundingClientRect().height / lineHeight),
+    codeText: code.textContent,
+    urlOverflow: url.scrollWidth - url.clientWidth,
+    pageOverflowX: document.documentElement.scrollWidth - innerWidth,
+    pageOverflowY: document.documentElement.scrollHeight - innerHeight,
+    sideBottom: document.querySelector('.screen__code').getBoundingClientRect().bottom,
+  };
+}"""
+
+
+def test_the_screen_is_legible_from_the_back_of_the_room(browser: Browser, base_url: str,
+                                                         shots: Path) -> None:
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    presenter = desk.new_page()
+    presenter.goto(base_url + "/trainer/login")
+    presenter.get_by_label("Username").fill("tess")
+    presenter.get_by_label("Password").fill(PASSWORD)
+    presenter.get_by_role("button", name="Log in").click()
+    presenter.goto(base_url + "/trainer/live/workshops/ws-alpha")
+    presenter.locator("#source").select_option("module:canary-kinds")
+    presenter.get_by_role("button", name="Start the session").click()
+    presenter.wait_for_url("**/trainer/live/*")
+    code = presenter.url.rsplit("/", 1)[1]
+    _press(presenter, "Open answers")
+    _press(presenter, "Reveal the answer")
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector = browser.new_context(viewport={"width": width, "height": height},
+                                        bypass_csp=True, storage_state=desk.storage_state())
+        screen = projector.new_page()
+        screen.goto(f"{base_url}/trainer/live/{code}/screen")
+        screen.screenshot(path=str(shots / f"screen-{width}-legible.png"))
+        found = screen.evaluate(SCREEN_CHECKS)
+        where = f"{width}x{height}: {found}"
+        assert "serif" not in found["explanationFamily"].replace("sans-serif", ""), where
+        assert found["explanationFamily"] == found["bodyFamily"], where
+        assert found["explanationPx"] >= 0.018 * width, where  # 35 px on a 1920 px screen
+        assert found["promptPx"] >= 0.036 * width, where
+        assert found["codeText"] == code, where
+        assert found["codeLines"] == 1, where
+        assert found["urlOverflow"] <= 0, where
+        assert found["pageOverflowX"] <= 0, where
+        assert found["pageOverflowY"] <= 0, where
+        assert found["sideBottom"] <= height, where
+        assert axe_violations(screen) == [], where
+        projector.close()
+    desk.close()

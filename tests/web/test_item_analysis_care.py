@@ -126,12 +126,12 @@ def test_thirty_participants_flag_as_before_and_typed_answers_have_counts(
     # Typed answers, most frequent first, grouped as grading compares them: "dual criminality"
     # and "Dual  Criminality" are one answer (10 of 30), each accepted one marked.
     typed = rows[1][1]
-    assert "dual criminality (accepted) 10 · 33 %" in typed
-    assert "double criminality (accepted) 5 · 17 %" in typed
-    assert "speciality 5 · 17 %" in typed
+    assert "dual criminality (accepted) 10 · 33.3 %" in typed
+    assert "double criminality (accepted) 5 · 16.7 %" in typed
+    assert "speciality 5 · 16.7 %" in typed
     assert "speciality (accepted)" not in typed
-    assert "speciality rule 5 · 17 %" in typed
-    assert "extradition 5 · 17 %" in typed
+    assert "speciality rule 5 · 16.7 %" in typed
+    assert "extradition 5 · 16.7 %" in typed
     csv = trainer.get("/trainer/workshops/ws-ia/items.csv").get_data(as_text=True)
     line = next(row for row in csv.splitlines() if ",q-name," in row)
     assert line.endswith('"""dual criminality""*=10; ""double criminality""*=5; ""extradition""=5; '

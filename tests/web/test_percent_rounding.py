@@ -57,3 +57,37 @@ def test_three_of_eight_points_read_37_5_everywhere(
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report.data)).pages)
     assert "37.5" in text
     assert not re.search(r"(?<![\d.:])38(\.0)? ?%", text)
+
+
+def test_option_and_typed_answer_shares_of_37_5_and_12_5_read_so_everywhere(
+        app: Flask, join: Callable[..., FlaskClient],
+        open_quiz: Callable[..., tuple[FlaskClient, str, Any]], post_answers: Callable[..., Any],
+        csrf: Callable[[str], str]) -> None:
+    """8 trainees: 3 pick one option (37.5 %), 1 another (12.5 %), 4 the third (50 %); the same
+    split of typed answers. Jinja's round|int made these "38 %" and "12 %"."""
+    picks = ["Option alpha"] * 3 + ["Option beta"] + ["Option gamma"] * 4
+    typed = ["dual criminality"] * 3 + ["extradition"] + ["comity"] * 4
+    for number, (label, text) in enumerate(zip(picks, typed, strict=True)):
+        client, url, page = open_quiz(join(f"Trainee {number}"))
+        assert post_answers(client, url, page, {"q1": page.choice("q1", label), "q4": text}
+                            ).status_code == 303
+    create_trainer(database(app), "tess", "a long enough password")
+    trainer = app.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    trainer.post("/trainer/login", data={"username": "tess", "password": "a long enough password",
+                                         "csrf_token": token})
+    items = trainer.get("/trainer/workshops/ws-alpha/items").get_data(as_text=True)
+    shares = re.findall(r'class="choices-chosen__count">(\d+) · ([\d.]+) %<', items)
+    assert ("3", "37.5") in shares  # an option and a typed answer
+    assert ("1", "12.5") in shares
+    assert shares.count(("3", "37.5")) == 2
+    assert shares.count(("1", "12.5")) == 2
+    assert not re.search(r"· (38|12|13) %", items)
+    items_csv = trainer.get("/trainer/workshops/ws-alpha/items.csv").get_data(as_text=True)
+    assert "a*=37.5%; b=12.5%; c=50.0%" in items_csv
+    report = trainer.get("/trainer/workshops/ws-alpha/report.pdf")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report.data)).pages)
+    text = " ".join(text.split())
+    assert ": 3 (37.5 %)" in text
+    assert ": 1 (12.5 %)" in text
+    assert not re.search(r": [13] \((38|12|13) %\)", text)

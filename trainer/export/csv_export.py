@@ -102,12 +102,13 @@ def items_csv(results: WorkshopResults) -> str:
                 f"{c.id}{'*' if c.correct else ''}={c.count}" for c in item.choices)
             rows.append([
                 section.key, item.number, item.module_id, item.question_id, item.version,
-                item.prompt, s.responses, round(s.facility, 2),
+                item.prompt, s.responses, round_percent(s.facility),
                 None if s.discrimination is None else round(s.discrimination, 4),
                 None if s.point_biserial is None else round(s.point_biserial, 4),
                 " ".join(s.flags), item.unanswered, choices,
                 s.responses < MIN_FLAG_RESPONSES, item.form or None,
-                "; ".join(f"{c.id}{'*' if c.correct else ''}={c.share:.1f}%" for c in item.choices),
+                "; ".join(f"{c.id}{'*' if c.correct else ''}={round_percent(c.share):.1f}%"
+                          for c in item.choices),
                 "; ".join([f"\"{t.text}\"{'*' if t.accepted else ''}={t.count}" for t in item.typed]
                           + ([f"others={item.typed_other}"] if item.typed_other else [])),
             ])

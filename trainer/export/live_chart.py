@@ -36,7 +36,7 @@ class Bar:
 # Geometry per place shown, in viewBox units: (width, font size, bar height). The chart scales to
 # its container, so the font size is chosen for the width it is usually drawn at: a 360 px phone
 # (about 290 px of chart), a dashboard page, the left part of a 1920 px projector screen.
-SIZES = {"phone": (320.0, 17.0, 14.0), "page": (800.0, 20.0, 18.0), "screen": (760.0, 40.0, 36.0)}
+SIZES = {"phone": (320.0, 17.0, 14.0), "page": (800.0, 20.0, 18.0), "screen": (760.0, 42.0, 36.0)}
 LINES = 2  # a long label wraps onto this many lines, then ends with "…"
 
 

@@ -50,6 +50,7 @@ from trainer.store.models import HASH_LENGTH, ID_LENGTH, Base, Participant, utcn
 __all__ = [
     "LiveAnswer",
     "LiveMember",
+    "LiveParticipation",
     "LiveSession",
     "ROOM_CODE_ALPHABET",
     "StoredAnswer",
@@ -62,6 +63,7 @@ __all__ = [
     "live_answers",
     "live_counts",
     "live_session_of_version",
+    "participant_live_sessions",
     "record_live_answer",
     "workshop_live_sessions",
 ]
@@ -373,3 +375,29 @@ def live_answers(database: Database, session_id: int) -> tuple[list[StoredAnswer
         members = session.scalar(select(func.count()).select_from(LiveMember)
                                  .where(LiveMember.session_id == session_id)) or 0
     return [StoredAnswer(answer, public_id, name) for answer, public_id, name in rows], int(members)
+
+
+@dataclass(frozen=True)
+class LiveParticipation:
+    """One live session a participant was in: how many questions they answered, points earned."""
+
+    session: LiveSession
+    answered: int
+    earned: float
+
+
+def participant_live_sessions(database: Database, participant_id: int) -> list[LiveParticipation]:
+    """Return the live sessions a participant opened or answered in, newest first."""
+    with database.read() as session:
+        answered = {
+            session_id: (int(count), float(earned or 0.0))
+            for session_id, count, earned in session.execute(
+                select(LiveAnswer.session_id, func.count(), func.sum(LiveAnswer.earned))
+                .where(LiveAnswer.participant_id == participant_id)
+                .group_by(LiveAnswer.session_id))}
+        joined = select(LiveMember.session_id).where(LiveMember.participant_id == participant_id)
+        sessions = session.scalars(
+            select(LiveSession).where(LiveSession.id.in_(joined)
+                                      | LiveSession.id.in_(list(answered)))
+            .order_by(LiveSession.id.desc())).all()
+    return [LiveParticipation(live, *answered.get(live.id, (0, 0.0))) for live in sessions]

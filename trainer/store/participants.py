@@ -8,8 +8,13 @@ Merging keeps nothing out: every attempt of the merged participant moves to the 
 its responses and grades. A participant counts one pre-test and one post-test, so when both took
 a test the merged participant counts the FIRST pre-test (what they knew before the workshop) and
 the LAST post-test (what they knew at the end); the other is kept, `set_aside`, beside it.
+Their live-session answers move too. A participant has one answer per live question, so when both
+answered the same question of a session the LATER answer is kept, as when one phone answers twice
+(the second replaces the first); on a tie, the kept participant's. Being in a session's room
+(`live_member`) moves the same way, once per session.
 
-Removing deletes the participant, their attempts and responses (foreign keys cascade), and blanks
+Removing deletes the participant, their attempts and responses, their live-session answers and
+room memberships (explicit deletes; foreign keys would cascade too), and blanks
 the names in the audit events about them: the log says that participant #id was removed, and by
 whom, but nothing personal of theirs stays in any table.
 """
@@ -26,6 +31,7 @@ from sqlalchemy.orm import Session
 from trainer.errors import StoreError
 from trainer.store.attempts import forget_participant
 from trainer.store.database import Database
+from trainer.store.live import LiveAnswer, LiveMember
 from trainer.store.models import (
     DISPLAY_NAME_LENGTH,
     Attempt,
@@ -94,10 +100,45 @@ def rename_participant(database: Database, workshop_id: str, public_id: str, nam
 
 @dataclass(frozen=True)
 class MergeOutcome:
-    """What a merge did: attempts moved, and the tests set aside (by kind)."""
+    """What a merge did: attempts moved, the tests set aside (by kind), live answers moved and
+    live answers dropped (both answered the same live question: the later answer is kept)."""
 
     moved: int
     set_aside: tuple[str, ...]
+    live_moved: int = 0
+    live_dropped: int = 0
+
+
+def _merge_live(session: Session, kept_id: int, merged_id: int) -> tuple[int, int]:
+    """Move a participant's live answers and room memberships to another; return (moved, dropped).
+
+    One answer per participant and live question: where both answered, the later answer stays
+    (on a tie, the kept participant's) and the other is deleted before the move.
+    """
+    answers = session.scalars(select(LiveAnswer).where(
+        LiveAnswer.participant_id.in_([kept_id, merged_id])))
+    by_question: dict[tuple[int, int], list[LiveAnswer]] = {}
+    for answer in answers:
+        by_question.setdefault((answer.session_id, answer.position), []).append(answer)
+    dropped = 0
+    for pair in by_question.values():
+        if len(pair) == 2:
+            first, _later = sorted(pair, key=lambda a: (a.answered_at,
+                                                        a.participant_id == kept_id))
+            session.delete(first)
+            dropped += 1
+    kept_rooms = select(LiveMember.session_id).where(LiveMember.participant_id == kept_id)
+    session.flush()
+    session.execute(delete(LiveMember).where(LiveMember.participant_id == merged_id,
+                                             LiveMember.session_id.in_(kept_rooms))
+                    .execution_options(synchronize_session=False))
+    session.execute(update(LiveMember).where(LiveMember.participant_id == merged_id)
+                    .values(participant_id=kept_id)
+                    .execution_options(synchronize_session=False))
+    moved = session.execute(update(LiveAnswer).where(LiveAnswer.participant_id == merged_id)
+                            .values(participant_id=kept_id)
+                            .execution_options(synchronize_session=False))
+    return int(getattr(moved, "rowcount", 0)), dropped
 
 
 def _test_to_set_aside(kept: Attempt | None, merged: Attempt | None, kind: AttemptKind
@@ -143,16 +184,17 @@ def merge_participants(database: Database, workshop_id: str, kept_id: str, merge
             update(Attempt).where(Attempt.participant_id == merged.id)
             .values(participant_id=kept.id).execution_options(synchronize_session=False))
         count = int(getattr(moved, "rowcount", 0))
+        live_moved, live_dropped = _merge_live(session, kept.id, merged.id)
         # The merged participant's history is the kept one's now (a later removal blanks it).
         session.execute(update(AuditEvent).where(AuditEvent.participant_id == merged.id)
                         .values(participant_id=kept.id)
                         .execution_options(synchronize_session=False))
         _audit(session, trainer, "merge", kept, kept=kept.display_name,
                merged=merged.display_name, merged_participant=merged.id, attempts=count,
-               set_aside=aside)
+               set_aside=aside, live_answers=live_moved, live_dropped=live_dropped)
         session.execute(delete(Participant).where(Participant.id == merged.id)
                         .execution_options(synchronize_session=False))
-        return MergeOutcome(count, tuple(aside))
+        return MergeOutcome(count, tuple(aside), live_moved, live_dropped)
 
     outcome = database.write(work)
     forget_participant(database, kept_id)
@@ -170,7 +212,8 @@ def _blank_names(session: Session, participant_id: int) -> None:
 
 def remove_participant(database: Database, workshop_id: str, public_id: str, trainer: str
                        ) -> int:
-    """Delete a participant with every attempt and response of theirs; return attempts deleted.
+    """Delete a participant with every attempt, response and live answer of theirs; return
+    attempts deleted.
 
     Irreversible. The audit log keeps that participant #id was removed, and by whom.
     """
@@ -178,14 +221,21 @@ def remove_participant(database: Database, workshop_id: str, public_id: str, tra
         participant = _participant(session, workshop_id, public_id)
         attempts = int(session.scalar(select(func.count()).select_from(Attempt)
                                       .where(Attempt.participant_id == participant.id)) or 0)
+        live_answers = int(session.scalar(select(func.count()).select_from(LiveAnswer)
+                                          .where(LiveAnswer.participant_id == participant.id))
+                           or 0)
         _blank_names(session, participant.id)
-        _audit(session, trainer, "remove", participant, attempts=attempts)
+        _audit(session, trainer, "remove", participant, attempts=attempts,
+               live_answers=live_answers)
         attempt_ids = select(Attempt.id).where(Attempt.participant_id == participant.id)
         # Explicit deletes, child tables first: the same on every backend, cascade or not.
         session.execute(delete(Response).where(Response.attempt_id.in_(attempt_ids))
                         .execution_options(synchronize_session=False))
         session.execute(delete(Attempt).where(Attempt.participant_id == participant.id)
                         .execution_options(synchronize_session=False))
+        for table in (LiveAnswer, LiveMember):
+            session.execute(delete(table).where(table.participant_id == participant.id)
+                            .execution_options(synchronize_session=False))
         session.execute(delete(Participant).where(Participant.id == participant.id)
                         .execution_options(synchronize_session=False))
         return attempts

@@ -142,6 +142,12 @@ def isolate(value: object, attrs: Markup | None = None) -> Markup:
     return Markup("<bdi{}>{}</bdi>").format(attrs or Markup(""), value)
 
 
+def code_text(value: object) -> Markup:
+    """Wrap a command, address or setting name in <code> that stays left to right (English, as
+    typed) inside translated text."""
+    return Markup('<code dir="ltr" lang="en">{}</code>').format(value)
+
+
 def _same_site(target: str | None) -> str | None:
     """Return `target` when it is a path on this site (never another host), else None."""
     if not target:
@@ -188,4 +194,5 @@ def register_i18n(app: Flask) -> None:
         }
 
     app.jinja_env.filters["bdi"] = isolate
+    app.jinja_env.filters["code"] = code_text
     app.jinja_env.filters["without_label"] = without_label

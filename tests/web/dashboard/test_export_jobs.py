@@ -207,3 +207,39 @@ def test_all_certificates_in_one_zip_each_verifiable(
     single = re.search(r'href="(/trainer/workshops/ws-alpha/certificates/[^"]+\.pdf)"', grid)
     assert single is not None
     assert client.get(single.group(1)).data in {archive.read(n) for n in names}
+
+
+def test_the_certificates_page_says_which_certificate_it_is_making(
+        app: Flask, join: Callable[..., FlaskClient], csrf: Callable[[str], str],
+        parse_quiz: Any, wait_for_exports: Callable[[], None],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("Ana", "Chloé", "Eve"):
+        _take_everything(join(name), csrf, parse_quiz, ("False", "Yes"))
+    started, release = threading.Event(), threading.Event()
+    built: list[int] = []
+    real = dashboard_jobs.build_certificate
+
+    def slow_second(*args: Any, **kwargs: Any) -> bytes:
+        built.append(len(built))
+        if len(built) == 2:  # the second certificate waits until the test has looked
+            started.set()
+            release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_jobs, "build_certificate", slow_second)
+    client = _trainer(app, csrf, "tess")
+    try:
+        first = client.get("/trainer/workshops/ws-alpha/certificates.zip")
+        assert first.status_code == 303
+        assert started.wait(30)
+        working = client.get(first.headers["Location"]).get_data(as_text=True)
+        assert "Making certificate 2 of 3…" in working
+        assert '<progress max="3" value="1"' in working
+        assert '<noscript><meta http-equiv="refresh"' in working
+    finally:
+        release.set()
+        wait_for_exports()
+    done = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Making certificate" not in done
+    assert 'id="job-download"' in done
+    assert built == [0, 1, 2]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, text
 
+from tests.web.live.live_support import phone_answer, press, start_session
 from trainer.store.accounts import create_trainer
 from trainer.web.state import database
 
@@ -108,14 +109,83 @@ def test_participant_page_lists_every_attempt_and_reviews_it(
     assert "/trainer/login" in amina.get(review_links[0]).headers["Location"]
 
 
+def test_participant_page_shows_the_live_sessions_they_were_in(
+        app: Flask, join: Callable[..., FlaskClient], trainer: FlaskClient,
+        csrf: Callable[[str], str], parse_quiz: Any) -> None:
+    amina = join("Amina K.")
+    url = _participant_urls(trainer)["Amina K."]
+    assert "Not in any live session yet." in trainer.get(url).get_data(as_text=True)
+    poll = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    press(trainer, csrf, poll, "open")
+    assert phone_answer(amina, poll, parse_quiz, csrf,
+                        lambda page: {"q1": page.choice("q1", "Option beta")}).status_code == 303
+    press(trainer, csrf, poll, "end")
+    # A graded session of 4 points (1 + 2 + 1): right on the first and the last, the second
+    # not answered: 2 of 4 points.
+    quiz = start_session(trainer, csrf, source="pick", mode="quiz", picks=(
+        "canary-kinds/q-single", "canary-kinds/q-multiple", "canary-kinds/q-true-false"))
+    press(trainer, csrf, quiz, "open")
+    assert phone_answer(amina, quiz, parse_quiz, csrf,
+                        lambda page: {"q1": page.choice("q1", "Option alpha")}).status_code == 303
+    for _step in range(2):
+        press(trainer, csrf, quiz, "next")
+    press(trainer, csrf, quiz, "open")
+    assert phone_answer(amina, quiz, parse_quiz, csrf,
+                        lambda page: {"q3": page.choice("q3", "False")}).status_code == 303
+    press(trainer, csrf, quiz, "end")
+    page = trainer.get(url).get_data(as_text=True)
+    section = page[page.index('id="live-title"'):page.index('id="code-title"')]
+    rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]
+    text_of = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    assert len(text_of) == 2  # newest first
+    assert f"Hand-picked questions {quiz}" in text_of[0]
+    assert "2 of 3" in text_of[0]
+    assert text_of[0].endswith("50.0 %")
+    assert f"Hand-picked questions {poll}" in text_of[1]
+    assert "1 of 1" in text_of[1]
+    assert text_of[1].endswith("poll, not graded")
+    assert f'href="/trainer/live/{quiz}/results"' in section
+
+
+def _live_answers_of(app: Flask, name: str) -> set[tuple[Any, ...]]:
+    """Every live answer of the participant called `name`, with its grade."""
+    return set(_rows(app, """
+        SELECT s.room_code, l.position, l.question_id, l.response, l.earned, l.status
+        FROM live_answer l JOIN participant p ON p.id = l.participant_id
+        JOIN live_session s ON s.id = l.session_id WHERE p.display_name = :name""", name=name))
+
+
+def _live_quiz_on_both_phones(trainer: FlaskClient, csrf: Callable[[str], str], parse_quiz: Any,
+                              laptop: FlaskClient, phone: FlaskClient) -> str:
+    """Run a live quiz where both records answer the first question (the laptop first, wrong;
+    then the phone, right) and only the laptop the second; return the room code."""
+    code = start_session(trainer, csrf, source="pick", mode="quiz",
+                         picks=("canary-kinds/q-single", "canary-kinds/q-short"))
+    press(trainer, csrf, code, "open")
+    for device, label in ((laptop, "Option beta"), (phone, "Option alpha")):
+        response = phone_answer(device, code, parse_quiz, csrf,
+                                lambda page, label=label: {"q1": page.choice("q1", label)})
+        assert response.status_code == 303
+    press(trainer, csrf, code, "reveal")
+    press(trainer, csrf, code, "next")
+    press(trainer, csrf, code, "open")
+    assert phone_answer(laptop, code, parse_quiz, csrf,
+                        lambda _page: {"q2": "Dual Criminality"}).status_code == 303
+    press(trainer, csrf, code, "end")
+    return code
+
+
 def test_merge_keeps_every_attempt_and_the_first_pre_and_last_post_test(
         app: Flask, join: Callable[..., FlaskClient], take: Callable[..., str],
-        trainer: FlaskClient, csrf: Callable[[str], str]) -> None:
+        trainer: FlaskClient, csrf: Callable[[str], str], parse_quiz: Any) -> None:
     laptop = join("Budi Santoso")
     _whole_workshop(laptop, take, pre="Option alpha", post="True")  # post 50 %
     phone = join("Budi S.")
     _whole_workshop(phone, take, pre="Option beta", post="False")  # later post 100 %
+    code = _live_quiz_on_both_phones(trainer, csrf, parse_quiz, laptop, phone)
     before = _attempts_of(app, "Budi Santoso") | _attempts_of(app, "Budi S.")
+    live_before = _live_answers_of(app, "Budi Santoso") | _live_answers_of(app, "Budi S.")
+    assert len(live_before) == 3
     urls = _participant_urls(trainer)
     kept = urls["Budi Santoso"]
     other_id = urls["Budi S."].rsplit("/", 1)[1]
@@ -124,12 +194,22 @@ def test_merge_keeps_every_attempt_and_the_first_pre_and_last_post_test(
     html = confirm.get_data(as_text=True)
     assert "the first one counts" in html
     assert "the last one counts" in html
+    assert "the later answer is kept" in html
+    live_cells = re.findall(r'</td><td class="num">(\d+)</td>', html)
+    assert live_cells == ["2", "1"]  # live answers: the laptop's two, the phone's one
     merged = trainer.post(f"{kept}/merge", data={"other": other_id, "csrf_token": csrf(html)})
     assert merged.status_code == 303
     after = _attempts_of(app, "Budi Santoso")
     # Nothing lost: every attempt, response and grade of both, now one participant's.
     assert after == before
     assert len(after) > 10
+    # Live answers too: both answered the first question, and the later answer (the phone's,
+    # right) is kept; the laptop's answer to the second question moved. In the room once.
+    laptop_first = (code, 0, "q-single", 0.0, "wrong")
+    assert {row[:3] + row[4:] for row in _live_answers_of(app, "Budi Santoso")} == {
+        row[:3] + row[4:] for row in live_before} - {laptop_first}
+    assert _rows(app, "SELECT count(*) FROM live_member") == [(1,)]
+    assert _rows(app, "SELECT count(*) FROM live_answer") == [(2,)]
     assert _rows(app, "SELECT count(*) FROM participant WHERE display_name = 'Budi S.'") == [(0,)]
     # The first pre-test (the laptop's, 50 %) and the last post-test (the phone's, 100 %) count.
     counted = _rows(app, """SELECT kind, percent FROM attempt a JOIN participant p
@@ -147,7 +227,9 @@ def test_merge_keeps_every_attempt_and_the_first_pre_and_last_post_test(
     assert trainer.post(f"{kept}/merge", data={"other": other_id, "csrf_token": csrf(html)}
                         ).status_code == 400
     audit = trainer.get("/trainer/audit").get_data(as_text=True)
-    assert "Merged Budi S. into Budi Santoso" in audit.replace("<bdi>", "").replace("</bdi>", "")
+    plain = audit.replace("<bdi>", "").replace("</bdi>", "")
+    assert "Merged Budi S. into Budi Santoso" in plain
+    assert "1 live answer moved; 1 live answer deleted (both had answered the same question)" in plain
     assert "tess" in audit
 
 
@@ -166,11 +248,17 @@ def _every_table_mentions(app: Flask, needle: str) -> list[str]:
 
 def test_remove_deletes_every_trace_and_is_recorded(
         app: Flask, join: Callable[..., FlaskClient], take: Callable[..., str],
-        trainer: FlaskClient, csrf: Callable[[str], str]) -> None:
+        trainer: FlaskClient, csrf: Callable[[str], str], parse_quiz: Any) -> None:
     gone = join("Zed Removable")
     _whole_workshop(gone, take, pre="Option alpha", post="False")
     stays = join("Stays Here")
     take(stays, "/tests/pre/start", q1="Option alpha")
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    press(trainer, csrf, code, "open")
+    for device in (gone, stays):
+        assert phone_answer(device, code, parse_quiz, csrf,
+                            lambda page: {"q1": page.choice("q1", "Option alpha")}
+                            ).status_code == 303
     url = _participant_urls(trainer)["Zed Removable"]
     public_id = url.rsplit("/", 1)[1]
     rename = trainer.post(f"{url}/rename", data={"name": "Zed Renamed",
@@ -184,6 +272,7 @@ def test_remove_deletes_every_trace_and_is_recorded(
     assert len(attempt_ids) == 4
     confirm = trainer.get(f"{url}/remove").get_data(as_text=True)
     assert "cannot be undone" in confirm
+    assert "Their 1 answer in live sessions is deleted too" in confirm
     assert trainer.get(f"{url}/remove").status_code == 200  # a GET changes nothing
     assert trainer.post(f"{url}/remove").status_code == 400  # no CSRF token: refused
     assert trainer.post(f"{url}/remove", data={"csrf_token": csrf(confirm)}).status_code == 303
@@ -194,6 +283,9 @@ def test_remove_deletes_every_trace_and_is_recorded(
     assert _rows(app, f"SELECT count(*) FROM response WHERE attempt_id IN ({ids})"  # noqa: S608
                  ) == [(0,)]
     assert _rows(app, f"SELECT count(*) FROM attempt WHERE id IN ({ids})") == [(0,)]  # noqa: S608
+    # Their live answer and place in the room too; the other participant's stay.
+    assert _rows(app, "SELECT count(*) FROM live_answer") == [(1,)]
+    assert _rows(app, "SELECT count(*) FROM live_member") == [(1,)]
     # Gone from the CSVs; the other participant is still there.
     for csv_path in ("results.csv", "items.csv"):
         body = trainer.get(f"/trainer/workshops/ws-alpha/{csv_path}").get_data(as_text=True)
@@ -204,7 +296,7 @@ def test_remove_deletes_every_trace_and_is_recorded(
     assert gone.get("/programme").status_code == 302
     assert trainer.get(url).status_code == 404
     audit = trainer.get("/trainer/audit").get_data(as_text=True)
-    assert re.search(r"Removed participant #\d+ with 4 attempts", audit)
+    assert re.search(r"Removed participant #\d+ with 4 attempts and 1 live answer\s*<", audit)
     assert "Renamed — to —" in audit.replace("<bdi>", "").replace("</bdi>", "")
 
 

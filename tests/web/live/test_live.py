@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pydantic import TypeAdapter
 
+from tests.web.live.live_support import phone_answer, poll_url, press, start_session
+from trainer.content.models import Question
 from trainer.quiz.grading import grade
 from trainer.store.accounts import create_trainer
 from trainer.store.live import find_live_session, live_answers
@@ -22,6 +27,13 @@ from trainer.store.results import workshop_participants
 from trainer.web.state import catalogue, database
 
 PASSWORD = "a long enough password"
+VECTORS = Path(__file__).resolve().parents[2] / "data" / "grading_vectors.json"
+# Shared grading vectors a phone can send as they are (valid option tokens, typed text).
+LIVE_VECTORS = ("single-right", "single-wrong", "single-points-right", "tf-right",
+                "multiple-two-of-three", "multiple-all-right-plus-one-wrong",
+                "multiple-one-third-rounds-to-4-decimals", "short-spaces-and-trailing-period",
+                "short-punctuation-at-both-ends", "short-wrong", "numeric-comma-decimal",
+                "numeric-thin-space-thousands", "numeric-bad-grouping")
 
 
 @pytest.fixture
@@ -34,48 +46,6 @@ def trainer(app: Flask, csrf: Callable[[str], str]) -> FlaskClient:
                                                    "csrf_token": token})
     assert response.status_code == 303
     return client
-
-
-def start_session(trainer: FlaskClient, csrf: Callable[[str], str], *, source: str,
-                  mode: str = "poll", picks: tuple[str, ...] = (),
-                  workshop: str = "ws-alpha") -> str:
-    """Start a live session from the dashboard; return its room code."""
-    page = trainer.get(f"/trainer/live/workshops/{workshop}").get_data(as_text=True)
-    response = trainer.post(f"/trainer/live/workshops/{workshop}", data={
-        "csrf_token": csrf(page), "source": source, "mode": mode, "picks": list(picks)})
-    assert response.status_code == 303, response.get_data(as_text=True)
-    found = re.fullmatch(r"/trainer/live/([A-Z0-9]+)", response.headers["Location"])
-    assert found
-    return found.group(1)
-
-
-def press(trainer: FlaskClient, csrf: Callable[[str], str], code: str, action: str) -> str:
-    """Press a presenter button with the version shown; return the presenter page after it."""
-    page = trainer.get(f"/trainer/live/{code}").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', page)
-    assert version
-    response = trainer.post(f"/trainer/live/{code}/{action}", data={
-        "csrf_token": csrf(page), "version": version.group(1)}, follow_redirects=True)
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def poll_url(client: FlaskClient, code: str) -> str:
-    """Return the poll URL of a phone's page (it carries the room's poll token)."""
-    found = re.search(r'data-poll="([^"]+)"', client.get(f"/live/{code}").get_data(as_text=True))
-    assert found
-    return found.group(1).replace("&amp;", "&")
-
-
-def phone_answer(client: FlaskClient, code: str, parse_quiz: type, csrf: Callable[[str], str],
-                 pick: Callable[[object], dict[str, object]]) -> object:
-    """Open the phone page, fill it with `pick(page)`, post it; return the response."""
-    html = client.get(f"/live/{code}").get_data(as_text=True)
-    page = parse_quiz(html)
-    position = re.search(r'name="position" value="(\d+)"', html)
-    assert position, html
-    return client.post(f"/live/{code}", data={"csrf_token": csrf(html),
-                                              "position": position.group(1), **pick(page)})
 
 
 def test_a_poll_runs_from_start_to_end(app: Flask, trainer: FlaskClient, join: Callable[..., FlaskClient],
@@ -105,7 +75,9 @@ def test_a_poll_runs_from_start_to_end(app: Flask, trainer: FlaskClient, join: C
     assert "Amina" not in screen
     assert "Omar" not in screen
     assert '<svg role="img"' in screen
-    assert "http://localhost/live/<wbr>" + code in screen  # the join URL, breakable
+    # The join URL, breakable before the room code only.
+    assert ('<span class="nowrap">http://localhost/live/</span><wbr>'
+            f'<span class="nowrap">{code}</span>') in screen
     assert 'data-right="true"' not in screen  # no right answer before the reveal
     press(trainer, csrf, code, "reveal")
     screen = trainer.get(f"/trainer/live/{code}/screen").get_data(as_text=True)
@@ -439,3 +411,123 @@ def test_live_finds_the_running_session_of_the_trainees_workshop(
     assert join("Bea", "ws-beta").get("/live").status_code == 200
     press(trainer, csrf, code, "end")
     assert phone.get("/live").status_code == 200  # an ended session is not "running"
+
+
+def test_presenter_and_screen_warn_when_phones_cannot_reach_the_join_address(
+        app: Flask, trainer: FlaskClient, csrf: Callable[[str], str]) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    views = (f"/trainer/live/{code}", f"/trainer/live/{code}/screen")
+
+    def warned(client: FlaskClient, base_url: str = "http://localhost") -> list[bool]:
+        pages = [client.get(path, base_url=base_url).get_data(as_text=True) for path in views]
+        for page in pages:
+            assert ("Phones cannot reach this" in page) == ('id="unreachable"' in page)
+            if 'id="unreachable"' in page:
+                assert ('<code dir="ltr" lang="en">TRAINER_TRUSTED_HOSTS=192.168.43.10 trainer serve'
+                        ' --host 0.0.0.0</code>') in page
+                assert "TRAINER_PUBLIC_URL" in page
+        return ['id="unreachable"' in page for page in pages]
+
+    # The test client's host, "localhost", as `make serve`'s 127.0.0.1: only this computer.
+    assert warned(trainer) == [True, True]
+    for public_url in ("http://127.0.0.1:5000", "http://[::1]:5000", "http://127.0.1.1:5000/"):
+        app.config["TRAINER_PUBLIC_URL"] = public_url
+        assert warned(trainer) == [True, True], public_url
+    app.config["TRAINER_PUBLIC_URL"] = "http://192.168.43.10:5000"
+    assert warned(trainer) == [False, False]
+    # Opened by the laptop's address on the room's network: that address, no warning.
+    app.config["TRAINER_PUBLIC_URL"] = None
+    app.config["TRUSTED_HOSTS"] = ["192.168.43.10", "localhost"]  # as the warning says
+    room = app.test_client()
+    base = "http://192.168.43.10:5000"
+    token = csrf(room.get("/trainer/login", base_url=base).get_data(as_text=True))
+    assert room.post("/trainer/login", base_url=base, data={
+        "username": "tess", "password": PASSWORD, "csrf_token": token}).status_code == 303
+    assert warned(room, base) == [False, False]
+    assert (f'<span class="nowrap">{base}/live/</span><wbr><span class="nowrap">{code}</span>'
+            in room.get(views[1], base_url=base).get_data(as_text=True))
+
+
+def test_a_phone_in_french_sees_the_live_session_in_french(
+        trainer: FlaskClient, join: Callable[..., FlaskClient], csrf: Callable[[str], str],
+        parse_quiz: type) -> None:
+    code = start_session(trainer, csrf, source="pick", picks=("canary-kinds/q-single",))
+    phone = join("Amélie")
+    back = f"/live/{code}"
+    chosen = phone.post("/language", data={
+        "language": "fr", "next": back,
+        "csrf_token": csrf(phone.get("/programme").get_data(as_text=True))})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == back
+    waiting = phone.get(back).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in waiting
+    assert "Lisez la question. L’animateur ouvrira les réponses dans un instant." in waiting
+    assert "Read the question" not in waiting
+    press(trainer, csrf, code, "open")
+    assert "Envoyer ma réponse" in phone.get(back).get_data(as_text=True)
+    assert phone_answer(phone, code, parse_quiz, csrf,
+                        lambda page: {"q1": page.choice("q1", "Option alpha")}
+                        ).status_code == 303
+    received = phone.get(back).get_data(as_text=True)
+    assert "Réponse reçue." in received
+    assert "Vous pouvez la modifier jusqu’à la clôture des réponses." in received
+    assert "Modifier ma réponse" in received
+    press(trainer, csrf, code, "reveal")
+    revealed = phone.get(back).get_data(as_text=True)
+    assert "La bonne réponse est affichée." in revealed
+    assert "CANARY-EXPLANATION-SINGLE" in revealed
+    assert "Answer received" not in revealed
+
+
+def test_live_answers_grade_the_shared_vectors_as_the_quiz_grader_does(
+        make_app: Callable[..., Flask], content_root: Path, csrf: Callable[[str], str],
+        parse_quiz: type) -> None:
+    vectors = {v["name"]: v for v in json.loads(VECTORS.read_text(encoding="utf-8"))}
+    chosen = [vectors[name] for name in LIVE_VECTORS]
+    module = {"id": "vectors", "title": "Grading vectors", "language": "en",
+              "summary": "The shared grading vectors.", "duration_minutes": 5,
+              "objectives": [{"id": "obj-vectors", "text": "Grade alike."}],
+              "sections": [{"id": "only", "title": "Only", "body": "Text."}],
+              "quiz": {"pass_mark": 50, "questions": [
+                  {**v["question"], "id": f"v{number}"} for number, v in enumerate(chosen)]}}
+    (content_root / "modules" / "vectors.yaml").write_text(json.dumps(module), encoding="utf-8")
+    curriculum = content_root / "curriculum" / "canary.yaml"
+    curriculum.write_text(curriculum.read_text(encoding="utf-8").replace(
+        "  - canary-second\n", "  - canary-second\n  - vectors\n", 1), encoding="utf-8")
+    app = make_app()
+    create_trainer(database(app), "tess", PASSWORD)
+    trainer = app.test_client()
+    token = csrf(trainer.get("/trainer/login").get_data(as_text=True))
+    assert trainer.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                                "csrf_token": token}).status_code == 303
+    code = start_session(trainer, csrf, source="pick", mode="quiz",
+                         picks=tuple(f"vectors/v{n}" for n in range(len(chosen))))
+    live = find_live_session(database(app), code)
+    assert live is not None
+    phone = app.test_client()
+    token = csrf(phone.get("/").get_data(as_text=True))
+    assert phone.post("/join", data={"name": "Vera", "workshop": "ws-alpha",
+                                     "csrf_token": token}).status_code == 303
+    for number, vector in enumerate(chosen):
+        tokens = live.tokens[f"vectors/v{number}"]
+        response = vector["response"]
+        sent = ([tokens[r] for r in response] if isinstance(response, list)
+                else tokens[response] if vector["question"]["kind"] in ("single", "true_false")
+                else response)
+        press(trainer, csrf, code, "open")
+        posted = phone_answer(phone, code, parse_quiz, csrf,
+                              lambda page, sent=sent: {page.names()[0]: sent})
+        assert posted.status_code == 303, (vector["name"], posted.get_data(as_text=True))
+        if number + 1 < len(chosen):
+            press(trainer, csrf, code, "next")
+    stored, _members = live_answers(database(app), live.id)
+    assert len(stored) == len(chosen)
+    as_question: TypeAdapter[Question] = TypeAdapter(Question)
+    for a in stored:
+        vector = chosen[a.answer.position]
+        quiz = grade(as_question.validate_python(vector["question"]), vector["response"])
+        live_grade = (a.answer.earned, a.answer.max_points, a.answer.status)
+        assert live_grade == (quiz.earned, quiz.max, quiz.status), vector["name"]
+        expected = vector["expected"]
+        assert live_grade == (expected["earned"], expected["max"], expected["status"]), (
+            vector["name"])

@@ -26,9 +26,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from trainer.content.models import Curriculum, Workshop
 from trainer.services.attempts import attempt_title
-from trainer.services.participants import participant_detail
+from trainer.services.participants import ParticipantDetail, participant_detail
 from trainer.services.review import review
+from trainer.store.live import participant_live_sessions
 from trainer.store.models import Participant
 from trainer.store.participants import (
     ParticipantNotFound,
@@ -63,6 +65,12 @@ def _participant(workshop_id: str, public_id: str) -> Participant:
     return found
 
 
+def _detail(curriculum: Curriculum, workshop: Workshop, found: Participant) -> ParticipantDetail:
+    """Return what the participant page shows of `found`, live sessions included."""
+    return participant_detail(catalogue(), curriculum, workshop, found, interface_language(),
+                              live=participant_live_sessions(database(), found.id))
+
+
 def _trainer() -> str:
     return str(current_user.username)
 
@@ -84,7 +92,7 @@ def participant(workshop_id: str, public_id: str) -> PageResult:
     """Show a participant: every attempt, their pre/post figures and what can be changed."""
     curriculum, workshop = find_workshop(workshop_id)
     found = _participant(workshop.id, public_id)
-    detail = participant_detail(catalogue(), curriculum, workshop, found, interface_language())
+    detail = _detail(curriculum, workshop, found)
     shown = session.get(NEW_CODE_KEY)
     new_code = None
     if isinstance(shown, dict) and public_id in shown:
@@ -121,8 +129,7 @@ def rename(workshop_id: str, public_id: str) -> PageResult:
     found = _participant(workshop.id, public_id)
     form = RenameForm(request.form)
     if not form.validate():
-        detail = participant_detail(catalogue(), curriculum, workshop, found,
-                                    interface_language())
+        detail = _detail(curriculum, workshop, found)
         return render_template(
             "trainer/participant.html", curriculum=curriculum, workshop=workshop, d=detail,
             rename_form=form, merge_form=_merge_form(workshop.id, found, None),
@@ -169,19 +176,16 @@ def merge(workshop_id: str, public_id: str) -> PageResult:
             request.method == "POST" and not form.validate()):
         if form.other.data and not form.other.errors:
             form.other.errors = [_("Choose another participant of this workshop.")]
-        detail = participant_detail(catalogue(), curriculum, workshop, kept,
-                                    interface_language())
+        detail = _detail(curriculum, workshop, kept)
         rename = RenameForm(formdata=None)
         rename.name.data = kept.display_name
         return render_template(
             "trainer/participant.html", curriculum=curriculum, workshop=workshop, d=detail,
             rename_form=rename, merge_form=form, action_form=ActionForm(), new_code=None), 400
     if request.method == "GET":
-        language = interface_language()
         return render_template(
             "trainer/merge.html", curriculum=curriculum, workshop=workshop,
-            kept=participant_detail(catalogue(), curriculum, workshop, kept, language),
-            other=participant_detail(catalogue(), curriculum, workshop, other, language),
+            kept=_detail(curriculum, workshop, kept), other=_detail(curriculum, workshop, other),
             form=form)
     try:
         outcome = merge_participants(database(), workshop.id, kept.public_id, other.public_id,
@@ -205,8 +209,7 @@ def remove(workshop_id: str, public_id: str) -> PageResult:
     curriculum, workshop = find_workshop(workshop_id)
     found = _participant(workshop.id, public_id)
     if request.method == "GET":
-        detail = participant_detail(catalogue(), curriculum, workshop, found,
-                                    interface_language())
+        detail = _detail(curriculum, workshop, found)
         return render_template("trainer/remove.html", curriculum=curriculum, workshop=workshop,
                                d=detail, action_form=ActionForm())
     try:

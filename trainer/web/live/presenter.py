@@ -17,7 +17,9 @@ click on "Next" that comes after another change is refused, not applied twice.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -173,14 +175,27 @@ def _room_url(live: LiveSession) -> str:
     return base.rstrip("/") + url_for("live.room", code=live.room_code)
 
 
+def _loopback_host(url: str) -> str | None:
+    """Return the host of `url` when it names this computer only (phones cannot reach it)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        return host if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
+
+
 def _view_context(live: LiveSession, *, sizes: tuple[str, ...]) -> dict[str, object]:
     """Return what the presenter and the screen show of the current question."""
     shown = shared.presented(live)
     counts = live_counts(database(), live.room_code) or (live.version, 0, 0)
+    room_url = _room_url(live)
     context: dict[str, object] = {
         "live": live, "title": _session_title(live), "shown": shown, "count": counts[1],
         "members": counts[2], "count_text": shared.count_text(counts[1], counts[2]),
-        "room_url": _room_url(live), "poll_url": url_for("presenter.state", code=live.room_code),
+        "room_url": room_url, "loopback_host": _loopback_host(room_url),
+        "poll_url": url_for("presenter.state", code=live.room_code),
         "poll_seconds": shared.POLL_SECONDS, "refresh_seconds": shared.REFRESH_SECONDS,
         "version": live.version}
     if shown is not None:
