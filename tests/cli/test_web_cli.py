@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 
 from trainer.cli.author import preview
-from trainer.cli.web import db, serve
+from trainer.cli.web import db, own_addresses, serve, trust_own_addresses
 
 
 @pytest.fixture
@@ -69,3 +71,46 @@ def test_preview_command_outside_a_content_root(tmp_path: Path) -> None:
     result = CliRunner().invoke(preview, ["--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "no 'modules/' folder" in result.output
+
+
+def test_serving_the_room_trusts_this_computers_own_addresses_only(
+        tmp_path: Path, content_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`trainer serve --host 0.0.0.0`: phones open the laptop by its address on the room's
+    network, which the default TRUSTED_HOSTS would refuse with 400; a setting made on purpose is
+    kept; loopback and names are never added."""
+    addresses = own_addresses("0.0.0.0")  # noqa: S104 - what serving the room asks for
+    assert all(not ipaddress.IPv4Address(a).is_loopback for a in addresses)
+    ours = {entry.address for entries in psutil.net_if_addrs().values() for entry in entries}
+    assert set(addresses) <= ours
+    assert own_addresses("127.0.0.1") == []
+    assert own_addresses("example.org") == []
+    assert own_addresses("192.168.43.10") == ["192.168.43.10"]
+
+    default = {"TRUSTED_HOSTS": ["127.0.0.1", "localhost"]}
+    assert trust_own_addresses(default, "192.168.43.10") == ["192.168.43.10"]
+    assert default["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost", "192.168.43.10"]
+    chosen = {"TRUSTED_HOSTS": ["training.example.org"]}
+    assert trust_own_addresses(chosen, "192.168.43.10") == []
+    assert chosen["TRUSTED_HOSTS"] == ["training.example.org"]
+    local = {"TRUSTED_HOSTS": ["127.0.0.1", "localhost"]}
+    assert trust_own_addresses(local, "127.0.0.1") == []
+    assert local["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+    # Through the command, with the server's start replaced by a look at what it would serve.
+    seen: dict[str, object] = {}
+
+    def run(app: Flask, **options: object) -> None:
+        client = app.test_client()
+        seen.update(options, hosts=list(app.config["TRUSTED_HOSTS"]),
+                    answer=client.get("/", base_url="http://192.168.43.10:5000").status_code,
+                    stranger=client.get("/", base_url="http://evil.example").status_code)
+
+    monkeypatch.setattr(Flask, "run", run)
+    monkeypatch.setenv("TRAINER_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("TRAINER_TRUSTED_HOSTS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    result = CliRunner().invoke(serve, ["--host", "192.168.43.10", "--root", str(content_root)])
+    assert result.exit_code == 0, result.output
+    assert "can open http://192.168.43.10:5000/" in result.output
+    assert seen["hosts"] == ["127.0.0.1", "localhost", "192.168.43.10"]
+    assert (seen["answer"], seen["stranger"]) == (200, 400)

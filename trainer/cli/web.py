@@ -7,10 +7,13 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import psutil
 
 from trainer.cli.accounts import announce_first_trainer
 from trainer.cli.options import root_option
@@ -68,10 +71,54 @@ def serve(host: str, port: int, debug: bool, root: Path) -> None:
     app = _app(root)
     _migrate(app, "head")
     announce_first_trainer(app)
+    reachable = trust_own_addresses(app.config, host)
     click.echo(f"Serving {app.config['TRAINER_CONTENT_ROOT']} at http://{host}:{port}/ "
                f"(database: {app.extensions['trainer.database'].url.render_as_string()}); "
                "press Ctrl+C to stop.")
+    if reachable:
+        links = ", ".join(f"http://{address}:{port}/" for address in reachable)
+        click.echo(f"Phones and laptops on this computer's networks can open {links}")
     app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=debug)
+
+
+def own_addresses(host: str) -> list[str]:
+    """Return the IPv4 addresses other devices can reach a server listening on `host` by.
+
+    All of this computer's addresses but loopback ones for 0.0.0.0 (every interface); `host`
+    itself when it is one address; none for a loopback or a name.
+    """
+    if host in ("0.0.0.0", ""):  # noqa: S104 - the very case asked about
+        found = {entry.address for entries in psutil.net_if_addrs().values()
+                 for entry in entries if entry.family == socket.AF_INET}
+    else:
+        found = {host}
+    addresses = []
+    for address in found:
+        try:
+            parsed = ipaddress.IPv4Address(address)
+        except ValueError:
+            continue
+        if not (parsed.is_loopback or parsed.is_unspecified or parsed.is_link_local):
+            addresses.append(address)
+    return sorted(addresses, key=ipaddress.IPv4Address)
+
+
+def trust_own_addresses(config: dict[str, Any], host: str) -> list[str]:
+    """Answer requests by this computer's own addresses when serving beyond it; return them.
+
+    Serving a workshop room (`--host 0.0.0.0`), the phones open the laptop by its address on the
+    room's network, which the default TRUSTED_HOSTS (127.0.0.1, localhost) would refuse. An
+    address of this very computer is safe to trust: the host check is there against other names
+    pointing here (DNS rebinding), which an IP address is not. A TRUSTED_HOSTS set on purpose
+    (configuration, TRAINER_TRUSTED_HOSTS) is left as it is.
+    """
+    from trainer.settings import Config  # noqa: PLC0415
+
+    addresses = own_addresses(host)
+    hosts = config.get("TRUSTED_HOSTS")
+    if hosts is not None and list(hosts) == list(Config.TRUSTED_HOSTS or ()):
+        hosts = config["TRUSTED_HOSTS"] = [*hosts, *(a for a in addresses if a not in hosts)]
+    return [address for address in addresses if hosts is None or address in hosts]
 
 
 @click.group()
