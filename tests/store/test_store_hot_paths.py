@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_server import free_port
@@ -28,6 +29,7 @@ from trainer.store.attempts import (
     save_draft,
     start_attempt,
     submit_attempt,
+    submit_draft,
 )
 from trainer.store.database import DatabaseUnavailable, Statements
 from trainer.store.models import Attempt, AttemptKind, Response
@@ -219,3 +221,65 @@ def test_a_hot_write_that_fails_changes_nothing_and_the_next_one_works(store: Da
     found = find_attempt(store, participant.id, attempt.public_id)
     assert found is not None
     assert (found.draft_seq, found.draft_answers, len(found.responses)) == (2, {"q1": "y"}, 2)
+
+
+def test_writes_queued_together_share_one_commit_and_a_failing_one_fails_alone(
+        store: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Group commit: submissions (durable) that arrive while a commit is under way are written in
+    the next one together; a write that fails in a batch is run again alone, failing only itself."""
+    attempts = [_start(store, create_participant(store, "w", f"P{n}").id) for n in range(5)]
+    transactions: list[int] = []
+    real = store.write_core
+
+    def counted(work: Any, *, durable: bool = True) -> Any:
+        transactions.append(1)
+        return real(work, durable=durable)
+
+    monkeypatch.setattr(store, "write_core", counted)
+    first_in, release = threading.Event(), threading.Event()
+
+    def held(draft: dict[str, Any], tokens: dict[str, Any]) -> tuple[list[GradedResponse],
+                                                                   AttemptScore]:
+        del draft, tokens
+        first_in.set()
+        release.wait(10)
+        return GRADED, SCORE
+
+    def broken(draft: dict[str, Any], tokens: dict[str, Any]) -> tuple[list[GradedResponse],
+                                                                     AttemptScore]:
+        del draft, tokens
+        raise ValueError("this grader fails")
+
+    results: dict[int, object] = {}
+
+    def submit(attempt: Attempt, grader: Any) -> None:
+        try:
+            results[attempt.id] = submit_draft(store, attempt.id, grader)
+        except ValueError as exc:
+            results[attempt.id] = exc
+
+    leader = threading.Thread(target=submit, args=(attempts[0], held))
+    leader.start()
+    assert first_in.wait(10)
+    def fine(draft: dict[str, Any], tokens: dict[str, Any]) -> tuple[list[GradedResponse],
+                                                                   AttemptScore]:
+        del draft, tokens
+        return GRADED, SCORE
+
+    queued = [threading.Thread(target=submit, args=(a, broken if a is attempts[2] else fine))
+              for a in attempts[1:]]
+    for thread in queued:
+        thread.start()
+    time.sleep(0.3)  # let the four queue behind the leader's open transaction
+    release.set()
+    for thread in (leader, *queued):
+        thread.join(20)
+    assert isinstance(results[attempts[2].id], ValueError)
+    assert [results[a.id] for a in attempts if a is not attempts[2]] == [True] * 4
+    # The leader's transaction, then the four together (failing on the broken one), then each of
+    # the four alone: 6, not 1 + 4 per write as with a commit each and retries.
+    assert len(transactions) == 1 + 1 + 4
+    for attempt in attempts:
+        state = attempt_state(store, attempt.participant_id, attempt.public_id)
+        assert state is not None
+        assert state.submitted is (attempt is not attempts[2])

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -325,7 +325,8 @@ def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
     The attempt row is locked (PostgreSQL: FOR UPDATE; SQLite: the write transaction) before the
     draft is read, so a save cannot slip in between: what is graded is the last accepted save.
     `grader` turns the draft (field name → posted value) and the attempt's choice tokens into
-    graded responses and a score.
+    graded responses and a score. Submissions arriving together share one durable commit
+    (`_GroupWriter`).
     """
     def work(statements: Statements) -> bool:
         row = statements.first(_SUBMISSION_FOR_UPDATE, {"b_id": attempt_id})
@@ -334,7 +335,7 @@ def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
         responses, score = grader(dict(row.draft_answers or {}), dict(row.tokens or {}))
         return _record(statements, attempt_id, responses, score)
 
-    return database.write_core(work)
+    return _group_writer(database, durable=True).write(attempt_id, work)
 
 
 SaveStatus = Literal["saved", "stale", "submitted", "missing"]
@@ -362,37 +363,48 @@ def save_draft(database: Database, attempt_id: int, seq: int | None, answers: Ma
     submitted is "submitted" and nothing changes. The attempt row is locked while its draft is
     read and written, so saves and the submission of one attempt take turns.
 
-    Saves arriving together share one transaction (group commit, see _DraftWriter): a room of
-    trainees saving at once pays for one durable commit per batch, not one each.
+    Saves arriving together share one transaction (group commit, see _GroupWriter).
     """
-    pending = _PendingSave(attempt_id, seq, dict(answers),
-                           None if replaced is None else frozenset(replaced))
-    return _draft_writer(database).save(pending)
+    kept = dict(answers)
+    cleared = None if replaced is None else frozenset(replaced)
+    return _group_writer(database, durable=False).write(
+        attempt_id, lambda statements: _save_one(statements, attempt_id, seq, kept, cleared))
 
 
-@dataclass(slots=True)
-class _PendingSave:
+@dataclass(slots=True, eq=False)
+class _Pending:
+    """One write waiting for its batch: the row it locks, and what it does in the transaction."""
+
     attempt_id: int
-    seq: int | None
-    answers: dict[str, Any]
-    replaced: frozenset[str] | None
+    run: Callable[[Statements], Any]
     wake: threading.Event = field(default_factory=threading.Event)
     lead: bool = False
-    outcome: DraftSave | None = None
+    outcome: Any = None
     error: BaseException | None = None
 
 
-class _DraftWriter:
-    """Group commit for draft saves in one process: one writer at a time takes every save queued
-    meanwhile and writes them in one transaction; then hands the pen to the next in the queue."""
+class _GroupWriter:
+    """Group commit in one process: one writer at a time takes every write queued meanwhile and
+    runs them in one transaction, then hands the pen to the next in the queue.
 
-    def __init__(self, database: Database) -> None:
+    With several threads per worker, the writes that arrive while a commit waits for the disk
+    share the next commit (one `fsync` for the batch, not one each). A batch that fails is run
+    again one write at a time, so a write that fails fails alone (each write must be safe to run
+    again: the failed batch was rolled back whole). With one thread per worker every batch is a
+    single write.
+    """
+
+    def __init__(self, database: Database, durable: bool) -> None:
         self.database = database
+        self.durable = durable
         self.lock = threading.Lock()
-        self.queue: list[_PendingSave] = []
+        self.queue: list[_Pending] = []
         self.writing = False
 
-    def save(self, pending: _PendingSave) -> DraftSave:
+    def write(self, attempt_id: int, run: Callable[[Statements], T]) -> T:
+        """Run `run` in a write transaction shared with the writes queued with it; return its
+        result (or raise its error)."""
+        pending = _Pending(attempt_id, run)
         with self.lock:
             self.queue.append(pending)
             lead = not self.writing
@@ -403,23 +415,15 @@ class _DraftWriter:
             self._write_batch(pending)
         if pending.error is not None:
             raise pending.error
-        assert pending.outcome is not None  # noqa: S101 - set by the batch that held it
-        return pending.outcome
+        return cast("T", pending.outcome)
 
-    def _write_batch(self, leader: _PendingSave) -> None:
+    def _write_batch(self, leader: _Pending) -> None:
         with self.lock:
             batch, self.queue = self.queue, []
         # Rows locked in id order, so two processes' batches cannot deadlock on PostgreSQL.
         ordered = sorted(batch, key=lambda p: p.attempt_id)
         try:
-            outcomes = self.database.write_core(lambda statements: [
-                _save_one(statements, p) for p in ordered], durable=False)
-        except BaseException as exc:  # every waiter hears of it, then the leader raises it
-            for p in ordered:
-                p.error = exc
-        else:
-            for p, outcome in zip(ordered, outcomes, strict=True):
-                p.outcome = outcome
+            self._run(ordered)
         finally:
             with self.lock:
                 if self.queue:
@@ -431,38 +435,55 @@ class _DraftWriter:
                 if p is not leader:
                     p.wake.set()
 
+    def _run(self, ordered: list[_Pending]) -> None:
+        try:
+            outcomes = self.database.write_core(
+                lambda statements: [p.run(statements) for p in ordered], durable=self.durable)
+        except BaseException as exc:
+            if len(ordered) == 1 or not isinstance(exc, Exception):
+                for p in ordered:  # every waiter hears of it, then the leader raises it
+                    p.error = exc
+                return
+            for p in ordered:  # one by one: only the write that fails fails
+                self._run([p])
+        else:
+            for p, outcome in zip(ordered, outcomes, strict=True):
+                p.outcome = outcome
 
-_DRAFT_WRITERS: weakref.WeakKeyDictionary[Database, _DraftWriter] = weakref.WeakKeyDictionary()
-_DRAFT_WRITERS_LOCK = threading.Lock()
+
+_GROUP_WRITERS: weakref.WeakKeyDictionary[Database, dict[bool, _GroupWriter]] = (
+    weakref.WeakKeyDictionary())
+_GROUP_WRITERS_LOCK = threading.Lock()
 
 
-def _draft_writer(database: Database) -> _DraftWriter:
-    with _DRAFT_WRITERS_LOCK:
-        found = _DRAFT_WRITERS.get(database)
+def _group_writer(database: Database, *, durable: bool) -> _GroupWriter:
+    with _GROUP_WRITERS_LOCK:
+        writers = _GROUP_WRITERS.setdefault(database, {})
+        found = writers.get(durable)
         if found is None:
-            found = _DRAFT_WRITERS[database] = _DraftWriter(database)
+            found = writers[durable] = _GroupWriter(database, durable)
         return found
 
 
-def _save_one(statements: Statements, pending: _PendingSave) -> DraftSave:
-    row = statements.first(_DRAFT_FOR_UPDATE, {"b_id": pending.attempt_id})
+def _save_one(statements: Statements, attempt_id: int, seq: int | None, answers: dict[str, Any],
+              replaced: frozenset[str] | None) -> DraftSave:
+    row = statements.first(_DRAFT_FOR_UPDATE, {"b_id": attempt_id})
     if row is None:
         return DraftSave("missing")
     stored = dict(row.draft_answers or {})
     if row.submitted_at is not None:
         return DraftSave("submitted", row.draft_seq, row.draft_saved_at, stored)
-    seq = pending.seq
     number = seq if seq is not None else max(_now_ms(), (row.draft_seq or 0) + 1)
     if row.draft_seq is not None and number <= row.draft_seq:
         status: SaveStatus = "saved" if number == row.draft_seq else "stale"
         return DraftSave(status, row.draft_seq, row.draft_saved_at, stored)
-    if pending.replaced is None:
+    if replaced is None:
         merged: dict[str, Any] = {}
     else:
-        merged = {name: value for name, value in stored.items() if name not in pending.replaced}
-    merged.update(pending.answers)
+        merged = {name: value for name, value in stored.items() if name not in replaced}
+    merged.update(answers)
     now = utcnow()
-    statements.run(_SAVE_DRAFT, {"b_id": pending.attempt_id, "b_answers": merged,
+    statements.run(_SAVE_DRAFT, {"b_id": attempt_id, "b_answers": merged,
                                  "b_seq": number, "b_saved_at": now})
     return DraftSave("saved", number, now, merged)
 
