@@ -94,8 +94,8 @@ def test_small_group_intervals_are_cut_to_the_scale_and_say_so(
     text = " ".join(_text(build_report(results)).split())
     assert "Mean pre-test score 33.3 % (33.3–33.3) " in text
     cut = "t-based, n = 2; cut to the 0–100 % scale"
-    assert f"Mean post-test score 83.3 % (0.0–100.0; {cut})" in text
-    assert ("Mean of individual normalised gains 0.75 (\u22122.43–1.00; t-based, n = 2; cut at 1, "
+    assert f"Mean post-test score 83.3 % (0.0–100.0 — {cut})" in text
+    assert ("Mean of individual normalised gains 0.75 (\u22122.43–1.00 — t-based, n = 2; cut at 1, "
             "the highest gain possible)") in text
     assert "is cut at that bound, and says so beside it" in text
     assert "degrees of freedom" in text
@@ -105,8 +105,8 @@ def test_small_group_intervals_are_cut_to_the_scale_and_say_so(
     assert "one group took form A as pre-test and form B as post-test" in text
     assert re.search(r"A then B 1 33\.3 100\.0 1\.00 ", text)
     assert re.search(r"B then A 1 33\.3 66\.7 0\.50 ", text)
-    assert f"Form A · All sittings 2 33.3 66.7 50.0 % (0.0–100.0; {cut})" in text
-    assert f"Form B · All sittings 2 33.3 100.0 66.7 % (0.0–100.0; {cut})" in text
+    assert f"Form A · All sittings 2 33.3 66.7 50.0 % (0.0–100.0 — {cut})" in text
+    assert f"Form B · All sittings 2 33.3 100.0 66.7 % (0.0–100.0 — {cut})" in text
     for figure in ("\u2212128", "295", "\u22129", "103"):
         assert figure not in text
 
