@@ -91,13 +91,13 @@ def test_every_right_answer_first_is_a_located_warning_in_the_bank_and_each_form
     warnings = _warnings(result)
     questions_line = _line_of(bank, "  questions:")
     assert any(w.startswith(f"{bank}:{questions_line}:") and ": warning: quiz.questions: position "
-               "bias: the right answer is option A in 43 of the 43 " in w
+               "bias: the right answer is option A in 44 of the 44 " in w
                and "move right answers so no position holds more than half, or set quiz.shuffle: "
                "true" in w for w in warnings), warnings
     curriculum = sample / "curriculum" / "gcai.yaml"
-    # Form A has 22 choice questions (and 2 numeric), form B 21 (and 3 numeric).
+    # Form A has 22 choice questions (and 2 numeric), form B 22 (and 2 numeric).
     for form, line, count in (("a", _line_of(curriculum, "  a:"), 22),
-                              ("b", _line_of(curriculum, "  b:"), 21)):
+                              ("b", _line_of(curriculum, "  b:"), 22)):
         assert any(w.startswith(f"{curriculum}:{line}:3:") and f"warning: forms.{form}: position "
                    f"bias: the right answer is option A in {count} of the {count} " in w
                    and f"questions of form {form.upper()}" in w for w in warnings), warnings
@@ -145,6 +145,49 @@ def test_a_right_option_given_away_on_a_test_form_is_located_in_the_curriculum(
     assert f"{curriculum}:{line}:9: warning: forms.a.questions[4]: question 'qa-need-surrender': " \
            "its answer \"Extradition\" appears verbatim in the prompt of question " \
            "'qa-liaison-role' on the same page" in result.output
+
+
+def test_a_test_answer_printed_by_a_practice_prompt_is_a_located_warning(sample: Path) -> None:
+    # Form B's qb-iij-year asks the year the IIJ was inaugurated (2014); a practice prompt of
+    # the programme that prints it, beside a name the item asks about, gives it away.
+    module = sample / "modules" / "effective-central-authority.yaml"
+    _edit(module, "prompt: How many good practices does the IIJ's *Good Practices for Central "
+                  "Authorities* (2018) set out?",
+          "prompt: How many good practices does the IIJ (inaugurated in Valletta in 2014) set out "
+          "in its *Good Practices for Central Authorities* (2018)?")
+    result = _check(sample)
+    assert result.exit_code == 1
+    curriculum = sample / "curriculum" / "gcai.yaml"
+    line = _line_of(curriculum, "question: qb-iij-year") - 1
+    # (The edited source also leaves its translations stale: warned apart.)
+    assert [w for w in _warnings(result) if "test item" in w] == [
+        f"{curriculum}:{line}:9: warning: forms.b.questions[2]: test item 'qb-iij-year': its "
+        "answer \"2014\" is printed verbatim by practice question "
+        "'effective-central-authority/q-gp-count' (prompt, option or explanation): trainees "
+        "read it there before the post-test; reword this item or that practice question"]
+
+
+def test_a_right_option_printed_by_a_practice_option_is_a_warning(sample: Path) -> None:
+    module = sample / "modules" / "effective-central-authority.yaml"
+    _edit(module, "text: They were published in September 2018",
+          "text: They were launched at a side event co-organised by CTED, UNODC and the "
+          "International Association of Prosecutors")
+    warnings = [w for w in _warnings(_check(sample)) if "test item" in w]
+    assert len(warnings) == 1
+    assert "test item 'qa-gp-launch': its answer \"At a side event co-organised by CTED, UNODC " \
+           "and the International Association of Prosecutors\" is printed verbatim by practice " \
+           "question 'effective-central-authority/q-gp-facts'" in warnings[0]
+
+
+def test_a_number_beside_other_names_or_vocabulary_is_no_giveaway(sample: Path) -> None:
+    # "15" beside ECOWAS does not answer how many good practices the Rabat Memorandum sets out
+    # (qa-rabat-count); "extradition", printed by many practice questions, is vocabulary.
+    module = sample / "modules" / "networks-regional-frameworks.yaml"
+    _edit(module, "prompt: Where and when was the ASEAN Treaty on Mutual Legal Assistance in "
+                  "Criminal Matters concluded?",
+          "prompt: Where and when was the ASEAN Treaty on Mutual Legal Assistance in Criminal "
+          "Matters concluded (the 15 ECOWAS States have their own)?")
+    assert [w for w in _warnings(_check(sample)) if "test item" in w] == []
 
 
 def test_all_of_the_above_is_a_warning(sample: Path) -> None:

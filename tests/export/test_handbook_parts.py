@@ -60,21 +60,24 @@ def _links(reader: pypdf.PdfReader) -> list[tuple[int, str, int | str]]:
     return found
 
 
-def _contents_numbers(texts: list[str]) -> list[int]:
-    start = next(i for i, text in enumerate(texts) if text.lstrip().startswith("Contents"))
+def _contents_numbers(texts: list[str], heading: str = "Contents",
+                      number: re.Pattern[str] = TOC_NUMBER) -> list[int]:
+    start = next(i for i, text in enumerate(texts) if text.lstrip().startswith(heading))
     return [int(m.group(1)) for text in texts[start:start + 2] for line in text.splitlines()
-            if (m := TOC_NUMBER.search(line))]
+            if (m := number.search(line))]
 
 
-def _assert_same_book(parts: bytes, whole: bytes) -> None:
+def _assert_same_book(parts: bytes, whole: bytes, *, contents: str = "Contents",
+                      toc_number: re.Pattern[str] = TOC_NUMBER) -> None:
     ours, reference = pypdf.PdfReader(io.BytesIO(parts)), pypdf.PdfReader(io.BytesIO(whole))
     assert len(ours.pages) == len(reference.pages)
     ours_texts, reference_texts = _texts(parts), _texts(whole)
     for number, (mine, theirs) in enumerate(zip(ours_texts, reference_texts, strict=True), 1):
         assert mine == theirs, f"page {number} differs"
     assert _outline(ours) == _outline(reference)
-    assert _contents_numbers(ours_texts) == _contents_numbers(reference_texts)
-    assert _contents_numbers(ours_texts)
+    assert (_contents_numbers(ours_texts, contents, toc_number)
+            == _contents_numbers(reference_texts, contents, toc_number))
+    assert _contents_numbers(ours_texts, contents, toc_number)
     links = _links(ours)
     assert links == _links(reference)
     assert any(isinstance(target, int) for _, _, target in links)
@@ -107,11 +110,11 @@ def content(fixture_root: Path, tmp_path: Path) -> Path:
     return root
 
 
-def _render(root: Path, cache: PartCache | None) -> bytes:
+def _render(root: Path, cache: PartCache | None, language: str = "en") -> bytes:
     catalogue: Catalogue = load_catalogue(root)
     curriculum, workshop = catalogue.workshop("south")
-    return render_handbook(catalogue, curriculum, workshop, Edition.FACILITATOR, language="en",
-                           cache=cache, use_cache=cache is not None).pdf
+    return render_handbook(catalogue, curriculum, workshop, Edition.FACILITATOR,
+                           language=language, cache=cache, use_cache=cache is not None).pdf
 
 
 def test_parts_assemble_into_the_book_laid_out_whole(content: Path, tmp_path: Path) -> None:
@@ -123,6 +126,21 @@ def test_parts_assemble_into_the_book_laid_out_whole(content: Path, tmp_path: Pa
     again = PartCache(tmp_path / "cache")
     _assert_same_book(_render(content, again), parts)
     assert all(hit for _, hit in again.lookups)
+
+
+def test_right_to_left_parts_are_the_book_laid_out_whole_with_no_stray_blank_page(
+        content: Path, tmp_path: Path) -> None:
+    parts = _render(content, PartCache(tmp_path / "cache"), "ar")
+    whole = _render(content, None, "ar")
+    # pdfplumber reads Arabic in visual order: the heading reversed, a page number starts a line.
+    _assert_same_book(parts, whole, contents="تايوتحملا", toc_number=re.compile(r"^(\d+)\s"))
+    texts = _texts(parts)
+    # A right-to-left book's recto is its left page, as its first page is: the contents follow
+    # the colophon on page 3, and a blank page is only ever left before a recto (an odd page).
+    assert texts[2].lstrip().startswith("تايوتحملا")
+    blank = [number for number, text in enumerate(texts, 1) if not text.strip()]
+    assert blank
+    assert all(number % 2 == 0 for number in blank), blank
 
 
 def test_editing_one_module_lays_out_only_that_module_again(content: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import UTC, datetime
@@ -22,7 +23,12 @@ from trainer.export.report import (
     dumbbell_chart,
     report_html,
 )
-from trainer.quiz.statistics import ItemResponse, item_statistics, learning_gain
+from trainer.quiz.statistics import (
+    ItemResponse,
+    counterbalanced_design,
+    item_statistics,
+    learning_gain,
+)
 
 
 def _results(catalogue: Catalogue) -> WorkshopResults:
@@ -75,6 +81,34 @@ def test_report_states_the_cohort_and_each_participant(report: tuple[bytes, str]
     assert "0.75" in text
     assert "Annex: item analysis" in text
     assert "Prompt 1 &lt;b&gt;" in html  # text is escaped, never markup
+
+
+def test_small_group_intervals_are_cut_to_the_scale_and_say_so(
+        fixture_catalogue: Catalogue) -> None:
+    """Two participants: t(0.975, 1) = 12.71 makes the post-test interval 83.3 ± 211.8 and the
+    gain's 0.75 ± 3.18; printed cut at 100 % and at 1, with the method and n beside them. The
+    pre-test scores are equal (33.3 and 33.3): an interval of no width, not cut."""
+    results = _results(fixture_catalogue)
+    results = dataclasses.replace(
+        results, design=counterbalanced_design(results.gain.participants, {"p2": "b"}))
+    text = " ".join(_text(build_report(results)).split())
+    assert "Mean pre-test score 33.3 % (33.3–33.3) " in text
+    cut = "t-based, n = 2; cut to the 0–100 % scale"
+    assert f"Mean post-test score 83.3 % (0.0–100.0 — {cut})" in text
+    assert ("Mean of individual normalised gains 0.75 (\u22122.43–1.00 — t-based, n = 2; cut at 1, "
+            "the highest gain possible)") in text
+    assert "is cut at that bound, and says so beside it" in text
+    assert "degrees of freedom" in text
+    # The design: one participant in each order (no interval for one value); each form's mean
+    # over its two sittings (form A: p1's 33.3 pre and p2's 66.7 post) with its interval, cut.
+    assert "Counterbalanced forms" in text
+    assert "one group took form A as pre-test and form B as post-test" in text
+    assert re.search(r"A then B 1 33\.3 100\.0 1\.00 ", text)
+    assert re.search(r"B then A 1 33\.3 66\.7 0\.50 ", text)
+    assert f"Form A · All sittings 2 33.3 66.7 50.0 % (0.0–100.0 — {cut})" in text
+    assert f"Form B · All sittings 2 33.3 100.0 66.7 % (0.0–100.0 — {cut})" in text
+    for figure in ("\u2212128", "295", "\u22129", "103"):
+        assert figure not in text
 
 
 def test_report_is_a_safe_pdf(report: tuple[bytes, str]) -> None:

@@ -7,10 +7,13 @@ import math
 import pytest
 
 from trainer.quiz.statistics import (
+    GAIN_RANGE,
+    PERCENT_RANGE,
     ItemResponse,
     ParticipantGain,
     item_statistics,
     learning_gain,
+    mean_interval,
 )
 
 # Six participants, four one-point items (1 = right, 0 = wrong):
@@ -256,3 +259,23 @@ def test_learning_gain_weights_points_and_handles_no_overlap() -> None:
     assert nobody.overall.participants == ()
     assert nobody.overall.cohort is None
     assert nobody.by_objective == {}
+
+
+def test_a_small_group_interval_is_cut_to_the_scale_and_marked() -> None:
+    # Three post-test scores 50, 100, 100: mean 83.3, s = 28.87, t(0.975, 2) = 4.303,
+    # half-width 71.7: 11.6-155.0 as computed, shown 11.6-100.0.
+    found = mean_interval([50.0, 100.0, 100.0], PERCENT_RANGE)
+    assert found is not None
+    assert (found.n, round(found.mean, 1), round(found.low or 0, 1), found.high) == (
+        3, 83.3, 11.6, 100.0)
+    assert found.clipped
+    # Gains 1, 0.5, -0.5: mean 0.33, half-width 1.9 -> -1.56 kept (g has no floor), 2.23 cut to 1.
+    gain = mean_interval([1.0, 0.5, -0.5], GAIN_RANGE)
+    assert gain is not None
+    assert gain.clipped
+    assert gain.high == 1.0
+    assert round(gain.low or 0, 2) == -1.56
+    inside = mean_interval([40.0, 50.0, 60.0], PERCENT_RANGE)
+    assert inside is not None
+    assert not inside.clipped
+    assert round(inside.low or 0, 1) == 25.2

@@ -3,6 +3,8 @@ joins at once, join codes stay unique, sessions end as recorded."""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -32,6 +34,26 @@ def test_a_cap_holds_when_a_room_joins_at_once(store: Database) -> None:
     assert sum(1 for p in joined if p is not None) == 5
     assert participant_counts(store) == {"ws": 5}
     assert join_workshop(store, "other", "Free", cap=None) is not None
+
+
+def test_forms_alternate_when_a_room_joins_at_once_without_a_cap(store: Database) -> None:
+    """Without a cap, joins are still counted one at a time: half the room takes form A first.
+
+    On PostgreSQL two joins counting the workshop's participants at the same moment would both
+    see the same number, and so take the same form, unless the workshop is locked.
+    """
+    for round_ in range(4):
+        barrier = threading.Barrier(8)
+
+        def join(index: int, workshop: str = f"ws-{round_}", gate: threading.Barrier = barrier
+                 ) -> str | None:
+            gate.wait()
+            joined = join_workshop(store, workshop, f"T{index}", cap=None)
+            return None if joined is None else joined.pre_form
+
+        with ThreadPoolExecutor(8) as pool:
+            forms = Counter(pool.map(join, range(8)))
+        assert forms == {"a": 4, "b": 4}, (round_, forms)
 
 
 def test_overrides_are_kept_and_a_join_code_is_never_shared(store: Database) -> None:

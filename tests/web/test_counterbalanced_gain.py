@@ -16,6 +16,7 @@ t(0.975, 9) = 2.262157, t(0.975, 19) = 2.093024, t(0.975, 18) = 2.100922, t(0.97
   AB gain (9 defined; the 100 % pre-test has none): 1 0 1 .5 1 .5 .5 1 .5, mean 0.67 -> 0.39-0.94
   BA pre 15.0, s = 24.15, half 17.28 -> -2.3-32.3; post 90.0, s = 21.08, half 15.08 -> 74.9-105.1
   BA gain 1 1 .5 .5 1 .8 .5 1 1 1 ... mean 0.90 -> 0.75-1.05
+  (shown cut to the scale, and saying so: 0.0-32.3, 74.9-100.0 and 0.75-1.00)
   Cohort pre 22.5 -> 8.3-36.7; post 82.5 -> 71.0-94.0; mean gain (19) 0.79 -> 0.64-0.94;
   class gain (82.5 - 22.5) / 77.5 = 0.77.
   Form A: as pre 30.0 (n 10), as post 90.0 (n 10), all sittings 60.0 -> 40.5-79.5 (n 20);
@@ -189,12 +190,14 @@ def test_gain_page_states_the_design_and_per_form_means_with_intervals(
     orders = rows_by_name(page.tables["design-orders"])
     assert orders["A then B"] == ["10", "30.095 % CI 5.0–55.0", "75.095 % CI 56.1–93.9",
                                   "0.6795 % CI 0.39–0.94"]
-    assert orders["B then A"] == ["10", "15.095 % CI \u22122.3–32.3", "90.095 % CI 74.9–105.1",
-                                  "0.9095 % CI 0.75–1.05"]
+    cut = "(t-based, n = 10; cut to the 0–100 % scale)"
+    assert orders["B then A"] == ["10", f"15.095 % CI 0.0–32.3 {cut}", f"90.095 % CI 74.9–100.0 {cut}",
+                                  "0.9095 % CI 0.75–1.00 (t-based, n = 10; cut at 1, the highest "
+                                  "gain possible)"]
     forms = rows_by_name(page.tables["design-forms"])
-    assert forms["Form A"] == ["30.095 % CI 5.0–55.0n = 10", "90.095 % CI 74.9–105.1n = 10",
+    assert forms["Form A"] == ["30.095 % CI 5.0–55.0n = 10", f"90.095 % CI 74.9–100.0 {cut}n = 10",
                                "60.095 % CI 40.5–79.5n = 20"]
-    assert forms["Form B"] == ["15.095 % CI \u22122.3–32.3n = 10", "75.095 % CI 56.1–93.9n = 10",
+    assert forms["Form B"] == [f"15.095 % CI 0.0–32.3 {cut}n = 10", "75.095 % CI 56.1–93.9n = 10",
                                "45.095 % CI 26.6–63.4n = 20"]
     participants = rows_by_name(page.tables["gain-table"])
     assert participants["P01"][0] == "A → B"
@@ -212,12 +215,12 @@ def test_gain_csv_carries_the_same_figures(trainer_client: FlaskClient) -> None:
     text = trainer_client.get("/trainer/workshops/ws-cb/gain.csv").get_data(as_text=True)
     rows = {tuple(line.split(",")[:3]): line.split(",")[3:]
             for line in text.lstrip("\ufeff").splitlines()[1:]}
-    assert rows[("cohort", "all", "pre_percent")] == ["20", "22.5", "8.3471", "36.6529"]
+    assert rows[("cohort", "all", "pre_percent")] == ["20", "22.5", "8.3471", "36.6529", "no"]
     assert rows[("cohort", "all", "normalised_gain_mean")][0] == "19"
-    assert rows[("order", "AB", "pre_percent")] == ["10", "30", "4.9909", "55.0091"]
-    assert rows[("order", "BA", "post_percent")] == ["10", "90", "74.919", "105.081"]
-    assert rows[("form", "A", "percent")] == ["20", "60", "40.4953", "79.5047"]
-    assert rows[("form", "B", "percent")] == ["20", "45", "26.5586", "63.4414"]
+    assert rows[("order", "AB", "pre_percent")] == ["10", "30", "4.9909", "55.0091", "no"]
+    assert rows[("order", "BA", "post_percent")] == ["10", "90", "74.919", "100", "yes"]
+    assert rows[("form", "A", "percent")] == ["20", "60", "40.4953", "79.5047", "no"]
+    assert rows[("form", "B", "percent")] == ["20", "45", "26.5586", "63.4414", "no"]
     results = trainer_client.get("/trainer/workshops/ws-cb/results.csv").get_data(as_text=True)
     lines = results.lstrip("\ufeff").splitlines()
     assert lines[0].endswith(",test_forms")

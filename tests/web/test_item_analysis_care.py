@@ -42,6 +42,11 @@ quiz:
       objective: know
       prompt: Name the principle.
       accepted: [dual criminality, double criminality]
+    - id: q-year
+      kind: numeric
+      objective: know
+      prompt: In which year was the resolution adopted?
+      answer: 2016
 """
 
 CURRICULUM = """\
@@ -52,7 +57,8 @@ author: The test suite
 modules: [ia-one]
 pre_test:
   title: IA pre-test
-  questions: [{module: ia-one, question: q-easy}, {module: ia-one, question: q-name}]
+  questions: [{module: ia-one, question: q-easy}, {module: ia-one, question: q-name},
+              {module: ia-one, question: q-year}]
 post_test:
   title: IA post-test
   questions: [{module: ia-one, question: q-easy}]
@@ -64,6 +70,10 @@ workshops:
 # "dual criminality" are the same answer to grading, "speciality" is wrong).
 TYPED = (["dual criminality", "Dual  Criminality", "double criminality", "speciality",
           "speciality rule", "extradition"] * 5)
+# Typed years, grouped by the number grading reads: "2016", " 2016 " and "٢٠١٦" (Arabic-Indic
+# digits) are one answer, 15 of 30, accepted, shown under its commonest spelling; "2,016" is
+# 2.016 (a comma is a decimal separator), wrong.
+TYPED_YEARS = (["2016", " 2016 ", "٢٠١٦", "2017", "2001", "2,016"] * 5)
 
 
 @pytest.fixture
@@ -88,7 +98,8 @@ def run(app: Flask, join: Callable[..., FlaskClient], csrf: Callable[[str], str]
             token = csrf(client.get("/").get_data(as_text=True))
             url = client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
             page = parse_quiz(client.get(url).get_data(as_text=True))
-            data = {"q1": page.choice("q1", "Easy right"), "q2": TYPED[index]}
+            data = {"q1": page.choice("q1", "Easy right"), "q2": TYPED[index],
+                    "q3": TYPED_YEARS[index]}
             assert post_answers(client, url, page, data).status_code == 303
         create_trainer(database(app), "tess", "a long enough password")
         trainer = app.test_client()
@@ -136,3 +147,20 @@ def test_thirty_participants_flag_as_before_and_typed_answers_have_counts(
     line = next(row for row in csv.splitlines() if ",q-name," in row)
     assert line.endswith('"""dual criminality""*=10; ""double criminality""*=5; ""extradition""=5; '
                          '""speciality""=5; ""speciality rule""=5"')
+
+
+def test_typed_numbers_are_grouped_as_grading_reads_them(
+        run: Callable[[int], FlaskClient]) -> None:
+    trainer = run(30)
+    html = trainer.get("/trainer/workshops/ws-ia/items").get_data(as_text=True)
+    rows = parse(html).tables["items-table-pre"][1:]
+    typed = rows[2][1]
+    assert "2016 (accepted) 15 · 50 %" in typed
+    assert "2017 5 · 17 %" in typed
+    assert "2001 5 · 17 %" in typed
+    assert "2,016 5 · 17 %" in typed
+    assert "2,016 (accepted)" not in typed
+    assert "٢٠١٦" not in typed  # counted in the group of 2016, shown under its commonest spelling
+    csv = trainer.get("/trainer/workshops/ws-ia/items.csv").get_data(as_text=True)
+    line = next(row for row in csv.splitlines() if ",q-year," in row)
+    assert line.endswith('"""2016""*=15; ""2,016""=5; ""2001""=5; ""2017""=5"')

@@ -13,7 +13,9 @@ options of a multiple-choice question be exactly the first ones; no accepted sho
 option text may appear verbatim in another question shown on the same page (a module's quiz, a
 test or a form; translations too). Pre-tests, post-tests and forms should draw on test-only items
 (an assessment bank) that no practice quiz shows, and two forms should assess the same objectives
-with different questions.
+with different questions; nor may a test item's answer (a right option's text, an accepted short
+answer, a numeric answer) appear verbatim in what a practice quiz of the programme prints (its
+prompts, options and explanations): the post-test would then measure what trainees read there.
 
 Runs on a validated catalogue, so references (objective, case) are known to resolve.
 """
@@ -34,6 +36,7 @@ from trainer.content.models import (
     Module,
     ModuleRole,
     MultipleChoice,
+    Numeric,
     Option,
     Question,
     SectionKind,
@@ -305,6 +308,11 @@ def _curriculum_warnings(catalogue: Catalogue, curriculum: Curriculum, source: S
                             "bank (a module file with role: assessment) and use that")
         yield from _position_warnings(unshuffled, source, where, name)
         yield from _giveaway_warnings(page, source)
+        yield from _practice_giveaways(
+            catalogue, curriculum,
+            [(q, loc) for (q, loc), ref in zip(page, refs, strict=True)
+             if catalogue.modules[ref.module].role is not ModuleRole.PRACTICE],  # warned above
+            source)
         for language in sorted({lang for _, lang in catalogue.translations.translated}):
             translated = [(_question_in(catalogue, ref, language), loc) for ref, (_, loc)
                           in zip(refs, page, strict=True)]
@@ -313,6 +321,61 @@ def _curriculum_warnings(catalogue: Catalogue, curriculum: Curriculum, source: S
         objectives[name] = covered
     if curriculum.forms is not None:
         yield from _form_warnings(catalogue, curriculum, source, objectives)
+
+
+def _practice_text(question: Question) -> str:
+    """Return what a practice question prints: prompt, item labels, options, explanation."""
+    texts = [*_shown_text(question), question.explanation or ""]
+    if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
+        texts += [option.text for option in question.options]
+    if isinstance(question, Matching):
+        texts += [pair.match for pair in question.pairs]
+    return _fold(" \n ".join(texts))
+
+
+def _test_answers(question: Question) -> list[str]:
+    """Return the texts that answer a test question, its numeric answer written as authors do."""
+    if isinstance(question, Numeric):  # one digit is too common to call a giveaway
+        written = "" if question.answer is None else f"{question.answer:.12g}"
+        return [written] if len(written.lstrip("-")) >= 2 else []
+    return [answer for answer in _answers(question) if len(_fold(answer)) >= MIN_GIVEAWAY_LENGTH]
+
+
+def _names(prompt: str) -> list[re.Pattern[str]]:
+    """Return patterns of the names a prompt is about: its capitalised words but the first."""
+    words = re.findall(r"\w[\w-]*", prompt)[1:]
+    names = {_fold(re.sub(r"['’]s$", "", w)) for w in words if w[0].isupper() and len(w) >= 3}
+    return [re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)") for name in sorted(names)]
+
+
+def _practice_giveaways(catalogue: Catalogue, curriculum: Curriculum,
+                        page: Sequence[tuple[Question, Loc]], source: SourceMap) -> Iterator[Issue]:
+    """Warn when a test item's answer is printed verbatim by a practice question of the programme.
+
+    A number counts only where the practice text also names what the item asks about (one of the
+    prompt's capitalised words: "15" beside "ECOWAS" does not answer how many good practices the
+    Rabat Memorandum has). A text answer printed by VOCABULARY_PROMPTS practice questions or more
+    is the programme's vocabulary ("extradition"), not a giveaway.
+    """
+    modules = dict.fromkeys([*curriculum.modules,
+                             *(m for w in curriculum.workshops for m in w.extra_modules)])
+    practice = [(module_id, q.id, _practice_text(q)) for module_id in modules
+                for q in catalogue.modules[module_id].quiz.questions]
+    for question, loc in page:
+        number = isinstance(question, Numeric)
+        names = _names(question.prompt)
+        for answer in _test_answers(question):
+            pattern = re.compile(r"(?<![\w.,])" + re.escape(_fold(answer)) + r"(?![\w]|[.,]\d)")
+            found = [f"'{module_id}/{question_id}'" for module_id, question_id, text in practice
+                     if pattern.search(text)
+                     and (not number or any(name.search(text) for name in names))]
+            if found and (number or len(found) < VOCABULARY_PROMPTS):
+                yield _warn(source, loc,
+                            f"test item '{question.id}': its answer \"{answer}\" is printed verbatim "
+                            f"by practice question {', '.join(found[:3])} (prompt, option or "
+                            "explanation): trainees read it there before the post-test; reword "
+                            "this item or that practice question")
+                break
 
 
 def _question_in(catalogue: Catalogue, ref: TestQuestionRef, language: str) -> Question:

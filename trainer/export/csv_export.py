@@ -117,21 +117,22 @@ def items_csv(results: WorkshopResults) -> str:
 
 def _interval_row(scope: str, group: str, measure: str, interval: Interval | None) -> list[Cell]:
     if interval is None:
-        return [scope, group, measure, 0, None, None, None]
+        return [scope, group, measure, 0, None, None, None, None]
     return [scope, group, measure, interval.n, round(interval.mean, 4),
             None if interval.low is None else round(interval.low, 4),
-            None if interval.high is None else round(interval.high, 4)]
+            None if interval.high is None else round(interval.high, 4),
+            None if interval.low is None else interval.clipped]
 
 
 def _cohort_rows(scope: str, group: str, cohort: CohortGain | None) -> list[list[Cell]]:
     if cohort is None:
-        return [[scope, group, "participants", 0, None, None, None]]
+        return [[scope, group, "participants", 0, None, None, None, None]]
     return [
         _interval_row(scope, group, "pre_percent", cohort.pre_interval),
         _interval_row(scope, group, "post_percent", cohort.post_interval),
         _interval_row(scope, group, "normalised_gain_mean", cohort.gain_interval),
         [scope, group, "class_gain", cohort.participants,
-         None if cohort.class_gain is None else round(cohort.class_gain, 4), None, None],
+         None if cohort.class_gain is None else round(cohort.class_gain, 4), None, None, None],
     ]
 
 
@@ -140,8 +141,9 @@ def gain_csv(results: WorkshopResults) -> str:
 
     Rows: the cohort; with parallel forms, each order (AB, BA) and each form (as pre-test, as
     post-test, overall); then each learning objective. `class_gain` (Hake) has no interval.
+    `ci95_clipped`: the t interval ran past the scale (0-100 %, or a gain above 1) and was cut.
     """
-    header = ["scope", "group", "measure", "n", "value", "ci95_low", "ci95_high"]
+    header = ["scope", "group", "measure", "n", "value", "ci95_low", "ci95_high", "ci95_clipped"]
     rows = _cohort_rows("cohort", "all", results.gain.cohort)
     if results.design is not None:
         for group in results.design.groups:

@@ -452,7 +452,7 @@ def _book(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop, edit
     plan_id = "\0".join([curriculum.id, language, edition.value, paper.value,
                           *(m.id for m in modules)])
     return _Book(context, tuple(views), edition is Edition.FACILITATOR, direction,
-                 curriculum.title, plan_id)
+                 shown.title, plan_id)
 
 
 _WHOLE = {"front": True, "main": True, "modules": True, "worksheets": True, "sources": True,
@@ -657,7 +657,7 @@ def _places(slots: Sequence[_Slot], direction: str, estimates: Sequence[CachedPa
             if slot.spec.kind == "worksheet":
                 side = _side(page, direction)  # it follows its module's reading
             elif side is not None and _side(page, direction) != side:
-                page += 1  # a blank page, as `break-before: right` would leave
+                page += 1  # a blank page, as `break-before: recto` would leave
         starts.append(page)
         sides.append(side)
         page = None if page is None or estimate is None else page + len(estimate.pages)
@@ -702,7 +702,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     direction = book.direction
     if on_stage is not None:
         on_stage("layout")
-    slots = [_Slot(spec, None if spec.kind == "front" else "right",
+    # Modules, sources and the key start on a recto (handbook.css: `break-before: recto`): the
+    # left page of a right-to-left book, as its first page is.
+    recto = _side(1, direction)
+    slots = [_Slot(spec, None if spec.kind == "front" else recto,
                    spec.kind in ("front", "worksheet")) for spec in _part_specs(book)]
     plan_key = hashlib.sha256(f"handbook-plan-1\0{book.plan_id}".encode()).hexdigest()
     _plan_guesses(slots, cache.plan(plan_key) or {})

@@ -27,8 +27,13 @@ objective from the responses tagged with that objective.
 Intervals: every mean (pre, post, individual gain) comes with a 95 % confidence interval, t-based:
 mean ± t(0.975, n − 1) · s / √n with s the sample standard deviation (n − 1); none below 2 values.
 The t quantile is computed here (Student's t CDF through the regularised incomplete beta
-function, inverted by bisection), so no statistics package is needed. Percent intervals are not
-clipped to 0-100: a wide interval on a small group should look as wide as it is.
+function, inverted by bisection), so no statistics package is needed. On a small group the t
+interval can run past what the scale allows (a mean percent below 0 or above 100, a mean
+normalised gain above 1): it is then cut at the bound and marked `clipped`, so the page can say
+so. Cutting a confidence interval to the set of possible values keeps its coverage (the true mean
+is always in that set) and only drops values nobody could score. A normalised gain has no lower
+bound of its own (a participant at 90 % who falls to 0 has g = −9), so a negative lower bound is
+kept: it says the data are also consistent with scores falling.
 
 Counterbalanced forms: with two parallel forms, participants who took A then B and those who took
 B then A are summarised apart (n, mean pre, post and gain with intervals), and each form's mean
@@ -44,7 +49,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "GAIN_RANGE",
     "MIN_FLAG_RESPONSES",
+    "PERCENT_RANGE",
     "CohortGain",
     "CounterbalancedDesign",
     "FormMean",
@@ -67,6 +74,8 @@ TOO_EASY_ABOVE = 95.0
 TOO_HARD_BELOW = 20.0
 MIN_FLAG_RESPONSES = 10
 CONFIDENCE = 0.95
+PERCENT_RANGE: tuple[float | None, float | None] = (0.0, 100.0)
+GAIN_RANGE: tuple[float | None, float | None] = (None, 1.0)  # g <= 1; no lower bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +111,16 @@ class ItemStatistics:
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A mean over `n` values with its 95 % t-based confidence interval (None below 2 values)."""
+    """A mean over `n` values with its 95 % t-based confidence interval (None below 2 values).
+
+    `clipped`: the t interval ran past the scale's possible range and was cut at its bound.
+    """
 
     n: int
     mean: float
     low: float | None
     high: float | None
+    clipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +211,13 @@ def t_quantile(probability: float, df: int) -> float:
     return (low + high) / 2.0
 
 
-def mean_interval(values: Sequence[float]) -> Interval | None:
-    """Return the mean of `values` with its 95 % t-based interval (None for no values)."""
+def mean_interval(values: Sequence[float],
+                  scale: tuple[float | None, float | None] = (None, None)) -> Interval | None:
+    """Return the mean of `values` with its 95 % t-based interval (None for no values).
+
+    `scale` is the possible range of the values (None: unbounded on that side): the interval is
+    cut to it, and marked clipped when it had to be.
+    """
     if not values:
         return None
     n, mean = len(values), _mean(values)
@@ -207,7 +225,14 @@ def mean_interval(values: Sequence[float]) -> Interval | None:
         return Interval(n, mean, None, None)
     deviation = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
     half = t_quantile(1 - (1 - CONFIDENCE) / 2, n - 1) * deviation / math.sqrt(n)
-    return Interval(n, mean, mean - half, mean + half)
+    low, high = mean - half, mean + half
+    floor, ceiling = scale
+    clipped = (floor is not None and low < floor) or (ceiling is not None and high > ceiling)
+    if floor is not None:
+        low = max(low, floor)
+    if ceiling is not None:
+        high = min(high, ceiling)
+    return Interval(n, mean, low, high, clipped)
 
 
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -330,9 +355,9 @@ def _summary(pre: Sequence[ItemResponse], post: Sequence[ItemResponse]) -> GainS
         post=post_mean,
         mean_gain=_mean(defined) if defined else None,
         class_gain=_normalised_gain(pre_mean, post_mean),
-        pre_interval=mean_interval([gain.pre for gain in gains]),
-        post_interval=mean_interval([gain.post for gain in gains]),
-        gain_interval=mean_interval(defined),
+        pre_interval=mean_interval([gain.pre for gain in gains], PERCENT_RANGE),
+        post_interval=mean_interval([gain.post for gain in gains], PERCENT_RANGE),
+        gain_interval=mean_interval(defined, GAIN_RANGE),
     )
     return GainSummary(participants=gains, cohort=cohort)
 
@@ -402,14 +427,15 @@ def counterbalanced_design(gains: Sequence[ParticipantGain], pre_forms: dict[str
         members = [g for g in gains if first[g.participant] == pre_form]
         groups.append(OrderGroup(
             order=order, participants=len(members),
-            pre=mean_interval([g.pre for g in members]),
-            post=mean_interval([g.post for g in members]),
-            gain=mean_interval([g.gain for g in members if g.gain is not None]),
+            pre=mean_interval([g.pre for g in members], PERCENT_RANGE),
+            post=mean_interval([g.post for g in members], PERCENT_RANGE),
+            gain=mean_interval([g.gain for g in members if g.gain is not None], GAIN_RANGE),
         ))
     forms = []
     for form in ("a", "b"):
         as_pre = [g.pre for g in gains if first[g.participant] == form]
         as_post = [g.post for g in gains if first[g.participant] != form]
-        forms.append(FormMean(form, mean_interval(as_pre), mean_interval(as_post),
-                              mean_interval(as_pre + as_post)))
+        forms.append(FormMean(form, mean_interval(as_pre, PERCENT_RANGE),
+                              mean_interval(as_post, PERCENT_RANGE),
+                              mean_interval(as_pre + as_post, PERCENT_RANGE)))
     return CounterbalancedDesign(tuple(groups), tuple(forms))

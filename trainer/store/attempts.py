@@ -96,10 +96,11 @@ def join_workshop(database: Database, workshop_id: str, display_name: str, *,
                   cap: int | None, resume_code_hash: str | None = None) -> Participant | None:
     """Create a participant of a workshop; None when it already has `cap` participants.
 
-    With a cap, joins of the workshop are serialised (trainer.store.enrolment.lock_workshop) and
-    counted in the same transaction, so a room joining at once never goes over it. Participants
+    Joins of the workshop are serialised (trainer.store.enrolment.lock_workshop) and counted in
+    the same transaction, so a room joining at once never goes over a cap, and participants
     alternate between the two parallel test forms as they join: the workshop's 1st, 3rd, 5th...
-    take form A as pre-test ("a"), the 2nd, 4th... form B ("b").
+    take form A as pre-test ("a"), the 2nd, 4th... form B ("b"). Without the lock, two joins at
+    once on PostgreSQL would count the same number and take the same form, cap or no cap.
     """
     participant = Participant(public_id=new_public_id(), workshop_id=workshop_id,
                               display_name=display_name, created_at=utcnow(),
@@ -110,8 +111,7 @@ def join_workshop(database: Database, workshop_id: str, display_name: str, *,
             select(Participant).where(Participant.public_id == participant.public_id))
         if existing is not None:  # a retry after the first run committed
             return existing
-        if cap is not None:
-            lock_workshop(session, workshop_id)
+        lock_workshop(session, workshop_id)
         joined = int(session.scalar(select(func.count()).select_from(Participant)
                                     .where(Participant.workshop_id == workshop_id)) or 0)
         if cap is not None and joined >= cap:

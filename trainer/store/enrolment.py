@@ -120,7 +120,7 @@ def _writing(database: Database, work: Callable[[Session], None]) -> None:
 
 
 def lock_workshop(session: Session, workshop_id: str) -> None:
-    """Serialise joins of one workshop inside the caller's write transaction (a cap holds).
+    """Serialise joins of one workshop inside the caller's write transaction (cap, form count).
 
     PostgreSQL: the workshop's row is made if missing, then locked FOR UPDATE. SQLite's BEGIN
     IMMEDIATE already lets one writer in at a time.
