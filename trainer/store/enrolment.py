@@ -127,13 +127,14 @@ def lock_workshop(session: Session, workshop_id: str) -> None:
     """
     if session.get_bind().dialect.name == "sqlite":
         return
-    session.execute(select(WorkshopEnrolment.workshop_id)
-                    .where(WorkshopEnrolment.workshop_id == workshop_id).with_for_update())
-    if session.get(WorkshopEnrolment, workshop_id) is None:
+    locking = (select(WorkshopEnrolment.workshop_id)
+               .where(WorkshopEnrolment.workshop_id == workshop_id).with_for_update())
+    # Only what this very statement locked counts: a row another join commits just after it
+    # (visible to a later read, but not locked by us) must be locked by the statement below.
+    if session.execute(locking).first() is None:
         try:
             with session.begin_nested():
                 session.add(WorkshopEnrolment(workshop_id=workshop_id, updated_at=utcnow()))
         except IntegrityError:
             pass  # made by a join of the same workshop at the same moment: lock that one
-        session.execute(select(WorkshopEnrolment.workshop_id)
-                        .where(WorkshopEnrolment.workshop_id == workshop_id).with_for_update())
+        session.execute(locking)
