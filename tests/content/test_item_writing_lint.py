@@ -231,3 +231,56 @@ def test_an_assessment_bank_is_not_a_module_to_study(sample: Path) -> None:
     result = _check(sample, strict=False)
     assert result.exit_code == 1
     assert "'gcai-assessment' is an assessment bank, not a module to study" in result.output
+
+
+def _longest(result: Result) -> list[str]:
+    return [w for w in _warnings(result) if "the right option is the longest by far" in w]
+
+
+def test_a_right_option_longest_by_far_is_a_located_warning(sample: Path) -> None:
+    # qb-designate is balanced (right option 62 characters, longest wrong option 56): made bad by
+    # a hedged, qualified right option, more than 1.5 times as long and 20 characters longer.
+    bank = sample / "modules" / "gcai-assessment.yaml"
+    assert _longest(_check(sample)) == []
+    _edit(bank, "text: Designate national central authorities for MLA and extradition",
+          "text: Designate national central authorities for MLA and extradition, where appropriate "
+          "under their domestic law, and make their contact details known")
+    line = _line_of(bank, "- id: qb-designate")
+    result = _check(sample)
+    assert result.exit_code == 1
+    assert len(_longest(result)) == 1, _longest(result)
+    assert _longest(result)[0].startswith(f"{bank}:{line}:5: warning: quiz.questions["), _longest(result)
+    assert ("question 'qb-designate': the right option is the longest by far (right option 'a' "
+            "has 144 characters, the longest wrong option 'd' 56): a test-wise participant picks "
+            "it unread; make the options parallel") in _longest(result)[0]
+
+
+def test_markdown_is_not_counted_in_the_length(sample: Path) -> None:
+    # Counted as shown: Markdown emphasis and a link's target add no length (the right option
+    # reads 62 characters, not 117, beside a 68-character wrong option).
+    bank = sample / "modules" / "gcai-assessment.yaml"
+    _edit(bank, "text: Designate national central authorities for MLA and extradition",
+          "text: '**Designate** national central authorities for [MLA](https://www.unodc.org/"
+          "unodc/en/legal-tools/mla.html) and extradition'")
+    _edit(bank, "text: Replace them with a single UN central authority", "text: Replace them")
+    _edit(bank, "text: Merge them with their intelligence services", "text: Merge them")
+    _edit(bank, "text: Abolish them, so that prosecutors send requests directly",
+          "text: Designate ministers as central authorities for MLA and extradition")
+    assert _longest(_check(sample)) == []
+    _edit(bank, "text: Designate ministers as central authorities for MLA and extradition",
+          "text: Abolish them")
+    assert len(_longest(_check(sample))) == 1  # 62 against 12: more than 1.5 times, 50 longer
+
+
+def test_a_multiple_choice_whose_right_options_are_all_long_is_warned(sample: Path) -> None:
+    module = sample / "modules" / "mandate-2322.yaml"
+    text = module.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    question = next(q for q in data["quiz"]["questions"] if q["id"] == "q-broadest-cooperation")
+    for option in question["options"]:
+        if option.get("correct"):
+            option["text"] += ", as the resolution and the conventions it recalls call for it"
+    module.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    warnings = _longest(_check(sample))
+    assert any("question 'q-broadest-cooperation': the right option is the longest by far "
+               "(shortest right option" in w for w in warnings), warnings

@@ -9,7 +9,8 @@ sources.
 
 Item-writing rules guard against answers given away by form rather than known: where options are
 not shuffled, the right answer must not sit in the same position in most questions, nor the right
-options of a multiple-choice question be exactly the first ones; no accepted short answer or right
+options of a multiple-choice question be exactly the first ones; the right option must not be the
+longest by far (LONGEST_RATIO, LONGEST_MARGIN); no accepted short answer or right
 option text may appear verbatim in another question shown on the same page (a module's quiz, a
 test or a form; translations too). Pre-tests, post-tests and forms should draw on test-only items
 (an assessment bank) that no practice quiz shows, and two forms should assess the same objectives
@@ -27,9 +28,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
+
+from markupsafe import Markup
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.loader import Loc, SourceMap
+from trainer.content.markdown import render_inline
 from trainer.content.models import (
     Curriculum,
     Matching,
@@ -55,6 +60,11 @@ MIN_POSITION_QUESTIONS = 3
 # An answer shorter than this (folded) is too common a word to call a giveaway.
 MIN_GIVEAWAY_LENGTH = 3
 VOCABULARY_PROMPTS = 3
+# "The right option is the longest by far": the right option (for a multiple-choice question, its
+# shortest right option) is more than LONGEST_RATIO times as long as the longest wrong option, and
+# longer by at least LONGEST_MARGIN characters, counted on the text as shown (after Markdown).
+LONGEST_RATIO = 1.5
+LONGEST_MARGIN = 20
 
 # Matched on text folded by _fold (lower case, no accents, single spaces).
 _ABOVE = re.compile(
@@ -166,6 +176,8 @@ def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
                         f"(add 'objective:' with one of: {objective_ids})")
         if isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
             yield from _option_warnings(question.options, source, (*loc, "options"))
+        if isinstance(question, SingleChoice | MultipleChoice):
+            yield from _longest_warnings(question, source, loc)
         if isinstance(question, SingleChoice) and len(question.options) < MIN_SINGLE_OPTIONS:
             yield _warn(source, (*loc, "options"),
                         f"a single-choice question with {len(question.options)} options is a coin "
@@ -433,6 +445,35 @@ def _option_warnings(options: Sequence[Option], source: SourceMap, loc: Loc) -> 
                         f"'{first_with_text[folded]}'")
         else:
             first_with_text[folded] = option.id
+
+
+@lru_cache(maxsize=4096)
+def _shown_length(markdown: str) -> int:
+    """Return the length of an option's text as a participant reads it (Markdown rendered)."""
+    return len(" ".join(Markup(render_inline(markdown)).striptags().split()))  # noqa: S704
+
+
+def _longest_warnings(question: SingleChoice | MultipleChoice, source: SourceMap, loc: Loc
+                      ) -> Iterator[Issue]:
+    """Warn when the right option is the longest by far: a test-wise participant picks it unread.
+
+    For a multiple-choice question, when even its shortest right option is: the right options
+    would then be the long ones.
+    """
+    right = [(_shown_length(o.text), o.id) for o in question.options if o.correct]
+    wrong = [(_shown_length(o.text), o.id) for o in question.options if not o.correct]
+    if not right or not wrong:
+        return
+    right_length, right_id = min(right)
+    wrong_length, wrong_id = max(wrong)
+    if right_length > LONGEST_RATIO * wrong_length and right_length - wrong_length >= LONGEST_MARGIN:
+        which = "right option" if len(right) == 1 else "shortest right option"
+        yield _warn(source, loc,
+                    f"question '{question.id}': the right option is the longest by far ({which} "
+                    f"'{right_id}' has {right_length} characters, the longest wrong option "
+                    f"'{wrong_id}' {wrong_length}): a test-wise participant picks it unread; make "
+                    "the options parallel in length, grammar and hedging (tighten the right "
+                    "option, or give wrong options plausible detail)")
 
 
 def _case_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
