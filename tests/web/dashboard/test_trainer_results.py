@@ -215,11 +215,15 @@ def test_gain_page_per_participant_cohort_and_objective(trainer_client: FlaskCli
     assert page.texts["cohort-n"] == "4"
     # 95 % t-based intervals, t(0.975, 3) = 3.1824: pre 20 0 60 100, s = 44.35, half 70.57;
     # post 80 40 100 80, s = 25.17, half 40.05; gains 0.75 0.40 1.00 (n = 3), t(0.975, 2) =
-    # 4.3027, s = 0.3014, half 0.7487. Four people: the intervals are wide, and the page says so.
-    assert page.texts["cohort-pre"] == "45.0 %95 % CI \u221225.6–115.6"
-    assert page.texts["cohort-post"] == "75.0 %95 % CI 35.0–115.0"
+    # 4.3027, s = 0.3014, half 0.7487. Four people: the intervals are wide, and the page says so;
+    # cut to what the scale allows (0-100 %, a gain of at most 1), and marked so.
+    assert page.texts["cohort-pre"] == (
+        "45.0 %95 % CI 0.0–100.0 (t-based, n = 4; cut to the 0–100 % scale)")
+    assert page.texts["cohort-post"] == (
+        "75.0 %95 % CI 35.0–100.0 (t-based, n = 4; cut to the 0–100 % scale)")
     assert page.texts["cohort-class-gain"] == "0.55"
-    assert page.texts["cohort-mean-gain"] == "0.7295 % CI \u22120.03–1.47n = 3"
+    assert page.texts["cohort-mean-gain"] == (
+        "0.7295 % CI \u22120.03–1.00 (t-based, n = 3; cut at 1, the highest gain possible)n = 3")
     assert "Only 4 participants took both tests" in html
     objectives = rows_by_name(page.tables["objective-table"])
     know = objectives["Know the rules.Gain module"]
