@@ -95,9 +95,11 @@ def main() -> None:
     room = quizzes[::6]
     pages = [environ(url, cookie) for cookie, url, _form in room]
     others = [quiz for quiz in quizzes if all(quiz[1] != r[1] for r in room)]
+    # Saves go to attempts that stay open (a save to a submitted one writes nothing), submissions
+    # to the rest.
+    saving, others = others[: len(room)], others[len(room):]
     submissions = [environ(url, cookie, {"csrf_token": form["csrf_token"]})
                    for cookie, url, form in others]
-    saving = others[: len(room)]
     batch = len(submissions) // args.rounds
 
     def per_call(target: Flask, envs: list[dict[str, Any]], calls: int, expected: str) -> float:
