@@ -21,6 +21,7 @@ it: after changing the installed fonts, delete the cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -62,7 +63,9 @@ def default_cache_dir() -> Path:
     return Path(base) / "trainer" / "handbook"
 
 
+@functools.cache
 def _versions() -> str:
+    """Return the layout libraries' versions (those this process imported: read once)."""
     found = []
     for name in ("weasyprint", "pydyf"):
         try:
