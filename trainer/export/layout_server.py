@@ -128,6 +128,7 @@ class _Server:
         except Exception as exc:  # noqa: BLE001 - reported to each request until it loads
             logger.info("content does not load yet: %s", exc)
         self.renderer.start()
+        self._warm_up()
         logger.info("serving %s (pid %d)", self.root, os.getpid())
         try:
             while True:
@@ -146,6 +147,18 @@ class _Server:
                         logger.info("client gone: %s", exc)
         finally:
             self.renderer.close(kill=True)
+
+    def _warm_up(self) -> None:
+        """Have each layout process lay out a real part (`handbook.warm_up`) before serving."""
+        from trainer.export.handbook import warm_up
+        from trainer.export.part_cache import PartCache
+
+        if self.catalogue is None or self.renderer is None:
+            return
+        try:
+            warm_up(self.catalogue, self.renderer, PartCache())
+        except Exception as exc:  # noqa: BLE001 - a warm-up that fails changes nothing served
+            logger.info("warm-up failed: %s", exc)
 
     def _reload(self) -> Catalogue:
         from trainer.content.catalogue import load_catalogue
