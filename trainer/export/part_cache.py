@@ -28,7 +28,6 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,8 @@ def default_cache_dir() -> Path:
 @functools.cache
 def _versions() -> str:
     """Return the layout libraries' versions (those this process imported: read once)."""
+    from importlib import metadata  # ~30 ms: only where a part is looked up
+
     found = []
     for name in ("weasyprint", "pydyf"):
         try:
