@@ -688,10 +688,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     counts before it (the front matter: all of them) are known.
 
     Parts go to the layout processes one at a time as processes come free: worksheets whose
-    numbers are sure, then the other parts (the first module, then the longest first), then
-    guesses. A count not known yet is guessed: from the cache's plan (what each part measured
-    last time, per curriculum, edition, language and paper: the same for every workshop), else,
-    for a worksheet, as long as the nearest one laid out. So a free process lays out the front
+    numbers are sure, then the other parts in book order, then guesses. A count not known yet
+    is guessed: from the cache's plan (what each part measured last time, per curriculum,
+    edition, language and paper: the same for every workshop), else, for a worksheet, as long
+    as the nearest one laid out. So a free process lays out the front
     matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
     the real counts give the same HTML, else laid out again. Only a cache without a plan lays out
     the front matter twice (first with placeholder numbers, for its page count, which every later
@@ -737,10 +737,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         if not slot.numbered:
             slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
             slot.part = have(slot.html, slot.spec.name)
-    # Parts printing no number: the first module (its worksheet can follow at once), then the
-    # longest first, so that no process is left alone with a long part at the end.
-    plain = sorted((i for i, slot in enumerate(slots) if not slot.numbered),
-                   key=lambda i: (i != 1, -len(slots[i].html)))
+    # Parts printing no number, in book order: a worksheet can be laid out once the modules and
+    # worksheets before it are measured, so modules in order let each worksheet follow its module
+    # instead of all of them queueing after the last module (longest first left that tail).
+    plain = [i for i, slot in enumerate(slots) if not slot.numbered]
     rounds = 8 * (len(slots) + 1)  # a book whose numbers never settle stops here
     while True:
         rounds -= 1
