@@ -857,28 +857,19 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     return Rendered(pdf, total, read, refused)
 
 
-def warm_up(catalogue: Catalogue, renderer: PartRenderer, cache: PartCache) -> None:
-    """Have each of `renderer`'s processes lay out a module of the catalogue (and cache it).
+def warm_up(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
+            edition: Edition | str, paper: Paper | str, language: str,
+            renderer: PartRenderer) -> None:
+    """Have each of `renderer`'s processes lay out one module of this handbook (result unused).
 
-    A process's first real part costs about a third more than the next (fonts, shaping and style
-    caches filled); a warm layout server does this once at start, with the first modules of its
-    first workshop's participant handbook (parts its requests often need: cached, not wasted).
+    A process's first real part costs about a third more than its next (fonts, shaping and style
+    caches filled): a warm layout server calls this when its processes have laid out nothing yet.
     """
-    try:
-        curriculum, workshop = next(catalogue.workshops())
-    except StopIteration:
-        return
-    book = _book(catalogue, curriculum, workshop, Edition.PARTICIPANT, Paper.A4, None,
-                 workshop.language)
+    book = _book(catalogue, curriculum, workshop, Edition(edition), Paper(paper), None, language)
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
-    base_url = catalogue.root / MODULES_DIR
     specs = [spec for spec in _part_specs(book) if spec.kind == "module"][:renderer.processes]
-    htmls = [_part_html(book, spec, side="right", numbers=None) for spec in specs]
-    for html, part in zip(htmls, renderer.render([PartRequest(html, roots, base_url)
-                                                  for html in htmls]), strict=True):
-        key = part_key(html, base_url, roots, True)
-        if cache.get(key, "warm-up") is None:
-            cache.put(key, part)
+    renderer.render([PartRequest(_part_html(book, spec, side="right", numbers=None), roots,
+                                 catalogue.root / MODULES_DIR) for spec in specs])
 
 
 def _footer_flags(estimates: Sequence[CachedPart | None], starts: Sequence[int | None]

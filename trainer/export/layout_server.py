@@ -116,6 +116,7 @@ class _Server:
         self.catalogue: Catalogue | None = None
         self.renderer: PartRenderer | None = None
         self.served = 0
+        self.warm = False  # whether the layout processes have laid out a real part
 
     def run(self) -> None:
         """Serve requests until one asks it to stop or none comes for `idle` seconds."""
@@ -128,7 +129,6 @@ class _Server:
         except Exception as exc:  # noqa: BLE001 - reported to each request until it loads
             logger.info("content does not load yet: %s", exc)
         self.renderer.start()
-        self._warm_up()
         logger.info("serving %s (pid %d)", self.root, os.getpid())
         try:
             while True:
@@ -147,18 +147,6 @@ class _Server:
                         logger.info("client gone: %s", exc)
         finally:
             self.renderer.close(kill=True)
-
-    def _warm_up(self) -> None:
-        """Have each layout process lay out a real part (`handbook.warm_up`) before serving."""
-        from trainer.export.handbook import warm_up
-        from trainer.export.part_cache import PartCache
-
-        if self.catalogue is None or self.renderer is None:
-            return
-        try:
-            warm_up(self.catalogue, self.renderer, PartCache())
-        except Exception as exc:  # noqa: BLE001 - a warm-up that fails changes nothing served
-            logger.info("warm-up failed: %s", exc)
 
     def _reload(self) -> Catalogue:
         from trainer.content.catalogue import load_catalogue
@@ -190,7 +178,13 @@ class _Server:
     def _handbooks(self, connection: socket.socket, request: dict[str, Any]) -> None:
         """Lay out the handbooks asked for; see the module docstring for the messages."""
         from trainer.errors import ContentError, ExportError
-        from trainer.export.handbook import Edition, Paper, handbook_filename, render_handbook
+        from trainer.export.handbook import (
+            Edition,
+            Paper,
+            handbook_filename,
+            render_handbook,
+            warm_up,
+        )
         from trainer.export.part_cache import PartCache
 
         began, cpu = time.perf_counter(), time.process_time()
@@ -212,6 +206,7 @@ class _Server:
         language = request.get("language")
         logger.info("content ready in %.3f s", time.perf_counter() - began)
         assert self.renderer is not None  # noqa: S101 - started by run
+        laid_out = False
         for workshop in workshops:
             def stage(name: str, workshop_id: str = workshop.id) -> None:
                 send(connection, {"stage": name, "workshop": workshop_id})
@@ -229,9 +224,11 @@ class _Server:
             except Exception as exc:  # a broken pool: start afresh, the client lays out itself
                 logger.exception("layout failed")
                 self.renderer.close(kill=True)
+                self.warm = False
                 send(connection, {"unserved": f"{type(exc).__name__}: {exc}"})
                 return
             self.served += 1
+            laid_out = laid_out or not all(hit for _, hit in cache.lookups)
             logger.info("%s: %d pages in %.3f s (%.3f s of this process's time), laid out: %s",
                         workshop.id, rendered.pages, time.perf_counter() - began,
                         time.process_time() - cpu,
@@ -241,6 +238,17 @@ class _Server:
                               "name": handbook_filename(curriculum, workshop, edition),
                               "language": workshop.language}, rendered.pdf)
         send(connection, {"end": True})
+        if laid_out:
+            self.warm = True
+        elif not self.warm:
+            # Everything came from the cache: warm the layout processes up now, while the
+            # client writes its file, so that the next request's layout is not a first one.
+            self.warm = True
+            try:
+                warm_up(catalogue, curriculum, workshops[-1], edition, paper,
+                        language or workshops[-1].language, self.renderer)
+            except Exception as exc:  # noqa: BLE001 - a warm-up that fails changes nothing
+                logger.info("warm-up failed: %s", exc)
 
 
 def _curriculum_id(catalogue: Catalogue, request: dict[str, Any]) -> str:
