@@ -197,3 +197,22 @@ def test_a_folder_open_to_others_is_not_used(content: Path, tmp_path: Path,
         LayoutClient.connect(content, servers)
     _export(content, tmp_path / "book.pdf")
     assert not list((servers / "layout").iterdir())  # laid out here, no server started
+
+
+def test_several_workshops_by_the_server_are_the_files_written_without_it(
+        content: Path, tmp_path: Path, servers: Path) -> None:
+    def run(folder: Path, *extra: str) -> dict[str, bytes]:
+        result = CliRunner().invoke(handbook_command, [
+            "fixture", "--root", str(content), "--all-workshops", "--language", "en",
+            "--output-dir", str(folder), *extra])
+        assert result.exit_code == 0, result.output
+        assert result.output.count("wrote ") == 2
+        return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+    served = run(tmp_path / "served")
+    assert _status(content, servers)["served"] == 2
+    alone = run(tmp_path / "alone", "--no-server")
+    assert sorted(served) == sorted(alone)
+    assert any(name.endswith("-en.pdf") for name in served)  # a French workshop, in English
+    for name, pdf in served.items():
+        _assert_same_book(pdf, alone[name])

@@ -218,21 +218,21 @@ def _export_by_server(request: dict[str, Any], root: Path, output: Path | None,
     from trainer.export.part_cache import default_cache_dir
 
     with contextlib.ExitStack() as stack:
+        bars = stack.enter_context(contextlib.ExitStack())  # the current handbook's bar
         bar: Any = None
         try:
             client = stack.enter_context(LayoutClient.connect(root, default_cache_dir()))
             for header, pdf in client.export(request):
                 if "stage" in header:
                     if bar is None:
-                        bar = stack.enter_context(click.progressbar(
+                        bar = bars.enter_context(click.progressbar(
                             list(_STAGES), label=f"Handbook {header['workshop']}",
                             file=sys.stderr, show_eta=False,
                             item_show_func=lambda stage: _STAGES.get(stage or "", "")))
                     bar.update(1, header["stage"])
                     continue
-                if bar is not None:
-                    bar.render_finish()
-                    bar = None
+                bars.close()
+                bar = None
                 name = str(header["name"])
                 target = output or Path(name)
                 if folder is not None:
