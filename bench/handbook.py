@@ -6,7 +6,8 @@ resident size of that process and its children (the layout pool):
   (bare)      `weasyprint.HTML(string=html).write_pdf()` of the same HTML, one process;
   (cold)      `trainer handbook --no-server` with an empty cache;
   (edit)      `trainer handbook` after editing one sentence of one module (copy of the content root),
-              with its warm layout server (started by the run before, which changed nothing), and
+              with its warm layout server (started by the two runs before, which changed nothing:
+              the second waits for the server's warm-up after the first), and
               `trainer handbook --no-server` after another such edit (the command alone);
   (editions)  the four regional editions, cold, against one edition alone (cold): one after
               another (a process each, the seconds of each printed), and in one run
