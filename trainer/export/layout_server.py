@@ -216,15 +216,16 @@ class _Server:
                 rendered = render_handbook(catalogue, curriculum, workshop, edition, paper,
                                            language=language or workshop.language,
                                            on_stage=stage, cache=cache, renderer=self.renderer)
-            except (OSError, EOFError):
-                raise  # the client is gone
-            except ExportError as exc:
-                send(connection, {"unserved": str(exc)})
-                return
-            except Exception as exc:  # a broken pool: start afresh, the client lays out itself
-                logger.exception("layout failed")
-                self.renderer.close(kill=True)
-                self.warm = False
+            except Exception as exc:
+                # Parts of a failed handbook may still be in flight: their results must never
+                # reach the next request, so the layout processes start afresh.
+                if self.renderer.in_flight:
+                    self.renderer.close(kill=True)
+                    self.warm = False
+                if isinstance(exc, OSError | EOFError):
+                    raise  # the client is gone
+                if not isinstance(exc, ExportError):  # the client lays out itself, and says why
+                    logger.exception("layout failed")
                 send(connection, {"unserved": f"{type(exc).__name__}: {exc}"})
                 return
             self.served += 1
