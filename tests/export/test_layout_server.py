@@ -216,3 +216,20 @@ def test_several_workshops_by_the_server_are_the_files_written_without_it(
     assert any(name.endswith("-en.pdf") for name in served)  # a French workshop, in English
     for name, pdf in served.items():
         _assert_same_book(pdf, alone[name])
+
+
+def test_files_of_old_servers_not_running_are_deleted(content: Path, tmp_path: Path,
+                                                      servers: Path) -> None:
+    folder = servers / "layout"
+    folder.mkdir(mode=0o700, parents=True)
+    old, recent = folder / "0ld.lock", folder / "recent.lock"
+    for lock in (old, recent):
+        for suffix in (".lock", ".log"):
+            lock.with_suffix(suffix).write_text("")
+    a_week_ago = time.time() - 7 * 86400
+    os.utime(old, (a_week_ago, a_week_ago))
+    _export(content, tmp_path / "book.pdf")  # starts a server, which tidies up first
+    assert not old.exists()
+    assert not old.with_suffix(".log").exists()
+    assert recent.exists()
+    assert recent.with_suffix(".log").exists()

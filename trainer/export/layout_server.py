@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return LOCKED
+    _forget_old_servers(address)
     ready, told = os.pipe()
     if os.fork():  # the launcher: wait until the server listens
         os.close(told)
@@ -85,6 +86,31 @@ def main(argv: list[str] | None = None) -> int:
             if os.stat(address).st_ino == inode:  # still ours: no newer server took the name
                 address.unlink()
     return 0
+
+
+def _forget_old_servers(address: Path, age: float = 86400.0) -> None:
+    """Delete the files of servers (other code keys) not running and untouched for `age` s.
+
+    Each code key leaves a lock and a log beside its socket; a developer changing the code makes
+    a new key with every edit. A lock nobody holds is a server that is not running.
+    """
+    for lock in address.parent.glob("*.lock"):
+        if lock == address.with_suffix(".lock"):
+            continue
+        try:
+            if time.time() - lock.stat().st_mtime < age:
+                continue
+            handle = os.open(lock, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            for suffix in (".sock", ".log", ".lock"):
+                lock.with_suffix(suffix).unlink(missing_ok=True)
+        except OSError:
+            pass  # running: its lock is held
+        finally:
+            os.close(handle)
 
 
 def _terminated(_number: int, _frame: object) -> None:
