@@ -4,8 +4,11 @@ Every measurement runs in a new process, as a trainer runs it, and peak memory i
 resident size of that process and its children (the layout pool):
   (chromium)  `chromium --headless --print-to-pdf` of the print HTML (`trainer handbook --html`), cold;
   (bare)      `weasyprint.HTML(string=html).write_pdf()` of the same HTML, one process;
-  (cold)      `trainer handbook` with an empty cache;
-  (edit)      `trainer handbook` after editing one sentence of one module (copy of the content root);
+  (cold)      `trainer handbook --no-server` with an empty cache;
+  (edit)      `trainer handbook` after editing one sentence of one module (copy of the content root),
+              with its warm layout server (started by the two runs before, which changed nothing:
+              the second waits for the server's warm-up after the first), and
+              `trainer handbook --no-server` after another such edit (the command alone);
   (editions)  the four regional editions, cold, against one edition alone (cold): one after
               another (a process each, the seconds of each printed), and in one run
               (`trainer handbook --all-workshops`: the content read and the layout server
@@ -17,6 +20,7 @@ resident size of that process and its children (the layout pool):
               editions in one language, where the modules are the same: the sharing it asks for;
   (big)       peak memory of a ~300-page handbook (the participant edition with every module
               there twice), cold.
+Except where it says otherwise, the runs are `--no-server` (a new process doing all the work).
 Prints seconds and ratios; the last line says PASS/FAIL per goal:
   edit <= 0.5 x chromium, editions <= 1.5 x one, cold <= 0.7 x bare, big peak <= 400 MB.
 
@@ -65,6 +69,26 @@ def _bare(html: Path, base: Path, out: Path) -> list[str]:
     return [sys.executable, "-c", code, str(html), base.as_uri() + "/", str(out)]
 
 
+def _edit(module: Path, words: str) -> None:
+    """Add `words` to the first line of the module's first body text (one sentence edited)."""
+    text = module.read_text()
+    at = text.index("body: |") + len("body: |\n")
+    line_end = text.index("\n", at)
+    module.write_text(text[:line_end] + words + text[line_end:])
+
+
+def _stop_server(root: Path, cache: Path, env: dict[str, str]) -> None:
+    """Stop the layout server the benchmark started (in a process with the benchmark's env)."""
+    code = ("import sys; from pathlib import Path\n"
+            "from trainer.export.layout_client import LayoutClient, ServerUnavailable\n"
+            "try:\n"
+            "    LayoutClient.connect(Path(sys.argv[1]), Path(sys.argv[2]), start=False)"
+            ".ask({'op': 'stop'})\n"
+            "except ServerUnavailable as exc:\n"
+            "    print(f'no layout server to stop: {exc}')\n")
+    subprocess.run([sys.executable, "-c", code, str(root), str(cache)], env=env, check=False)
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -77,10 +101,12 @@ def main() -> None:
         shutil.copytree(Path(args.root) / "curriculum", root / "curriculum")
         shutil.copytree(Path(args.root) / "modules", root / "modules")
         curriculum = root / "curriculum" / "gcai.yaml"
-        env = dict(os.environ, TRAINER_CACHE_DIR=str(work / "cache"))
+        env = dict(os.environ, TRAINER_CACHE_DIR=str(work / "cache"),
+                   TRAINER_LAYOUT_SERVER_IDLE="120")
 
-        def handbook(*extra: str) -> list[str]:
-            return [TRAINER, "handbook", str(curriculum), *extra]
+        def handbook(*extra: str, server: bool = False) -> list[str]:
+            return [TRAINER, "handbook", curriculum.stem, "--root", str(root), *extra,
+                    *(() if server else ("--no-server",))]
 
         html = work / "book.html"
         subprocess.run(handbook("--workshop", args.workshop, "--html", str(html)), check=True,
@@ -93,12 +119,18 @@ def main() -> None:
         cold, cold_peak = _run(handbook("--workshop", args.workshop, "-o", str(work / "a.pdf")),
                                env)
         warm, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "b.pdf")), env)
+        # Starts the layout server (nothing changed: every part is in the cache), then uses it.
+        _run(handbook("--workshop", args.workshop, "-o", str(work / "b.pdf"), server=True), env)
+        warm_server, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "b.pdf"),
+                                       server=True), env)
         module = sorted((root / "modules").glob("*.yaml"))[0]
-        text = module.read_text()
-        at = text.index("body: |") + len("body: |\n")
-        line_end = text.index("\n", at)
-        module.write_text(text[:line_end] + " (edited)" + text[line_end:])
-        edit, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "c.pdf")), env)
+        _edit(module, " (edited)")
+        edit, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "c.pdf"),
+                                server=True), env)
+        _edit(module, " (edited again)")
+        edit_alone, _ = _run(handbook("--workshop", args.workshop, "-o", str(work / "d.pdf")),
+                             env)
+        _stop_server(root, work / "cache" / "handbook", env)
         shutil.rmtree(work / "cache", ignore_errors=True)
         each: dict[str, float] = {}
         for workshop in EDITIONS:
@@ -139,9 +171,12 @@ def main() -> None:
     print(f"bare WeasyPrint, one process          {bare:6.2f} s  peak {bare_peak:5.0f} MiB")
     print(f"trainer handbook, empty cache         {cold:6.2f} s  peak {cold_peak:5.0f} MiB  "
           f"cold/bare {cold / bare:.2f} (goal <= 0.7)")
-    print(f"trainer handbook, nothing changed     {warm:6.2f} s")
+    print(f"trainer handbook, nothing changed     {warm:6.2f} s  (warm layout server "
+          f"{warm_server:.2f} s)")
     print(f"trainer handbook, one module edited   {edit:6.2f} s  edit/chromium "
-          f"{edit / chromium:.2f} (goal <= 0.5)")
+          f"{edit / chromium:.2f} (goal <= 0.5; warm layout server)")
+    print(f"  the same, --no-server               {edit_alone:6.2f} s  edit/chromium "
+          f"{edit_alone / chromium:.2f}")
     print(f"4 regional editions, one after another {editions:5.2f} s  one edition cold {one:.2f} s"
           f"  ratio {editions / one:.2f}")
     print("  each: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in each.items()))

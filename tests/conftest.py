@@ -45,6 +45,22 @@ def _handbook_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["TRAINER_CACHE_DIR"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_layout_server() -> Iterator[None]:
+    """Keep `trainer handbook` from starting warm layout servers that outlive the test run.
+
+    The tests of the server itself turn it on, and stop what they started
+    (tests/export/test_layout_server.py).
+    """
+    before = os.environ.get("TRAINER_LAYOUT_SERVER")
+    os.environ["TRAINER_LAYOUT_SERVER"] = "0"
+    yield
+    if before is None:
+        del os.environ["TRAINER_LAYOUT_SERVER"]
+    else:
+        os.environ["TRAINER_LAYOUT_SERVER"] = before
+
+
 @pytest.fixture
 def sample_without(tmp_path: Path) -> Callable[..., Path]:
     """Return a function that copies the sample content without some translation files.

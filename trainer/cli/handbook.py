@@ -1,12 +1,18 @@
 """The `trainer handbook` command: export a workshop's PDF handbook (participant or facilitator).
 
-The layout processes' server (it imports WeasyPrint, half a second) is started first, before this
-command imports and loads the content, so the two happen at once on two cores.
+By default the handbooks are asked of the warm layout server of the content root
+(`trainer.export.layout_client`), started on first use: it keeps WeasyPrint, the layout processes
+and the content loaded between runs. Without it (`--no-server`, `TRAINER_LAYOUT_SERVER=0`, or
+when it is absent, dead or refuses) the command lays out itself: the layout processes' server (it
+imports WeasyPrint, half a second) is started first, before this command imports and loads the
+content, so the two happen at once on two cores.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 import os
 import sys
 import time
@@ -42,6 +48,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(_LATER[name]), name)
     globals()[name] = value
     return value
+
+logger = logging.getLogger(__name__)
 
 _STAGES = {"html": "building pages", "layout": "laying out",
            "write": "writing PDF"}
@@ -106,16 +114,22 @@ def _write(target: Path, data: bytes) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Lay out the whole handbook as one document, without the part cache "
                    "(~/.cache/trainer/handbook, or $TRAINER_CACHE_DIR/handbook).")
+@click.option("--no-server", is_flag=True,
+              help="Lay out in this process, without the warm layout server of the content "
+                   "root (also TRAINER_LAYOUT_SERVER=0).")
 @root_option
 def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops: bool,
              output_dir: Path | None, edition: str, paper: str, language: str | None,
-             output: Path | None, html_file: Path | None, no_cache: bool, root: Path) -> None:
+             output: Path | None, html_file: Path | None, no_cache: bool, no_server: bool,
+             root: Path) -> None:
     """Export the PDF handbook of a workshop of CURRICULUM (a curriculum id of the content root).
 
     Parts already laid out (modules, worksheets, front matter …) are reused from a disk cache;
     deleting the cache is always safe. Several workshops (`--workshop` more than once, or
     `--all-workshops`) are exported in one run, into `--output-dir`: the content is read once and
     the parts their handbooks share (the modules of editions in one language) are laid out once.
+    A layout server kept warm between runs (one per user and content root, exiting after 10 idle
+    minutes) does the work, unless --no-server is given.
     """
     started = time.perf_counter()
     several = all_workshops or len(workshop_ids) > 1
@@ -126,11 +140,28 @@ def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops:
                                "-o/--output and --html")
     if output_dir is not None and not several:
         raise click.UsageError("--output-dir is for several workshops: give -o/--output for one")
-    if curriculum_name.endswith((".yaml", ".yml")):
+    by_file = curriculum_name.endswith((".yaml", ".yml"))
+    if by_file:
         deprecated("naming the curriculum by its file", "its id (`trainer handbook ID --root DIR`)")
         if not Path(curriculum_name).is_file():
             raise click.BadParameter(f"no file {curriculum_name}", param_hint="CURRICULUM")
         root = Path(curriculum_name).resolve().parent.parent
+    done: set[str] = set()
+    if html_file is None and not no_cache and not no_server:
+        from trainer.export.layout_client import server_enabled
+
+        if server_enabled():
+            folder = output_dir or Path()
+            if several:
+                folder.mkdir(parents=True, exist_ok=True)
+            request = {"root": str(root.resolve()), "all": all_workshops,
+                       "curriculum": None if by_file else curriculum_name,
+                       "curriculum_file": str(Path(curriculum_name).resolve()) if by_file else None,
+                       "workshops": list(dict.fromkeys(workshop_ids)), "edition": edition,
+                       "paper": paper, "language": language}
+            if _export_by_server(request, root, output, folder if several else None, language,
+                                 started, done):
+                return
     from trainer.export.assembly import PartRenderer
 
     renderer = PartRenderer()
@@ -147,13 +178,16 @@ def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops:
         if several:
             folder = output_dir or Path()
             folder.mkdir(parents=True, exist_ok=True)
+        # What the layout server wrote before it stopped answering is not laid out again.
+        workshops = [workshop for workshop in workshops if workshop.id not in done]
         for number, workshop in enumerate(workshops):
             target = output
             if several:
                 target = folder / _filename(curriculum, workshop, edition, language)
             # The first handbook's time counts from the start; each next one's from its own.
             _export(catalogue, curriculum, workshop, edition, paper, language, target,
-                    html_file, no_cache, renderer, started if number == 0 else time.perf_counter())
+                    html_file, no_cache, renderer,
+                    started if number == 0 and not done else time.perf_counter())
     finally:
         renderer.close()
 
@@ -162,9 +196,57 @@ def _filename(curriculum: Curriculum, workshop: Workshop, edition: str, language
               ) -> str:
     """Return a handbook's default file name, naming its language when it is not the workshop's."""
     name = str(sys.modules[__name__].handbook_filename(curriculum, workshop, edition))
-    if language is not None and language != workshop.language:
+    return _with_language(name, workshop.language, language)
+
+
+def _with_language(name: str, workshop_language: str, language: str | None) -> str:
+    if language is not None and language != workshop_language:
         name = f"{name.removesuffix('.pdf')}-{language}.pdf"
     return name
+
+
+def _export_by_server(request: dict[str, Any], root: Path, output: Path | None,
+                      folder: Path | None, language: str | None, started: float, done: set[str]
+                      ) -> bool:
+    """Have the layout server make the handbooks; return whether it made them all.
+
+    Each handbook it finishes is written (into `folder` under its default name naming its
+    language, for several; else to `output` or its default name) and its workshop id added to
+    `done`; when the server is unavailable, the caller lays out the rest itself.
+    """
+    from trainer.export.layout_client import LayoutClient, ServerUnavailable
+    from trainer.export.part_cache import default_cache_dir
+
+    with contextlib.ExitStack() as stack:
+        bars = stack.enter_context(contextlib.ExitStack())  # the current handbook's bar
+        bar: Any = None
+        try:
+            client = stack.enter_context(LayoutClient.connect(root, default_cache_dir()))
+            for header, pdf in client.export(request):
+                if "stage" in header:
+                    if bar is None:
+                        bar = bars.enter_context(click.progressbar(
+                            list(_STAGES), label=f"Handbook {header['workshop']}",
+                            file=sys.stderr, show_eta=False,
+                            item_show_func=lambda stage: _STAGES.get(stage or "", "")))
+                    bar.update(1, header["stage"])
+                    continue
+                bars.close()
+                bar = None
+                name = str(header["name"])
+                target = output or Path(name)
+                if folder is not None:
+                    target = folder / _with_language(name, str(header["language"]), language)
+                _write(target, pdf)
+                elapsed = time.perf_counter() - started
+                click.echo(f"wrote {target} ({header['pages']} pages, {request['edition']} "
+                           f"edition, {elapsed:.1f} s)")
+                done.add(str(header["done"]))
+                started = time.perf_counter()
+        except ServerUnavailable as exc:
+            logger.info("laying out without the layout server: %s", exc)
+            return False
+    return True
 
 
 def _load(curriculum_name: str, root: Path) -> tuple[Catalogue, Curriculum]:

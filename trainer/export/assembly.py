@@ -75,8 +75,10 @@ class PartRenderer:
     imports WeasyPrint) without waiting, so it loads while the caller reads its content.
     """
 
-    def __init__(self, processes: int | None = None, time_limit: float | None = None) -> None:
+    def __init__(self, processes: int | None = None, time_limit: float | None = None,
+                 max_tasks: int | None = None) -> None:
         self.processes = processes or multiprocessing.cpu_count() or 1
+        self.max_tasks = max_tasks  # parts a process lays out before a fresh one replaces it
         self.deadline = None if time_limit is None else time.monotonic() + time_limit
         self.time_limit = time_limit
         self._pool: Pool | None = None
@@ -106,7 +108,8 @@ class PartRenderer:
     def start(self) -> None:
         """Start the pool now (its processes import WeasyPrint while the caller works on)."""
         if self._pool is None:
-            self._pool = _forkserver_context().Pool(self.processes)
+            self._pool = _forkserver_context().Pool(self.processes,
+                                                    maxtasksperchild=self.max_tasks)
             self._early_server = None  # in use: it stops when this process ends
 
     def render(self, requests: Sequence[PartRequest]) -> list[CachedPart]:
@@ -330,7 +333,10 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
     if overlay is not None:
         _stamp(book, overlay, overlay_pages)
     output = io.BytesIO()
-    book.save(output, deterministic_id=True)
+    # Streams are copied as the parts compressed them (qpdf would otherwise inflate and deflate
+    # each again), and the many small objects of the structure tree go into object streams.
+    book.save(output, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
 
 

@@ -69,6 +69,7 @@ __all__ = [
     "labels",
     "render_handbook",
     "render_parts",
+    "warm_up",
 ]
 
 logger = logging.getLogger(__name__)
@@ -687,10 +688,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     counts before it (the front matter: all of them) are known.
 
     Parts go to the layout processes one at a time as processes come free: worksheets whose
-    numbers are sure, then the other parts (the first module, then the longest first), then
-    guesses. A count not known yet is guessed: from the cache's plan (what each part measured
-    last time, per curriculum, edition, language and paper: the same for every workshop), else,
-    for a worksheet, as long as the nearest one laid out. So a free process lays out the front
+    numbers are sure, then the other parts in book order, then guesses. A count not known yet
+    is guessed: from the cache's plan (what each part measured last time, per curriculum,
+    edition, language and paper: the same for every workshop), else, for a worksheet, as long
+    as the nearest one laid out. So a free process lays out the front
     matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
     the real counts give the same HTML, else laid out again. Only a cache without a plan lays out
     the front matter twice (first with placeholder numbers, for its page count, which every later
@@ -739,10 +740,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         if not slot.numbered:
             slot.html = _part_html(book, slot.spec, side=slot.side, numbers=None)
             slot.part = have(slot.html, slot.spec.name)
-    # Parts printing no number: the first module (its worksheet can follow at once), then the
-    # longest first, so that no process is left alone with a long part at the end.
-    plain = sorted((i for i, slot in enumerate(slots) if not slot.numbered),
-                   key=lambda i: (i != 1, -len(slots[i].html)))
+    # Parts printing no number, in book order: a worksheet can be laid out once the modules and
+    # worksheets before it are measured, so modules in order let each worksheet follow its module
+    # instead of all of them queueing after the last module (longest first left that tail).
+    plain = [i for i, slot in enumerate(slots) if not slot.numbered]
     rounds = 8 * (len(slots) + 1)  # a book whose numbers never settle stops here
     while True:
         rounds -= 1
@@ -857,6 +858,21 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
     refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
     return Rendered(pdf, total, read, refused)
+
+
+def warm_up(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
+            edition: Edition | str, paper: Paper | str, language: str,
+            renderer: PartRenderer) -> None:
+    """Have each of `renderer`'s processes lay out one module of this handbook (result unused).
+
+    A process's first real part costs about a third more than its next (fonts, shaping and style
+    caches filled): a warm layout server calls this when its processes have laid out nothing yet.
+    """
+    book = _book(catalogue, curriculum, workshop, Edition(edition), Paper(paper), None, language)
+    roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
+    specs = [spec for spec in _part_specs(book) if spec.kind == "module"][:renderer.processes]
+    renderer.render([PartRequest(_part_html(book, spec, side="right", numbers=None), roots,
+                                 catalogue.root / MODULES_DIR) for spec in specs])
 
 
 def _footer_flags(estimates: Sequence[CachedPart | None], starts: Sequence[int | None]

@@ -21,13 +21,13 @@ it: after changing the installed fonts, delete the cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,11 @@ def default_cache_dir() -> Path:
     return Path(base) / "trainer" / "handbook"
 
 
+@functools.cache
 def _versions() -> str:
+    """Return the layout libraries' versions (those this process imported: read once)."""
+    from importlib import metadata  # ~30 ms: only where a part is looked up
+
     found = []
     for name in ("weasyprint", "pydyf"):
         try:
