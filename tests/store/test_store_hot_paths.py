@@ -22,6 +22,7 @@ from trainer.store.attempts import (
     AttemptScore,
     GradedResponse,
     PlannedQuestion,
+    _group_writer,
     attempt_state,
     create_participant,
     find_attempt,
@@ -270,7 +271,11 @@ def test_writes_queued_together_share_one_commit_and_a_failing_one_fails_alone(
               for a in attempts[1:]]
     for thread in queued:
         thread.start()
-    time.sleep(0.3)  # let the four queue behind the leader's open transaction
+    writer = _group_writer(store, durable=True)
+    deadline = time.monotonic() + 20
+    while len(writer.queue) < 4 and time.monotonic() < deadline:  # queued behind the leader
+        time.sleep(0.01)
+    assert len(writer.queue) == 4
     release.set()
     for thread in (leader, *queued):
         thread.join(20)
