@@ -248,11 +248,16 @@ def test_a_right_option_longest_by_far_is_a_located_warning(sample: Path) -> Non
     line = _line_of(bank, "- id: qb-designate")
     result = _check(sample)
     assert result.exit_code == 1
-    assert len(_longest(result)) == 1, _longest(result)
-    assert _longest(result)[0].startswith(f"{bank}:{line}:5: warning: quiz.questions["), _longest(result)
+    # The edit leaves that option's translations stale, so French and Arabic pages show the long
+    # English option beside their own wrong options: the same cue, located in each translation.
+    in_bank = [w for w in _longest(result) if w.startswith(f"{bank}:")]
+    assert len(in_bank) == 1, _longest(result)
+    assert in_bank[0].startswith(f"{bank}:{line}:5: warning: quiz.questions["), in_bank
     assert ("question 'qb-designate': the right option is the longest by far (right option 'a' "
             "has 144 characters, the longest wrong option 'd' 56): a test-wise participant picks "
-            "it unread; make the options parallel") in _longest(result)[0]
+            "it unread; make the options parallel") in in_bank[0]
+    assert sorted(w.split(":")[0] for w in _longest(result) if w not in in_bank) == [
+        str(sample / "modules" / lang / "gcai-assessment.yaml") for lang in ("ar", "fr")]
 
 
 def test_markdown_is_not_counted_in_the_length(sample: Path) -> None:
@@ -284,3 +289,22 @@ def test_a_multiple_choice_whose_right_options_are_all_long_is_warned(sample: Pa
     warnings = _longest(_check(sample))
     assert any("question 'q-broadest-cooperation': the right option is the longest by far "
                "(shortest right option" in w for w in warnings), warnings
+
+
+def test_a_translated_right_option_longest_by_far_is_located_in_the_translation(
+        sample: Path) -> None:
+    # French trainees read the French options: a right option the translation alone makes long
+    # (the English source stays balanced) is warned at the question in the translation file.
+    french = sample / "modules" / "fr" / "mla-extradition-guardrails.yaml"
+    assert _longest(_check(sample)) == []
+    _edit(french, "pour l'exercice de l'action pénale\n",
+          "pour l'exercice de l'action pénale, dans les mêmes conditions que pour toute infraction "
+          "grave de droit commun\n")
+    line = _line_of(french, "- id: q-aut-dedere")
+    result = _check(sample)
+    assert result.exit_code == 1
+    assert len(_longest(result)) == 1, _longest(result)
+    assert _longest(result)[0].startswith(f"{french}:{line}:7: warning: quiz.questions["), \
+        _longest(result)
+    assert ("question 'q-aut-dedere': the right option is the longest by far (right option 'a' has "
+            "178 characters, the longest wrong option 'b' 75)") in _longest(result)[0]

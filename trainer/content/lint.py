@@ -10,7 +10,7 @@ sources.
 Item-writing rules guard against answers given away by form rather than known: where options are
 not shuffled, the right answer must not sit in the same position in most questions, nor the right
 options of a multiple-choice question be exactly the first ones; the right option must not be the
-longest by far (LONGEST_RATIO, LONGEST_MARGIN); no accepted short answer or right
+longest by far (LONGEST_RATIO, LONGEST_MARGIN; in translations too); no accepted short answer or right
 option text may appear verbatim in another question shown on the same page (a module's quiz, a
 test or a form; translations too). Pre-tests, post-tests and forms should draw on test-only items
 (an assessment bank) that no practice quiz shows, and two forms should assess the same objectives
@@ -84,13 +84,16 @@ def lint_catalogue(catalogue: Catalogue) -> list[Issue]:
 
 
 def lint_curricula(catalogue: Catalogue) -> list[Issue]:
-    """Return the warnings of the curricula's tests and forms, and of the translated quizzes."""
+    """Return the warnings of the curricula's tests and forms, and of the translated quizzes (their
+    giveaways, and right options longest by far in the translated text)."""
     issues: list[Issue] = []
     for (module_id, _language), loaded in catalogue.translations.loaded.items():
         translated = catalogue.translations.translated[(module_id, _language)].module
+        index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
+        issues.extend(_translated_longest_warnings(catalogue.modules[module_id], translated,
+                                                   loaded.source, index))
         if translated.role is not ModuleRole.PRACTICE:
             continue
-        index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
         page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
                 for q in translated.quiz.questions]
         vocabulary = _vocabulary_questions(catalogue.modules[module_id].quiz.questions)
@@ -474,6 +477,21 @@ def _longest_warnings(question: SingleChoice | MultipleChoice, source: SourceMap
                     f"'{wrong_id}' {wrong_length}): a test-wise participant picks it unread; make "
                     "the options parallel in length, grammar and hedging (tighten the right "
                     "option, or give wrong options plausible detail)")
+
+
+def _translated_longest_warnings(source_module: Module, translated: Module, source: SourceMap,
+                                 index: dict[str, int]) -> Iterator[Issue]:
+    """Warn, at the translation file's question, when a translated right option is the longest by
+    far as the catalogue shows it. A question whose options all show the source's text (none
+    translated, or a stale translation) is the source's own warning, not repeated here."""
+    source_texts = {q.id: [o.text for o in q.options] for q in source_module.quiz.questions
+                    if isinstance(q, SingleChoice | MultipleChoice)}
+    for question in translated.quiz.questions:
+        if question.id not in index or not isinstance(question, SingleChoice | MultipleChoice):
+            continue
+        if [o.text for o in question.options] == source_texts.get(question.id):
+            continue
+        yield from _longest_warnings(question, source, ("quiz", "questions", index[question.id]))
 
 
 def _case_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
