@@ -1,7 +1,7 @@
 """The engine and sessions: SQLite (default) or PostgreSQL, from a database URL.
 
-SQLite connections get WAL, synchronous=FULL (NORMAL for the writes `write_core` is told need not
-be durable: drafts), foreign keys and a busy timeout on every connect, and
+SQLite connections get WAL, synchronous=FULL (NORMAL for `write_core`, which flushes the WAL itself
+after the write lock is released when the write must be durable: `_sync_wal`), foreign keys and a busy timeout on every connect, and
 write transactions start with BEGIN IMMEDIATE, so that several workers queue for the write lock
 instead of failing with "database is locked" when a read transaction tries to upgrade. The pool
 keeps connections open per process: closing the last connection to a WAL database checkpoints it,
@@ -232,6 +232,12 @@ class Database:
         self._engine_options = engine_options
         self._light: Engine | None = None  # made on the first write that need not be durable
         self.is_sqlite = _is_sqlite(self.url)
+        path = self.url.database or ""
+        # The WAL file of a SQLite file database, flushed by durable `write_core` commits.
+        self._wal_path: str | None = (
+            f"{Path(path).resolve()}-wal" if self.is_sqlite and path and path != ":memory:"
+            and not path.startswith("file:") else None)
+        self._wal_file: tuple[int, int, int] | None = None  # (inode, fd, pid) once opened
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
         self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
         writer = self.engine.execution_options(**{_IMMEDIATE: True})
@@ -422,9 +428,10 @@ class Database:
         on disk within three WAL writer delays, 0.6 s by default). Waiting for the disk was half
         of a draft save on SQLite.
         """
+        synced_later = durable and self.is_sqlite and self._wal_path is not None
         if self.is_sqlite:
             def transaction() -> T:
-                return self._on_driver(work, durable)
+                return self._on_driver(work, durable and not synced_later)
         else:
             def transaction() -> T:
                 with self._writer.begin() as connection:
@@ -433,7 +440,45 @@ class Database:
                     return work(_OnConnection(connection))
 
         with one_writer(self.url):
-            return self._retrying(transaction)
+            result = self._retrying(transaction)
+        if synced_later:
+            self._sync_wal()
+        return result
+
+    def _sync_wal(self) -> None:
+        """Wait until SQLite's write-ahead log is on disk: what a FULL commit waits for, after the
+        write lock is released.
+
+        A durable `write_core` commits without waiting for the disk (synchronous NORMAL), lets the
+        next writer in, and then flushes the WAL file itself before returning, so the commit is on
+        disk before the caller answers, as with FULL. Writers in several workers each flush once
+        the lock is free, and a flush writes out every commit before it: the commits of a busy
+        moment share the disk's flushes (a group commit, done by the kernel) instead of queueing
+        one flush each behind the lock. A commit no longer in the WAL was checkpointed into the
+        database file, which SQLite flushes after every checkpoint, and a WAL file gone or
+        replaced (every connection closed) was checkpointed whole: nothing left to wait for.
+        Unlike FULL, other connections may read the commit a moment before it is on disk.
+        """
+        path = self._wal_path
+        assert path is not None  # noqa: S101 - only called for a file database
+        try:
+            inode = os.stat(path).st_ino
+        except FileNotFoundError:
+            return
+        with self._recent_lock:
+            kept = self._wal_file
+            if kept is None or kept[0] != inode or kept[2] != os.getpid():
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except FileNotFoundError:
+                    return
+                if kept is not None and kept[2] == os.getpid():
+                    os.close(kept[1])
+                kept = self._wal_file = (os.fstat(fd).st_ino, fd, os.getpid())
+        try:
+            os.fdatasync(kept[1])
+        except OSError as exc:
+            raise StoreError(f"the database's log could not be written to disk: {exc}") from exc
 
     def _on_driver(self, work: Callable[[Statements], T], durable: bool) -> T:
         """Run `work` in one BEGIN IMMEDIATE ... COMMIT on this thread's kept SQLite connection.
@@ -552,4 +597,7 @@ class Database:
                 kept.close()
         if self._light is not None:
             self._light.dispose()
+        kept, self._wal_file = self._wal_file, None
+        if kept is not None and kept[2] == os.getpid():
+            os.close(kept[1])
         self.engine.dispose()
