@@ -7,9 +7,11 @@ in the middle of a submission is retried and the submission recorded once.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
@@ -155,8 +157,21 @@ def _commit_setting(database: Database, *, durable: bool) -> str:
     return database.write_core(work, durable=durable)
 
 
+def _log_flushes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the file of every `os.fdatasync` from now on (the call itself still happens)."""
+    flushed: list[str] = []
+    real = os.fdatasync
+
+    def fdatasync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    return flushed
+
+
 def test_drafts_commit_without_waiting_for_the_disk_and_everything_else_waits(
-        migrated_database_url: str) -> None:
+        migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if not migrated_database_url.startswith("sqlite"):
         # The test server commits without waiting (tests/pg_server.py): this database waits, as
         # a production server does, so that a light write has something to turn off.
@@ -165,11 +180,45 @@ def test_drafts_commit_without_waiting_for_the_disk_and_everything_else_waits(
                              autocommit=True) as admin:
             admin.execute(f'ALTER DATABASE "{url.database}" SET synchronous_commit TO on')
     database = Database(migrated_database_url)
-    expected = ("NORMAL", "FULL") if database.is_sqlite else ("off", "on")
-    assert _commit_setting(database, durable=False) == expected[0]
-    assert _commit_setting(database, durable=True) == expected[1]
-    # The setting stays with its own writes: a durable write after a light one waits again.
-    assert _commit_setting(database, durable=True) == expected[1]
+    flushed = _log_flushes(monkeypatch)
+    if database.is_sqlite:
+        # Every write_core commits without waiting for the disk (NORMAL); a durable one then
+        # flushes the WAL itself, after the write lock is released, before it returns.
+        wal = f"{make_url(migrated_database_url).database}-wal"
+        assert _commit_setting(database, durable=False) == "NORMAL"
+        assert flushed == []
+        assert _commit_setting(database, durable=True) == "NORMAL"
+        assert [Path(f).resolve() for f in flushed] == [Path(wal).resolve()]
+        assert _commit_setting(database, durable=True) == "NORMAL"
+        assert len(flushed) == 2
+    else:
+        assert _commit_setting(database, durable=False) == "off"
+        assert _commit_setting(database, durable=True) == "on"
+        # The setting stays with its own writes: a durable write after a light one waits again.
+        assert _commit_setting(database, durable=True) == "on"
+    database.dispose()
+
+
+def test_a_durable_sqlite_write_flushes_whichever_wal_file_is_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WAL file replaced (every connection closed, the log checkpointed and deleted, then
+    made again) is flushed under its new name; no WAL file at all is nothing to flush."""
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database.write_core(lambda s: s.run(text("CREATE TABLE t (v INTEGER)"), {}))
+    flushed = _log_flushes(monkeypatch)
+    insert = text("INSERT INTO t (v) VALUES (:v)")
+    database.write_core(lambda s: s.run(insert, {"v": 1}))
+    wal = tmp_path / "db.sqlite3-wal"
+    assert [Path(f) for f in flushed] == [wal]
+    first = os.stat(wal).st_ino
+    database.dispose()  # the last connection checkpoints and deletes the WAL
+    assert not wal.exists()
+    database.write_core(lambda s: s.run(insert, {"v": 2}))
+    assert os.stat(wal).st_ino != first or len(flushed) == 2
+    assert [Path(f) for f in flushed] == [wal, wal]
+    assert all("(deleted)" not in f for f in flushed)
+    with database.read() as session:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 2
     database.dispose()
 
 

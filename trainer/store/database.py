@@ -1,15 +1,14 @@
 """The engine and sessions: SQLite (default) or PostgreSQL, from a database URL.
 
 SQLite connections get WAL, synchronous=FULL (NORMAL for `write_core`, which flushes the WAL itself
-after the write lock is released when the write must be durable: `_sync_wal`), foreign keys and a busy timeout on every connect, and
-write transactions start with BEGIN IMMEDIATE, so that several workers queue for the write lock
-instead of failing with "database is locked" when a read transaction tries to upgrade. The pool
-keeps connections open per process: closing the last connection to a WAL database checkpoints it,
-which costs milliseconds per request. PostgreSQL gets `pool_pre_ping`, and a write unit of work is
-retried when its connection drops, so callers must make their writes idempotent (they are). A
-server that is briefly away (a restart) is waited for; one that stays away raises
-DatabaseUnavailable, which the web app answers with 503.
-"""
+after the write lock is released when the write must be durable: `_sync_wal`), foreign keys and a
+busy timeout on every connect, and write transactions start with BEGIN IMMEDIATE, so that several
+workers queue for the write lock instead of failing with "database is locked" when a read
+transaction tries to upgrade. The pool keeps connections open per process: closing the last
+connection to a WAL database checkpoints it, which costs milliseconds per request. PostgreSQL gets
+`pool_pre_ping`, and a write unit of work is retried when its connection drops, so callers must make
+their writes idempotent (they are). A server that is briefly away (a restart) is waited for; one
+that stays away raises DatabaseUnavailable, which the web app answers with 503."""
 
 from __future__ import annotations
 
@@ -237,7 +236,8 @@ class Database:
         self._wal_path: str | None = (
             f"{Path(path).resolve()}-wal" if self.is_sqlite and path and path != ":memory:"
             and not path.startswith("file:") else None)
-        self._wal_file: tuple[int, int, int] | None = None  # (inode, fd, pid) once opened
+        self._wal_fd: int | None = None  # the WAL file, opened by the first durable write
+        self._wal_pid = 0  # the process that opened it (a forked child opens its own)
         self.write_retry_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_WRITE_RETRY_S
         self.read_wait_seconds = SQLITE_RETRY_S if self.is_sqlite else POSTGRES_READ_WAIT_S
         writer = self.engine.execution_options(**{_IMMEDIATE: True})
@@ -462,23 +462,30 @@ class Database:
         path = self._wal_path
         assert path is not None  # noqa: S101 - only called for a file database
         try:
-            inode = os.stat(path).st_ino
+            now = os.stat(path)
         except FileNotFoundError:
             return
         with self._recent_lock:
-            kept = self._wal_file
-            if kept is None or kept[0] != inode or kept[2] != os.getpid():
+            fd = self._wal_fd if self._wal_pid == os.getpid() else None
+            if fd is not None:
+                kept = os.fstat(fd)
+                # Another file, or this one deleted (its inode number may be reused): reopen.
+                if (kept.st_dev, kept.st_ino) != (now.st_dev, now.st_ino) or kept.st_nlink == 0:
+                    os.close(fd)
+                    fd = None
+            if fd is None:
                 try:
                     fd = os.open(path, os.O_RDONLY)
                 except FileNotFoundError:
                     return
-                if kept is not None and kept[2] == os.getpid():
-                    os.close(kept[1])
-                kept = self._wal_file = (os.fstat(fd).st_ino, fd, os.getpid())
+                self._wal_fd, self._wal_pid = fd, os.getpid()
+            mine = os.dup(fd)  # flushed outside the lock: another thread may close the kept one
         try:
-            os.fdatasync(kept[1])
+            os.fdatasync(mine)
         except OSError as exc:
             raise StoreError(f"the database's log could not be written to disk: {exc}") from exc
+        finally:
+            os.close(mine)
 
     def _on_driver(self, work: Callable[[Statements], T], durable: bool) -> T:
         """Run `work` in one BEGIN IMMEDIATE ... COMMIT on this thread's kept SQLite connection.
@@ -597,7 +604,7 @@ class Database:
                 kept.close()
         if self._light is not None:
             self._light.dispose()
-        kept, self._wal_file = self._wal_file, None
-        if kept is not None and kept[2] == os.getpid():
-            os.close(kept[1])
+        fd, self._wal_fd = self._wal_fd, None
+        if fd is not None and self._wal_pid == os.getpid():
+            os.close(fd)
         self.engine.dispose()
