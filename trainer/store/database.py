@@ -8,7 +8,8 @@ transaction tries to upgrade. The pool keeps connections open per process: closi
 connection to a WAL database checkpoints it, which costs milliseconds per request. PostgreSQL gets
 `pool_pre_ping`, and a write unit of work is retried when its connection drops, so callers must make
 their writes idempotent (they are). A server that is briefly away (a restart) is waited for; one
-that stays away raises DatabaseUnavailable, which the web app answers with 503."""
+that stays away raises DatabaseUnavailable, which the web app answers with 503.
+"""
 
 from __future__ import annotations
 
