@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -58,6 +59,11 @@ class FieldSpec:
     name: str
     label: Markup
     choices: tuple[Choice, ...] = ()
+
+    @cached_property
+    def tokens(self) -> frozenset[str]:
+        """The tokens of its choices: what a draft or a submission may hold for this field."""
+        return frozenset(choice.token for choice in self.choices)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def clean_answers(questions: Sequence[PresentedQuestion], posted: Mapping[str, S
                 if text:
                     answers[spec.name] = text
                 continue
-            allowed = {choice.token for choice in spec.choices}
+            allowed = spec.tokens
             chosen = list(dict.fromkeys(v for v in values if v in allowed))
             if item.question.kind == "multiple":
                 if chosen:

@@ -187,6 +187,6 @@ def build_quiz_form(questions: Sequence[QuestionFields], formdata: Any = None) -
     shape = tuple((q.kind, tuple(spec.name for spec in q.fields)) for q in questions)
     form: QuizForm = _quiz_form_class(shape)(formdata=formdata)
     form.question_fields = tuple(questions)
-    form.allowed_tokens = {spec.name: frozenset(choice.token for choice in spec.choices)
+    form.allowed_tokens = {spec.name: spec.tokens
                            for question in questions for spec in question.fields}
     return form

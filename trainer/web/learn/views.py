@@ -431,6 +431,8 @@ def _json(code: int, **data: object) -> WerkzeugResponse:
 
 def _wants_json() -> bool:
     """Whether the request comes from learn.js (which asks for JSON), not a plain form post."""
+    if "json" not in request.headers.get("Accept", ""):
+        return False  # a browser's form post: no need to parse its Accept header
     return request.accept_mimetypes.best == "application/json"
 
 
@@ -453,11 +455,11 @@ def save(public_id: str) -> PageResult:
     state = attempt_state(database(), trainee.participant.id, public_id)
     if state is None:
         abort(404)  # missing, or someone else's: the same answer either way
-    quiz_url = url_for("learn.attempt", public_id=public_id)
     presented = None
     if not state.submitted:
         presented = _presented(trainee, public_id)
     if presented is None:
+        quiz_url = url_for("learn.attempt", public_id=public_id)
         if _wants_json():
             return _json(409, status="submitted" if state.submitted else "changed",
                          message=_("This attempt is closed: nothing was saved."), url=quiz_url)
@@ -472,6 +474,7 @@ def save(public_id: str) -> PageResult:
     saved = save_draft(database(), state.id, _posted_seq(), answers,
                        drafts.field_names(shown))
     if saved.status in ("submitted", "missing"):
+        quiz_url = url_for("learn.attempt", public_id=public_id)
         if _wants_json():
             return _json(409, status="submitted", url=quiz_url,
                            message=_("This attempt is closed: nothing was saved."))
