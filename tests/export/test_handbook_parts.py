@@ -20,8 +20,10 @@ from click.testing import CliRunner
 
 from trainer.cli.handbook import handbook as handbook_command
 from trainer.content.catalogue import Catalogue, load_catalogue
+from trainer.export import handbook as handbook_module
+from trainer.export.assembly import PartRenderer, PartRequest
 from trainer.export.handbook import Edition, render_handbook
-from trainer.export.part_cache import PartCache
+from trainer.export.part_cache import CachedPart, PartCache
 
 TOC_NUMBER = re.compile(r"\s(\d+)\s*$")  # the page number ends a contents line (its own column)
 
@@ -235,3 +237,44 @@ def test_cli_writes_the_print_html_and_renders_without_the_cache(content: Path,
     result = CliRunner().invoke(handbook_command, [curriculum, "--no-cache", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert len(pypdf.PdfReader(target).pages) > 4
+
+
+def _laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of every part handed to the layout processes from now on."""
+    names: list[str] = []
+    submit = PartRenderer.submit
+
+    def recording(self: PartRenderer, tag: object, request: PartRequest) -> None:
+        names.append(str(tag[3]))  # type: ignore[index]  # (slot, html, key, name)
+        submit(self, tag, request)
+
+    monkeypatch.setattr(PartRenderer, "submit", recording)
+    return names
+
+
+def test_a_cache_without_a_plan_guesses_the_front_matter_instead_of_measuring_it_first(
+        content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its length is guessed from the contents list: the processes start on the modules, and the
+    front matter waits for real page numbers (it was laid out first, with placeholder numbers,
+    only to count its pages)."""
+    names = _laid_out(monkeypatch)
+    parts = _render(content, PartCache(tmp_path / "cache"))
+    modules = [index for index, name in enumerate(names) if name.startswith("module-")]
+    assert min(index for index, name in enumerate(names) if name.startswith("front")) > max(
+        modules), names
+    assert not any(name.startswith("worksheet-") and names.count(name) > 1 for name in names), (
+        f"a worksheet was laid out again: the guess was wrong for this book: {names}")
+    _assert_same_book(parts, _render(content, None))
+
+
+def test_a_wrong_guess_of_the_front_matter_still_makes_the_same_book(
+        content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nine pages guessed: every worksheet numbered from it is laid out again, and the book is
+    the whole book all the same."""
+    monkeypatch.setattr(handbook_module, "_front_guess", lambda _book: CachedPart(
+        b"", (("cover", False),) + (("front", False),) * 8, ()))
+    names = _laid_out(monkeypatch)
+    parts = _render(content, PartCache(tmp_path / "cache"))
+    sheets = [name for name in names if name.startswith("worksheet-")]
+    assert len(sheets) > len(set(sheets)), f"the wrong guess cost nothing: {names}"
+    _assert_same_book(parts, _render(content, None))

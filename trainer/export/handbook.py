@@ -665,6 +665,27 @@ def _places(slots: Sequence[_Slot], direction: str, estimates: Sequence[CachedPa
     return starts, sides
 
 
+# Contents entries a page of the contents takes, counted low (titles that wrap take two lines):
+# the sample's 40 entries fill a page and a half of A4 or US letter.
+CONTENTS_ENTRIES_PER_PAGE = 26
+
+
+def _front_guess(book: _Book) -> CachedPart:
+    """Guess the front matter's pages from its contents list: the cover, the page about the
+    handbook, and the contents (an entry per module, section, worksheet, the sources, and in the
+    facilitator's edition the key and a line per module).
+
+    What later parts print depends only on the page the first module starts on, the recto after
+    the front matter, so a guess one page off in a book of even front matter is still right; a
+    wrong one costs the worksheets laid out from it, laid out again once the front matter is.
+    """
+    entries = sum(len(view.module.sections) + 2 for view in book.views) + 1
+    if book.facilitator:
+        entries += 1 + len(book.views)
+    contents = max(1, -(-entries // CONTENTS_ENTRIES_PER_PAGE))
+    return CachedPart(b"", (("cover", False),) + (("front", False),) * (1 + contents), ())
+
+
 def _plan_guesses(slots: Sequence[_Slot], plan: dict[str, Any]) -> None:
     """Give each slot what the plan remembers of its part (page kinds, anchors), if anything."""
     for slot in slots:
@@ -691,12 +712,11 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     numbers are sure, then the other parts in book order, then guesses. A count not known yet
     is guessed: from the cache's plan (what each part measured last time, per curriculum,
     edition, language and paper: the same for every workshop), else, for a worksheet, as long
-    as the nearest one laid out. So a free process lays out the front
+    as the nearest one laid out, and for the front matter from its contents list
+    (`_front_guess`). So a free process lays out the front
     matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
-    the real counts give the same HTML, else laid out again. Only a cache without a plan lays out
-    the front matter twice (first with placeholder numbers, for its page count, which every later
-    number depends on). Footers are laid out once for the whole book and stamped on; the parts
-    are joined by `assemble`.
+    the real counts give the same HTML, else laid out again. Footers are laid out once for the
+    whole book and stamped on; the parts are joined by `assemble`.
     """
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
     base_url = catalogue.root / MODULES_DIR
@@ -710,6 +730,8 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
                    spec.kind in ("front", "worksheet")) for spec in _part_specs(book)]
     plan_key = hashlib.sha256(f"handbook-plan-1\0{book.plan_id}".encode()).hexdigest()
     _plan_guesses(slots, cache.plan(plan_key) or {})
+    if slots[0].guess is None:  # no plan yet: guessed, not laid out with placeholder numbers
+        slots[0].guess = _front_guess(book)
     footer = _Slot(PartSpec("footers"), None, False)
     front = slots[0]
     keys: dict[tuple[str, bool], str] = {}
@@ -797,9 +819,6 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
             break
         # Hand out work while processes are free: what is sure first, then guesses.
         tasks: list[tuple[int, str, str, bool]] = []  # (slot or -1: footers, html, name, tagged)
-        if _measure(front) is None:
-            tasks.append((0, _part_html(book, front.spec, side=None, numbers=None),
-                          "front#count", True))
         for index in [*range(1, len(slots)), 0]:
             if (slots[index].numbered and wants[index] is not None
                     and slots[index].html != wants[index]
@@ -827,8 +846,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         flying.discard(key)
         logger.debug("laid out %s: %d pages", name, len(part.pages))
         known[key] = part
-        if name != "front#count":  # placeholder numbers: never part of a book
-            cache.put(key, part)
+        cache.put(key, part)
         slot = footer if index < 0 else slots[index]
         if slot.part is None or slot.html != (footer_want if index < 0 else wants[index]):
             slot.part, slot.html = part, html
