@@ -74,3 +74,35 @@ def test_identical_render_is_reused_until_an_asset_changes(tmp_path: Path) -> No
     (assets / "style.css").write_text("p { color: #654321 }  ")
     third = render_document(html, [assets], tagged=False)
     assert not third.reused
+
+
+def test_a_part_takes_its_stylesheet_parsed_once_and_again_when_the_file_changes(
+        tmp_path: Path) -> None:
+    """`render_part(stylesheets=…)`: the sheet applies (the page size it sets), is parsed once per
+    process for the same file, and again once the file changes; a sheet outside the document's
+    assets is refused."""
+    from trainer.export import pdf
+
+    sheet = tmp_path / "print.css"
+    sheet.write_text("@page { size: 100mm 100mm; }\n", encoding="utf-8")
+    html = "<p>one page</p>"
+
+    def size(part: pdf.RenderedPart) -> tuple[float, float]:
+        box = pypdf.PdfReader(io.BytesIO(part.pdf)).pages[0].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    first = pdf.render_part(html, [tmp_path], tmp_path, stylesheets=(sheet,))
+    assert size(first) == (283, 283)  # 100 mm in points
+    parsed = {key: found for key, found in pdf._SHEETS.items() if key[0] == str(sheet)}
+    assert len(parsed) == 1
+    pdf.render_part(html, [tmp_path], tmp_path, stylesheets=(sheet,))
+    assert {key: found for key, found in pdf._SHEETS.items() if key[0] == str(sheet)} == parsed
+    sheet.write_text("@page { size: 120mm 100mm; }\n", encoding="utf-8")
+    os.utime(sheet, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert size(pdf.render_part(html, [tmp_path], tmp_path, stylesheets=(sheet,))) == (340, 283)
+    assert [key for key in pdf._SHEETS if key[0] == str(sheet)] != list(parsed)
+    assert len([key for key in pdf._SHEETS if key[0] == str(sheet)]) == 1
+    outside = tmp_path.parent / f"{tmp_path.name}-other.css"
+    outside.write_text("p { color: red; }\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="outside the document's assets"):
+        pdf.render_part(html, [tmp_path / "assets"], tmp_path, stylesheets=(outside,))

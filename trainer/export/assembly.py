@@ -47,6 +47,7 @@ class PartRequest:
     base_url: Path
     tagged: bool = True
     max_pages: int = 400
+    stylesheets: tuple[Path, ...] = ()  # parsed once per process (`pdf.render_part`)
 
 
 def _render(request: PartRequest) -> CachedPart:
@@ -54,7 +55,7 @@ def _render(request: PartRequest) -> CachedPart:
     from trainer.export.pdf import render_part  # only the pool processes import WeasyPrint
 
     part = render_part(request.html, request.roots, request.base_url, request.max_pages,
-                       request.tagged)
+                       request.tagged, request.stylesheets)
     return CachedPart(part.pdf, tuple((p.name, p.blank) for p in part.pages), part.anchors,
                       part.read, part.refused)
 

@@ -351,6 +351,8 @@ def _page_css(text: str, paper: Paper, direction: str = "ltr") -> str:
             f"@page front {{ @bottom-center {{ content: {footer}; }} }}\n" + heads)
 
 
+# The print stylesheet, given to the layout processes with each part (parts do not link it).
+PRINT_SHEETS = (STATIC_DIR / "handbook.css",)
 _environment = print_environment({"number": format_number, "without_label": without_label})
 # A cross-part link, rewritten into a named destination of the whole book when parts are assembled.
 PART_LINK_SCHEME = "trainer-part:"
@@ -465,10 +467,14 @@ def _local_ref(anchor: str) -> Markup:
 
 
 def _render(book: _Book, *, show: dict[str, bool], main_modules: Sequence[ModuleView],
-            ref: Callable[[str], Markup], extra_css: str = "") -> str:
+            ref: Callable[[str], Markup], extra_css: str = "", linked: bool = True) -> str:
+    """Return the handbook's HTML; without `linked`, its print stylesheet is left for the
+    renderer to apply (`PRINT_SHEETS`: the parts' layout processes parse it once, not per part)."""
     template = _environment.get_template("handbook/handbook.html")
     context = dict(book.context)
     context["page_css"] = Markup(context["page_css"] + extra_css)  # noqa: S704 - escaped parts
+    if not linked:
+        context["stylesheet"] = None
     return template.render(**context, show=show, main_modules=main_modules, ref=ref)
 
 
@@ -533,7 +539,8 @@ def _part_html(book: _Book, spec: PartSpec, *, side: str | None,
             views = (book.views[spec.index],)
         else:
             show[spec.kind] = True
-    return _render(book, show=show, main_modules=views, ref=ref, extra_css="\n".join(css) + "\n")
+    return _render(book, show=show, main_modules=views, ref=ref, extra_css="\n".join(css) + "\n",
+                   linked=False)
 
 
 def _footer_html(book: _Book, footers: Sequence[bool]) -> str:
@@ -840,7 +847,8 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
             flying.add(key)
             logger.debug("laying out %s (%d in flight)", name, renderer.in_flight)
             renderer.submit((index, html, key, name),
-                            PartRequest(html, roots, base_url, tagged, max_pages))
+                            PartRequest(html, roots, base_url, tagged, max_pages,
+                                        PRINT_SHEETS if index >= 0 else ()))
         tag, part = renderer.next_done()
         index, html, key, name = tag  # type: ignore[misc]
         flying.discard(key)
@@ -890,7 +898,8 @@ def warm_up(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
     specs = [spec for spec in _part_specs(book) if spec.kind == "module"][:renderer.processes]
     renderer.render([PartRequest(_part_html(book, spec, side="right", numbers=None), roots,
-                                 catalogue.root / MODULES_DIR) for spec in specs])
+                                 catalogue.root / MODULES_DIR, stylesheets=PRINT_SHEETS)
+                     for spec in specs])
 
 
 def _footer_flags(estimates: Sequence[CachedPart | None], starts: Sequence[int | None]

@@ -38,7 +38,7 @@ __all__ = ["CachedPart", "PartCache", "default_cache_dir", "part_key"]
 logger = logging.getLogger(__name__)
 
 _MAGIC = b"TRAINER-PART 1\n"
-_FORMAT = "handbook-part-1"
+_FORMAT = "handbook-part-2"
 _DEFAULT_MB = 256
 
 

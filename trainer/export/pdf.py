@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from trainer.errors import ExportError
@@ -308,11 +308,32 @@ class RenderedPart:
     refused: tuple[str, ...] = field(default=())
 
 
+# Stylesheets parsed by this process: (path, size, mtime) -> the parsed sheet (see render_part).
+_SHEETS: dict[tuple[str, int, int], CSS] = {}
+
+
+def _parsed_sheet(path: Path) -> CSS:
+    """Return the stylesheet at `path`, parsed once per process and per version of the file."""
+    found = path.stat()
+    key = (str(path), found.st_size, found.st_mtime_ns)
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        for old in [k for k in _SHEETS if k[0] == key[0]]:
+            del _SHEETS[old]
+        sheet = _SHEETS[key] = CSS(filename=str(path))
+    return sheet
+
+
 def render_part(html: str, base_assets: Sequence[Path], base_url: Path,
-                max_pages: int = MAX_PAGES, tagged: bool = True) -> RenderedPart:
+                max_pages: int = MAX_PAGES, tagged: bool = True,
+                stylesheets: Sequence[Path] = ()) -> RenderedPart:
     """Lay out and write one part of a document in this process (what a pool worker runs).
 
     Same locked-down fetcher and bounds as `render_document`; raise ExportError on failure.
+    `stylesheets` (files under `base_assets`) apply before the document's own, as if linked first
+    in its head: they are parsed once per process, not once per part (a twelfth of a module's
+    layout). They come in as user style sheets, so the document's own style rules win over theirs
+    whatever their specificity; write the document's overrides with that in mind.
     """
     encoded_size = len(html.encode("utf-8"))
     if encoded_size > MAX_HTML_BYTES:
@@ -320,9 +341,15 @@ def render_part(html: str, base_assets: Sequence[Path], base_url: Path,
     roots = tuple(Path(root).resolve() for root in base_assets)
     fetcher = AssetFetcher(roots)
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True} if tagged else {}
+    sheets = []
+    for path in stylesheets:
+        resolved = Path(path).resolve()
+        if not any(resolved.is_relative_to(root) for root in roots):
+            raise ExportError(f"stylesheet outside the document's assets: {path}")
+        sheets.append(_parsed_sheet(resolved))
     try:
         document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/",
-                        url_fetcher=fetcher).render(**options)
+                        url_fetcher=fetcher).render(stylesheets=sheets, **options)
     except RecursionError as exc:
         raise ExportError("document too deeply nested to render") from exc
     except Exception as exc:  # a WeasyPrint failure must reach the user as a message
