@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -12,6 +13,18 @@ import pytest
 pytest_plugins = ["pg_server"]  # a throwaway PostgreSQL server for the run (tests/pg_server.py)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Leave what collection built (modules, test items) out of every later garbage collection.
+
+    The PostgreSQL fixtures collect garbage after each test (tests/pg_server.py) so that a leaked
+    connection warns in the test that leaked it; a full collection then had to walk the whole
+    collected suite every time (~0.1-0.3 s a test). Nothing frozen here is ever garbage: no test
+    has run yet, so no connection, file or socket a test opens can be among these objects.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")

@@ -116,15 +116,18 @@ def test_every_pdf_page_has_english_only_where_marked(catalogue: Catalogue, lang
     pdf = render_handbook(catalogue, curriculum, workshop, edition, language=language).pdf
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) > 40
+    # Each page's text extracted once (pypdf's extraction is most of this test's time).
+    texts = [page.extract_text() or "" for page in reader.pages]
     # A title is too short for is_english(): no source-language title on any page (running
     # heads included), every module and the curriculum being translated.
     titles = _source_titles(catalogue, curriculum.id)
-    titled = [(number, title) for number, page in enumerate(reader.pages, start=1)
-              for title in titles if title in "".join(_flat(page.extract_text() or "").split())]
+    flat_pages = ["".join(_flat(text).split()) for text in texts]
+    titled = [(number, title) for number, flat in enumerate(flat_pages, start=1)
+              for title in titles if title in flat]
     assert titled == []
     stray: list[tuple[int, str]] = []
-    for number, page in enumerate(reader.pages, start=1):
-        for line in (page.extract_text() or "").splitlines():
+    for number, text in enumerate(texts, start=1):
+        for line in text.splitlines():
             # A line may hold a quoted English title and the translated note after it.
             for part in re.split(r"(?<=[.?!;:،؛])\s*", line):
                 words = _flat(part).split()
@@ -134,7 +137,7 @@ def test_every_pdf_page_has_english_only_where_marked(catalogue: Catalogue, lang
                     stray.append((number, part))
     assert stray == []
     if language == "ar":
-        text = _flat(" ".join(page.extract_text() or "" for page in reader.pages[:4]))
+        text = _flat(" ".join(texts[:4]))
         arabic = catalogue.curriculum_in(curriculum.id, "ar")
         for phrase in (arabic.title, arabic.workshops[0].title, arabic.workshops[0].region,
                        "الفئة المستهدفة"):

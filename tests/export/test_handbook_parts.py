@@ -7,10 +7,12 @@ are damaged, and the result is checked against the reference again.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
@@ -28,9 +30,12 @@ from trainer.export.part_cache import CachedPart, PartCache
 TOC_NUMBER = re.compile(r"\s(\d+)\s*$")  # the page number ends a contents line (its own column)
 
 
-def _texts(pdf: bytes) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def _texts(pdf: bytes) -> tuple[str, ...]:
+    """Return each page's text as pdfplumber reads it (remembered by the PDF's bytes: most books
+    here are read two or three times, and pdfplumber takes a good 0.1 s a page)."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        return [page.extract_text() or "" for page in document.pages]
+        return tuple(page.extract_text() or "" for page in document.pages)
 
 
 def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
@@ -62,7 +67,7 @@ def _links(reader: pypdf.PdfReader) -> list[tuple[int, str, int | str]]:
     return found
 
 
-def _contents_numbers(texts: list[str], heading: str = "Contents",
+def _contents_numbers(texts: Sequence[str], heading: str = "Contents",
                       number: re.Pattern[str] = TOC_NUMBER) -> list[int]:
     start = next(i for i, text in enumerate(texts) if text.lstrip().startswith(heading))
     return [int(m.group(1)) for text in texts[start:start + 2] for line in text.splitlines()

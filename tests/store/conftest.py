@@ -1,5 +1,5 @@
-"""Fixtures for the store tests: a migrated database, on SQLite and on PostgreSQL (`database_url`,
-from tests/pg_server.py)."""
+"""Fixtures for the store tests: a migrated database, on SQLite and on PostgreSQL
+(`migrated_database_url`, from tests/pg_server.py: a copy of a database migrated once per run)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from trainer.store.migrate import upgrade
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[Database]:
-    """Return a migrated database."""
-    upgrade(database_url)
-    database = Database(database_url)
+def store(migrated_database_url: str) -> Iterator[Database]:
+    """Return a migrated database (the migrations, run again, find nothing to do)."""
+    upgrade(migrated_database_url)
+    database = Database(migrated_database_url)
     yield database
     database.dispose()
 

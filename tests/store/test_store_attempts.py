@@ -67,10 +67,10 @@ def test_migrations_build_exactly_the_models(store: Database) -> None:
     assert current_revision(store) == head_revision()
 
 
-def test_migrations_go_down_and_up_again(store: Database, database_url: str) -> None:
-    downgrade(database_url, "base")
+def test_migrations_go_down_and_up_again(store: Database, migrated_database_url: str) -> None:
+    downgrade(migrated_database_url, "base")
     assert inspect(store.engine).get_table_names() == ["alembic_version"]
-    upgrade(database_url)
+    upgrade(migrated_database_url)
     assert {"participant", "attempt", "response"} <= set(inspect(store.engine).get_table_names())
 
 
@@ -127,8 +127,8 @@ def _submit_many(url: str, attempt_ids: list[int], queue: multiprocessing.Queue[
     queue.put(recorded)
 
 
-def test_several_processes_writing_at_once_never_fail_or_duplicate(store: Database,
-                                                                   database_url: str) -> None:
+def test_several_processes_writing_at_once_never_fail_or_duplicate(
+        store: Database, migrated_database_url: str) -> None:
     participant = create_participant(store, "ws", "Amina")
     ids = []
     for _ in range(40):
@@ -140,7 +140,7 @@ def test_several_processes_writing_at_once_never_fail_or_duplicate(store: Databa
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[int] = context.Queue()
     # Every process submits every attempt: 4 × 40 tries, 40 records.
-    processes = [context.Process(target=_submit_many, args=(database_url, ids, queue))
+    processes = [context.Process(target=_submit_many, args=(migrated_database_url, ids, queue))
                  for _ in range(4)]
     for process in processes:
         process.start()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from flask import Flask
+from itsdangerous import TimestampSigner
 
 from trainer.web.caches import register_caches
 from trainer.web.state import register_clock
@@ -29,3 +31,14 @@ class Clock:
         register_clock(app, self)
         register_caches(app, self)
         return app
+
+
+def let_csrf_tokens_age(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """From now on, date and check CSRF tokens as if `seconds` had passed (instead of sleeping).
+
+    Flask-WTF signs its tokens with itsdangerous' TimestampSigner, which reads time.time() in whole
+    seconds; the app's own session signer keeps the app's clock (trainer.web.sessions overrides
+    get_timestamp), so only the tokens' clock moves.
+    """
+    monkeypatch.setattr(TimestampSigner, "get_timestamp",
+                        lambda _signer: int(time.time() + seconds))

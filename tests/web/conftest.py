@@ -1,6 +1,8 @@
 """Fixtures for the web tests: fixture content with canaries, an app on a fresh database, trainees.
 
-`database_url` comes from tests/pg_server.py: every test runs on SQLite and on PostgreSQL.
+`migrated_database_url` comes from tests/pg_server.py: every test runs on SQLite and on PostgreSQL,
+on a database copied from one migrated once per run (`make_app` still runs the migrations, which
+then find nothing to do, so an app given another DATABASE_URL is migrated as before).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def content_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, content_root: Path, database_url: str
+def make_app(tmp_path: Path, content_root: Path, migrated_database_url: str
              ) -> Iterator[Callable[..., Flask]]:
     """Return a factory of apps sharing this test's instance folder, content and database."""
     apps: list[Flask] = []
@@ -44,7 +46,7 @@ def make_app(tmp_path: Path, content_root: Path, database_url: str
         config: dict[str, object] = {
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "TRAINER_CONTENT_ROOT": str(content_root),
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": migrated_database_url,
             "TESTING": True,
         }
         config.update(overrides)

@@ -147,8 +147,9 @@ def test_log_out_everywhere_needs_its_csrf_token(tess_app: Callable[..., Flask],
 
 
 def test_a_new_password_from_the_command_line_ends_every_session(
-        tess_app: Callable[..., Flask], csrf: Callable[[str], str], database_url: str) -> None:
+        tess_app: Callable[..., Flask], csrf: Callable[[str], str]) -> None:
     app = tess_app()
+    database_url = app.config["DATABASE_URL"]
     browser = app.test_client()
     _login(browser, csrf)
     assert browser.get(RESULTS).status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.clock_support import let_csrf_tokens_age
 from trainer.errors import ContentError
 from trainer.web import create_app
 from trainer.web.config import ConfigError
@@ -73,7 +73,8 @@ def test_state_changing_routes_refuse_get(join: Any) -> None:
 
 def test_an_expired_token_keeps_the_answers(make_app: Callable[..., Flask], tmp_path: Path,
                                             csrf: Callable[[str], str],
-                                            parse_quiz: Callable[[str], Any]) -> None:
+                                            parse_quiz: Callable[[str], Any],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(WTF_CSRF_TIME_LIMIT=1)
     client = app.test_client()
     token = csrf(client.get("/").get_data(as_text=True))
@@ -82,7 +83,7 @@ def test_an_expired_token_keeps_the_answers(make_app: Callable[..., Flask], tmp_
     pre = client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
     page = parse_quiz(client.get(pre).get_data(as_text=True))
     chosen = page.choice("q1", "Option alpha")
-    time.sleep(2.1)
+    let_csrf_tokens_age(monkeypatch, 2.1)  # the token's lifetime (1 s) is over
     response = client.post(pre, data={"csrf_token": csrf(page.html), "q1": chosen})
     assert response.status_code == 400
     html = response.get_data(as_text=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.web.clock_support import let_csrf_tokens_age
 from trainer.store.models import Attempt, Response
 from trainer.web.state import database
 
@@ -207,7 +208,8 @@ def test_the_result_summarises_and_shows_only_what_was_missed(
 
 def test_a_save_with_an_expired_token_keeps_the_answers(make_app: Callable[..., Flask],
                                                         csrf: Callable[[str], str],
-                                                        parse_quiz: Any) -> None:
+                                                        parse_quiz: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(WTF_CSRF_TIME_LIMIT=1)
     client = app.test_client()
     token = csrf(client.get("/").get_data(as_text=True))
@@ -216,7 +218,7 @@ def test_a_save_with_an_expired_token_keeps_the_answers(make_app: Callable[..., 
     pre = client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"]
     page = parse_quiz(client.get(pre).get_data(as_text=True))
     chosen = page.choice("q1", "Option alpha")
-    time.sleep(2.1)  # the token's lifetime (1 s) is over
+    let_csrf_tokens_age(monkeypatch, 2.1)  # the token's lifetime (1 s) is over
     fetched = client.post(f"{pre}/save", data={"csrf_token": csrf(page.html), "q1": chosen,
                                                 "seq": "5"}, headers=JSON)
     assert fetched.status_code == 400
