@@ -308,3 +308,17 @@ def test_a_translated_right_option_longest_by_far_is_located_in_the_translation(
         _longest(result)
     assert ("question 'q-aut-dedere': the right option is the longest by far (right option 'a' has "
             "178 characters, the longest wrong option 'b' 75)") in _longest(result)[0]
+
+
+def test_bold_printed_as_typed_is_located_in_the_translation(sample: Path) -> None:
+    # The Arabic module once wrote و**«يحث»** ("and «urges»", in bold): after the attached و,
+    # Markdown leaves the asterisks, and Arabic trainees read them in the quiz and the handbook.
+    arabic = sample / "modules" / "ar" / "mandate-2322.yaml"
+    _edit(arabic, "و«**يحث**»", "و**«يحث»**")
+    result = _check(sample)
+    assert result.exit_code == 1
+    found = [w for w in _warnings(result) if "is printed as typed" in w]
+    assert len(found) == 1, _warnings(result)
+    assert found[0].startswith(f"{arabic}:"), found
+    assert ": warning: sections[" in found[0]
+    assert "].body: '**' is printed as typed" in found[0]

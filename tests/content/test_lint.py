@@ -227,3 +227,20 @@ def test_check_strict_passes_clean_content(tmp_path: Path) -> None:
     result = CliRunner().invoke(check, ["--strict", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("; 0 warnings")
+
+
+def test_bold_markers_markdown_would_print_as_typed(tmp_path: Path) -> None:
+    # After a letter, '**' before a quotation mark opens nothing: the reader sees the asterisks
+    # (an Arabic translation wrote و**«يحث»** for "and «urges»" in bold).
+    text = _change("    body: Some reading.\n",
+                   '    body: Some reading and**"urgent"** news; **"this"** and "**that**" are fine, '
+                   "as is `a**b`.\n")
+    assert _warnings(tmp_path, text) == [
+        "lint-demo.yaml:11:5: warning: sections[0].body: '**' is printed as typed, not as bold or "
+        "italic: Markdown ignores a marker with a letter on one side and a quotation mark or "
+        "bracket on the other; put it inside them («**word**», not x**«word»**)"
+    ]
+    fixed = _change("    body: Some reading.\n",
+                    '    body: Some reading and "**urgent**" news; **"this"** and "**that**" are '
+                    "fine, as is `a**b`.\n")
+    assert _warnings(tmp_path, fixed) == []

@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.loader import Loc, SourceMap
-from trainer.content.markdown import render_inline
+from trainer.content.markdown import literal_emphasis, render_inline
 from trainer.content.models import (
     Curriculum,
     Matching,
@@ -92,6 +92,8 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
         issues.extend(_translated_longest_warnings(catalogue.modules[module_id], translated,
                                                    loaded.source, index))
+        issues.extend(_emphasis_warnings(loaded.model.model_dump(mode="json", exclude_defaults=True),
+                                         loaded.source, ()))
         if translated.role is not ModuleRole.PRACTICE:
             continue
         page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
@@ -100,7 +102,9 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         issues.extend(_giveaway_warnings(page, loaded.source, vocabulary))
     for curriculum_id, curriculum in catalogue.curricula.items():
         source = catalogue.sources[f"curriculum:{curriculum_id}"]
-        issues.extend(_placeholder_warnings(curriculum.model_dump(mode="json"), source, ()))
+        dumped = curriculum.model_dump(mode="json")
+        issues.extend(_placeholder_warnings(dumped, source, ()))
+        issues.extend(_emphasis_warnings(dumped, source, ()))
         issues.extend(_curriculum_warnings(catalogue, curriculum, source))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
 
@@ -156,8 +160,27 @@ def _placeholder_warnings(value: object, source: SourceMap, loc: Loc) -> Iterato
             yield from _placeholder_warnings(item, source, (*loc, index))
 
 
+def _emphasis_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
+    """Warn about every text where Markdown would print a bold or italic marker as typed."""
+    if isinstance(value, str):
+        marker = literal_emphasis(value)
+        if marker is not None:
+            yield _warn(source, loc, f"'{marker}' is printed as typed, not as bold or italic: "
+                        "Markdown ignores a marker with a letter on one side and a quotation mark "
+                        f"or bracket on the other; put it inside them («{marker}word{marker}», not "
+                        f"x{marker}«word»{marker})")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _emphasis_warnings(item, source, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _emphasis_warnings(item, source, (*loc, index))
+
+
 def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
-    yield from _placeholder_warnings(module.model_dump(mode="json", exclude_defaults=True), source, ())
+    dumped = module.model_dump(mode="json", exclude_defaults=True)
+    yield from _placeholder_warnings(dumped, source, ())
+    yield from _emphasis_warnings(dumped, source, ())
     if not module.sources:
         yield _warn(source, ("sources",),
                     "no sources listed: add what the module relies on (title, and url or note)")

@@ -85,6 +85,25 @@ def _sanitise(html: str) -> str:
     )
 
 
+_MARKERS = ("**", "__")
+
+
+def literal_emphasis(text: str) -> str | None:
+    """Return the first emphasis marker (`**`, `__`) that Markdown leaves in `text` as typed, or
+    None. A marker only opens or closes emphasis on the side of a letter or a space, so `x**«a»**`
+    (a letter against an opening `**`, a quotation mark on its other side) prints its asterisks;
+    `x«**a**»` does not. Code spans and blocks are not prose: their markers are meant."""
+    if not any(marker in text for marker in _MARKERS):
+        return None  # most texts: nothing to parse
+    for token in _parser.parse(text, {}):
+        for child in token.children or ():
+            if child.type == "text":
+                for marker in _MARKERS:
+                    if marker in child.content:
+                        return marker
+    return None
+
+
 def render_markdown(text: str) -> str:
     """Render block Markdown (paragraphs, lists, tables...) to sanitised HTML."""
     env: dict[str, object] = {}
