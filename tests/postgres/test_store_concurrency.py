@@ -247,3 +247,30 @@ def test_draft_saves_keep_the_newest_and_the_submission_grades_it(database: Data
         assert stored.draft_answers == {"q1": "c"}
         assert session.scalar(select(func.count()).select_from(Response)
                               .where(Response.attempt_id == attempt.id)) == len(QUESTIONS)
+
+
+def test_a_durable_sqlite_write_with_no_wal_where_expected_is_made_durable_another_way(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The log not at `<database>-wal` (SQLite keeps it elsewhere, or is not in WAL mode): the
+    commit is checkpointed and the database file flushed, and later durable writes commit FULL."""
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database.write_core(lambda s: s.run(text("CREATE TABLE t (v INTEGER)"), {}))
+    database._wal_path = str(tmp_path / "elsewhere-wal")  # noqa: SLF001 - where SQLite is not
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    insert = text("INSERT INTO t (v) VALUES (:v)")
+    with caplog.at_level("WARNING"):
+        database.write_core(lambda s: s.run(insert, {"v": 1}))
+    assert "no write-ahead log at" in caplog.text
+    assert [Path(f).name for f in synced] == ["db.sqlite3"]
+    assert database._wal_path is None  # noqa: SLF001
+    assert _commit_setting(database, durable=True) == "FULL"
+    with database.read() as session:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+    database.dispose()

@@ -465,6 +465,7 @@ class Database:
         try:
             now = os.stat(path)
         except FileNotFoundError:
+            self._no_wal_found(path)
             return
         with self._recent_lock:
             fd = self._wal_fd if self._wal_pid == os.getpid() else None
@@ -478,6 +479,7 @@ class Database:
                 try:
                     fd = os.open(path, os.O_RDONLY)
                 except FileNotFoundError:
+                    self._no_wal_found(path)
                     return
                 self._wal_fd, self._wal_pid = fd, os.getpid()
             mine = os.dup(fd)  # flushed outside the lock: another thread may close the kept one
@@ -487,6 +489,34 @@ class Database:
             raise StoreError(f"the database's log could not be written to disk: {exc}") from exc
         finally:
             os.close(mine)
+
+    def _no_wal_found(self, path: str) -> None:
+        """Make the commit just made durable another way, and commit with FULL from now on.
+
+        This thread's connection is open, so a WAL database has its log at `path`; none there
+        means SQLite keeps it elsewhere (a link in the path) or is not in WAL mode (a file system
+        without shared memory). A checkpoint flushes the log wherever it is, then the database
+        file is flushed itself (what a rollback journal's commit leaves the data in).
+        """
+        logger.warning("no write-ahead log at %s: durable writes wait for the disk inside the "
+                       "write lock from now on", path)
+        self._wal_path = None
+        connection = getattr(self._writers, "light", None)
+        try:
+            if connection is not None:
+                cursor = connection.cursor()
+                try:
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    cursor.fetchall()
+                finally:
+                    cursor.close()
+            fd = os.open(str(Path(self.url.database or "").resolve()), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except (OSError, self.engine.dialect.loaded_dbapi.Error) as exc:
+            raise StoreError(f"the database could not be written to disk: {exc}") from exc
 
     def _on_driver(self, work: Callable[[Statements], T], durable: bool) -> T:
         """Run `work` in one BEGIN IMMEDIATE ... COMMIT on this thread's kept SQLite connection.
