@@ -157,16 +157,17 @@ def _commit_setting(database: Database, *, durable: bool) -> str:
     return database.write_core(work, durable=durable)
 
 
-def _log_flushes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the file of every `os.fdatasync` from now on (the call itself still happens)."""
+def _log_flushes(monkeypatch: pytest.MonkeyPatch, call: str = "fdatasync") -> list[str]:
+    """Record the file of every `os.<call>` (fdatasync, fsync) from now on; the call still
+    happens."""
     flushed: list[str] = []
-    real = os.fdatasync
+    real = getattr(os, call)
 
-    def fdatasync(fd: int) -> None:
+    def flush(fd: int) -> None:
         flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
         real(fd)
 
-    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    monkeypatch.setattr(os, call, flush)
     return flushed
 
 
@@ -256,14 +257,7 @@ def test_a_durable_sqlite_write_with_no_wal_where_expected_is_made_durable_anoth
     database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     database.write_core(lambda s: s.run(text("CREATE TABLE t (v INTEGER)"), {}))
     database._wal_path = str(tmp_path / "elsewhere-wal")  # noqa: SLF001 - where SQLite is not
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = _log_flushes(monkeypatch, "fsync")
     insert = text("INSERT INTO t (v) VALUES (:v)")
     with caplog.at_level("WARNING"):
         database.write_core(lambda s: s.run(insert, {"v": 1}))

@@ -144,37 +144,37 @@ def _fold(text: str) -> str:
     return " ".join(bare.split())
 
 
-def _placeholder_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
-    """Warn about every text that still holds a skeleton's or a draft's placeholder."""
+def _texts(value: object, loc: Loc) -> Iterator[tuple[str, Loc]]:
+    """Yield every text of a dumped model (dicts and lists of them) with its location."""
     if isinstance(value, str):
-        phrase = placeholder_in(value)
-        if phrase is not None:
-            shown = value.strip().splitlines()[0] if value.strip() else value
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            yield _warn(source, loc, f"still a placeholder (\"{shown}\"): write your own text")
+        yield value, loc
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _placeholder_warnings(item, source, (*loc, key))
+            yield from _texts(item, (*loc, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _placeholder_warnings(item, source, (*loc, index))
+            yield from _texts(item, (*loc, index))
+
+
+def _placeholder_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
+    """Warn about every text that still holds a skeleton's or a draft's placeholder."""
+    for text, where in _texts(value, loc):
+        phrase = placeholder_in(text)
+        if phrase is not None:
+            shown = text.strip().splitlines()[0] if text.strip() else text
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            yield _warn(source, where, f"still a placeholder (\"{shown}\"): write your own text")
 
 
 def _emphasis_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[Issue]:
     """Warn about every text where Markdown would print a bold or italic marker as typed."""
-    if isinstance(value, str):
-        marker = literal_emphasis(value)
+    for text, where in _texts(value, loc):
+        marker = literal_emphasis(text)
         if marker is not None:
-            yield _warn(source, loc, f"'{marker}' is printed as typed, not as bold or italic: "
+            yield _warn(source, where, f"'{marker}' is printed as typed, not as bold or italic: "
                         "Markdown ignores a marker with a letter on one side and a quotation mark "
                         f"or bracket on the other; put it inside them («{marker}word{marker}», not "
                         f"x{marker}«word»{marker})")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _emphasis_warnings(item, source, (*loc, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _emphasis_warnings(item, source, (*loc, index))
 
 
 def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
