@@ -147,6 +147,30 @@ class PresentedQuestion:
     order: tuple[str, ...]
     fields: QuestionFields
 
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Return the names of the form fields that answer it."""
+        return tuple(spec.name for spec in self.fields.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class GradableQuestion:
+    """A question of an attempt as grading needs it: no labels, no order (`grading_plan`)."""
+
+    number: int
+    module: Module
+    question: Question
+    planned: PlannedQuestion
+    field_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """Every question of an attempt, as grading needs them, with the attempt's pass mark."""
+
+    questions: tuple[GradableQuestion, ...]
+    pass_mark: float
+
 
 @dataclass(frozen=True)
 class PresentedAttempt:
@@ -212,15 +236,26 @@ def _shown(catalogue: Catalogue, module: Module, question: Question, language: s
     return cache.put(key, found) if cache is not None else found  # a race renders it twice
 
 
-def _fields(shown: Shown, number: int, question: Question, order: list[str],
-            tokens: dict[str, str]) -> QuestionFields:
+def answer_field_names(number: int, question: Question) -> tuple[str, ...]:
+    """Return the names of the form fields answering a question shown as number `number`: one
+    per pair of a matching question, one per position of an ordering one, else one."""
     name = f"q{number}"
+    if isinstance(question, Matching):
+        return tuple(f"{name}-{index}" for index in range(1, len(question.pairs) + 1))
+    if isinstance(question, Ordering):
+        return tuple(f"{name}-{index}" for index in range(1, len(question.items) + 1))
+    return (name,)
+
+
+def _fields(shown: Shown, number: int, question: Question, order: list[str],
+            tokens: Mapping[str, str]) -> QuestionFields:
+    names = answer_field_names(number, question)
     choices = tuple(Choice(tokens[c], shown.labels[c]) for c in order)
     if isinstance(question, Matching | Ordering):
         return QuestionFields(question.kind, tuple(
-            FieldSpec(f"{name}-{index}", label, choices)
-            for index, label in enumerate(shown.field_labels, start=1)))
-    return QuestionFields(question.kind, (FieldSpec(name, shown.prompt, choices),))
+            FieldSpec(name, label, choices)
+            for name, label in zip(names, shown.field_labels, strict=True)))
+    return QuestionFields(question.kind, (FieldSpec(names[0], shown.prompt, choices),))
 
 
 def _case(module: Module, question: Question) -> Section | None:
@@ -252,18 +287,11 @@ def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None,
     interface's words (English by default); `cache`: where a worker keeps questions as shown.
     """
     words = words or InterfaceWords()
+    found = _planned_items(catalogue, planned_questions(attempt), attempt.tokens, language)
+    if found is None:
+        return None
     presented: list[PresentedQuestion] = []
-    for number, planned in enumerate(planned_questions(attempt), start=1):
-        try:
-            module, question = shown_question(catalogue, planned.module_id, planned.question_id,
-                                              language)
-        except KeyError:
-            return None
-        if catalogue.question_hash(module.id, question.id) != planned.question_hash:
-            return None
-        tokens = attempt.tokens.get(question_key(module.id, question.id), {})
-        if set(tokens) != set(choice_ids(question)):
-            return None
+    for number, (planned, module, question, tokens) in enumerate(found, start=1):
         order = _order(module, question, str(attempt.seed))
         shown = _shown(catalogue, module, question, language or "", words, cache)
         presented.append(PresentedQuestion(
@@ -273,6 +301,46 @@ def present(catalogue: Catalogue, attempt: Attempt, language: str | None = None,
     return PresentedAttempt(tuple(presented), attempt.pass_mark)
 
 
+def grading_plan(catalogue: Catalogue, planned: Iterable[PlannedQuestion],
+                 tokens: Mapping[str, Mapping[str, str]], pass_mark: float,
+                 language: str | None = None) -> GradingPlan | None:
+    """Return an attempt's questions as grading needs them (None: the content changed since it
+    began, as `present` says): what `present` does but the labels, the order and the fields'
+    choices, a fraction of its work, for a submission whose presented attempt a worker no longer
+    keeps. Grades as `present`'s attempt does (`grade_answers` takes either)."""
+    found = _planned_items(catalogue, planned, tokens, language)
+    if found is None:
+        return None
+    return GradingPlan(tuple(
+        GradableQuestion(number, module, question, item,
+                         answer_field_names(number, question))
+        for number, (item, module, question, _tokens) in enumerate(found, start=1)), pass_mark)
+
+
+PlannedItem = tuple[PlannedQuestion, Module, Question, Mapping[str, str]]
+
+
+def _planned_items(catalogue: Catalogue, planned: Iterable[PlannedQuestion],
+                   tokens: Mapping[str, Mapping[str, str]], language: str | None
+                   ) -> list[PlannedItem] | None:
+    """Return each planned question with its module and question shown in `language` and its
+    choice tokens; None when any is gone, changed (its hash) or has other choices than tokens."""
+    found: list[PlannedItem] = []
+    for item in planned:
+        try:
+            module, question = shown_question(catalogue, item.module_id, item.question_id,
+                                              language)
+        except KeyError:
+            return None
+        if catalogue.question_hash(module.id, question.id) != item.question_hash:
+            return None
+        mapping = tokens.get(question_key(module.id, question.id), {})
+        if set(mapping) != set(choice_ids(question)):
+            return None
+        found.append((item, module, question, mapping))
+    return found
+
+
 def _order(module: Module, question: Question, seed: str) -> list[str]:
     # Matching and ordering choices in authored order would give the answer away.
     if module.quiz.shuffle or isinstance(question, Matching | Ordering):
@@ -280,29 +348,31 @@ def _order(module: Module, question: Question, seed: str) -> list[str]:
     return choice_ids(question)
 
 
-def _response(presented: PresentedQuestion, answers: Mapping[str, Any], tokens: dict[str, str]
-              ) -> Response:
+def _response(item: PresentedQuestion | GradableQuestion, answers: Mapping[str, Any],
+              tokens: dict[str, str]) -> Response:
     by_token = {token: choice_id for choice_id, token in tokens.items()}
-    question = presented.question
-    specs = presented.fields.fields
+    question = item.question
+    names = item.field_names
     if isinstance(question, MultipleChoice):
-        data = answers.get(specs[0].name) or []
+        data = answers.get(names[0]) or []
         return [by_token[t] for t in data if t in by_token]
     if isinstance(question, SingleChoice | TrueFalse):
-        return by_token.get(answers.get(specs[0].name) or "")
+        return by_token.get(answers.get(names[0]) or "")
     if isinstance(question, ShortAnswer | Numeric):
-        text = answers.get(specs[0].name)
+        text = answers.get(names[0])
         return text if text else None
-    chosen = [by_token.get(answers.get(spec.name) or "") for spec in specs]
+    chosen = [by_token.get(answers.get(name) or "") for name in names]
     if isinstance(question, Matching):
         return {pair.id: c for pair, c in zip(question.pairs, chosen, strict=True) if c}
     answered = [c for c in chosen if c]
     return answered if answered else None
 
 
-def grade_answers(presented: PresentedAttempt, answers: Mapping[str, Any],
+def grade_answers(presented: PresentedAttempt | GradingPlan, answers: Mapping[str, Any],
                   tokens: dict[str, dict[str, str]]) -> tuple[list[GradedResponse], AttemptScore]:
-    """Grade validated answers (field name → posted value): every response as ids, and the score."""
+    """Grade validated answers (field name → posted value): every response as ids, and the score.
+
+    `presented`: the attempt as shown, or as grading needs it (`grading_plan`): the same grade."""
     graded: list[GradedResponse] = []
     results: list[Result] = []
     for item in presented.questions:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from trainer.quiz.normalise import normalise_text, parse_number
-from trainer.services.attempts import PresentedAttempt, PresentedQuestion
+from trainer.services.attempts import GradableQuestion, PresentedAttempt, PresentedQuestion
 
 ANSWER_MAX = 500  # characters kept of a typed answer (the form refuses longer ones)
 
@@ -36,9 +36,9 @@ class QuestionState:
     problem: Problem = ""
 
 
-def field_names(questions: Sequence[PresentedQuestion]) -> list[str]:
+def field_names(questions: Sequence[PresentedQuestion | GradableQuestion]) -> list[str]:
     """Return the form field names of these questions, in page order."""
-    return [spec.name for item in questions for spec in item.fields.fields]
+    return [name for item in questions for name in item.field_names]
 
 
 def clean_answers(questions: Sequence[PresentedQuestion], posted: Mapping[str, Sequence[str]]

@@ -75,7 +75,11 @@ class AttemptScore:
 
 def planned_questions(attempt: Attempt) -> list[PlannedQuestion]:
     """Return the questions an attempt was built from, in the order shown."""
-    return [PlannedQuestion(q["module"], q["question"], q["hash"]) for q in attempt.questions]
+    return _planned(attempt.questions)
+
+
+def _planned(questions: list[Any]) -> list[PlannedQuestion]:
+    return [PlannedQuestion(q["module"], q["question"], q["hash"]) for q in questions]
 
 
 class ParticipantGone(StoreError):
@@ -205,10 +209,30 @@ def attempt_state(database: Database, participant_id: int, public_id: str) -> At
     return AttemptState(int(row[0]), row[1] is not None, None if row[2] is None else int(row[2]))
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptPlan:
+    """What an attempt was built from (fixed when it starts): its questions, in the order shown,
+    its choice tokens and its pass mark: what grading it needs, without the ORM."""
+
+    questions: list[PlannedQuestion]
+    tokens: dict[str, dict[str, str]]
+    pass_mark: float
+
+
+def attempt_plan(database: Database, attempt_id: int) -> AttemptPlan | None:
+    """Return the plan of an attempt (by its id: the caller has checked whose it is), or None."""
+    row = database.read_row(_ATTEMPT_PLAN, {"b_id": attempt_id})
+    if row is None:
+        return None
+    return AttemptPlan(_planned(row.questions), dict(row.tokens or {}), float(row.pass_mark))
+
+
 _ATTEMPTS = Base.metadata.tables[Attempt.__tablename__]
 _OWN_ATTEMPT = select(_ATTEMPTS).where(
     _ATTEMPTS.c.public_id == bindparam("public_id"),
     _ATTEMPTS.c.participant_id == bindparam("participant_id"))
+_ATTEMPT_PLAN = select(_ATTEMPTS.c.questions, _ATTEMPTS.c.tokens, _ATTEMPTS.c.pass_mark).where(
+    _ATTEMPTS.c.id == bindparam("b_id"))
 # Built once: it is run on every view of a quiz page (a Core statement, no ORM entities).
 _ATTEMPT_STATE = (
     select(Attempt.id, Attempt.submitted_at, Attempt.draft_seq)

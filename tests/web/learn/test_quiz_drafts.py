@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.web.clock_support import let_csrf_tokens_age
 from trainer.store.models import Attempt, Response
+from trainer.web.caches import caches
 from trainer.web.state import database
 
 JSON = {"Accept": "application/json"}
@@ -253,3 +254,26 @@ def test_odd_saves_get_clear_answers_never_a_500(open_quiz: Callable[..., Any],
                       ).status_code == 404
     assert other.get(f"{url}/review").status_code == 404
     assert _attempt(app, url).draft_answers == {"q4": "y"}
+
+
+def test_a_submission_the_worker_no_longer_keeps_is_graded_as_one_it_keeps(
+        open_quiz: Callable[..., Any], right_answers: Callable[..., Any], app: Flask) -> None:
+    """Another worker, or an attempt presented long ago: graded from its plan, the same grade."""
+    graded: list[list[tuple[Any, ...]]] = []
+    for kept in (True, False):
+        client, url, page = open_quiz()
+        answers = right_answers(page)
+        answers.pop("q2", None)  # one left unanswered
+        assert _save(client, url, page, answers).status_code == 303
+        review_html = client.get(f"{url}/review").get_data(as_text=True)
+        if not kept:
+            caches(app).presented.clear()
+        assert client.post(url, data={"csrf_token": _token(review_html)}).status_code == 303
+        if not kept:  # graded without presenting the attempt again
+            assert len(caches(app).presented) == 0
+        attempt = _attempt(app, url)
+        assert attempt.submitted_at is not None
+        graded.append([(r.question_id, r.response, r.earned, r.max_points, r.status)
+                       for r in attempt.responses])
+    assert graded[0] == graded[1]
+    assert {status for *_rest, status in graded[0]} >= {"correct", "unanswered"}

@@ -33,14 +33,20 @@ from markupsafe import Markup
 
 from trainer.services import attempts as quiz_attempts
 from trainer.services import drafts
-from trainer.services.attempts import InterfaceWords, PresentedAttempt, PresentedQuestion
+from trainer.services.attempts import (
+    GradingPlan,
+    InterfaceWords,
+    PresentedAttempt,
+    PresentedQuestion,
+)
 from trainer.services.drafts import ANSWER_MAX
+from trainer.store.attempts import attempt_plan
 from trainer.store.models import Attempt
 from trainer.web.caches import caches
 from trainer.web.forms import ActionForm, QuizForm, build_quiz_form
 from trainer.web.i18n import interface_language
 from trainer.web.learn.participants import Trainee
-from trainer.web.state import catalogue
+from trainer.web.state import catalogue, database
 
 SIGNED_TOKEN_TTL_S = 300.0
 _TOKEN_SLOT = f"\x00csrf-{secrets.token_hex(8)}\x00"
@@ -121,6 +127,20 @@ def present(attempt: Attempt) -> PresentedAttempt | None:
 def presented_from_cache(public_id: str) -> PresentedAttempt | None:
     """Return the attempt as shown in the interface language if this worker has it, else None."""
     return caches().presented.get((public_id, interface_language()))
+
+
+def gradable(attempt_id: int, public_id: str) -> PresentedAttempt | GradingPlan | None:
+    """Return an open attempt as grading needs it (None: its content changed): as presented when
+    this worker keeps it, else its grading plan, without presenting it (a submission of an
+    attempt presented long ago, or by another worker). The caller has checked whose it is."""
+    found = presented_from_cache(public_id)
+    if found is not None:
+        return found
+    plan = attempt_plan(database(), attempt_id)
+    if plan is None:
+        return None
+    return quiz_attempts.grading_plan(catalogue(), plan.questions, plan.tokens, plan.pass_mark,
+                                      interface_language())
 
 
 def quiz_form_or_none(attempt: Attempt, formdata: object = None

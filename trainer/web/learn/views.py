@@ -74,6 +74,7 @@ from trainer.web.i18n import LANGUAGE_KEY, interface_language
 from trainer.web.learn.codes import issue_code, remember_code, shown_code
 from trainer.web.learn.pages import (
     cached_quiz_page,
+    gradable,
     page_number,
     present,
     presented_from_cache,
@@ -534,13 +535,16 @@ def submit(public_id: str) -> PageResult:
     result_url = url_for("learn.attempt", public_id=public_id)
     if state.submitted:
         return redirect(result_url, code=303)
-    presented = _presented(trainee, public_id)
-    if presented is None:
+    graded_as = gradable(state.id, public_id)
+    if graded_as is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
-    if not any(name in request.form for name in drafts.field_names(presented.questions)):
+    if not any(name in request.form for name in drafts.field_names(graded_as.questions)):
         recorded = submit_draft(database(), state.id, lambda draft, tokens: quiz.grade_answers(
-            presented, draft, tokens))
+            graded_as, draft, tokens))
     else:
+        presented = _presented(trainee, public_id)
+        if presented is None:
+            return redirect(result_url, code=303)
         found = _own_attempt(trainee, public_id)
         form = quiz_form(presented, request.form)
         if not form.validate():
