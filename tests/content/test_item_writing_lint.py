@@ -297,8 +297,8 @@ def test_a_translated_right_option_longest_by_far_is_located_in_the_translation(
     # (the English source stays balanced) is warned at the question in the translation file.
     french = sample / "modules" / "fr" / "mla-extradition-guardrails.yaml"
     assert _longest(_check(sample)) == []
-    _edit(french, "pour l'exercice de l'action pénale\n",
-          "pour l'exercice de l'action pénale, dans les mêmes conditions que pour toute infraction "
+    _edit(french, "pour l’exercice de l’action pénale\n",
+          "pour l’exercice de l’action pénale, dans les mêmes conditions que pour toute infraction "
           "grave de droit commun\n")
     line = _line_of(french, "- id: q-aut-dedere")
     result = _check(sample)
@@ -322,3 +322,28 @@ def test_bold_printed_as_typed_is_located_in_the_translation(sample: Path) -> No
     assert found[0].startswith(f"{arabic}:"), found
     assert ": warning: sections[" in found[0]
     assert "].body: '**' is printed as typed" in found[0]
+
+
+def test_a_straight_apostrophe_in_french_text_is_located(sample: Path) -> None:
+    # French text writes ’ (the interface and every French file of the sample do): a straight one
+    # in a translation or a curriculum translation is warned where it is; English text is not.
+    french = sample / "modules" / "fr" / "mla-extradition-guardrails.yaml"
+    curriculum = sample / "curriculum" / "fr" / "gcai.yaml"
+    english = sample / "modules" / "mla-extradition-guardrails.yaml"
+    assert [w for w in _warnings(_check(sample)) if "apostrophe" in w] == []
+    _edit(french, "pour l’exercice de l’action pénale", "pour l'exercice de l’action pénale")
+    curriculum_text = curriculum.read_text(encoding="utf-8")
+    first = re.search(r"\w’\w", curriculum_text)
+    assert first is not None
+    curriculum.write_text(curriculum_text[:first.start() + 1] + "'" +
+                          curriculum_text[first.start() + 2:], encoding="utf-8")
+    english_text = english.read_text(encoding="utf-8")
+    assert re.search(r"\w'\w", english_text)  # English keeps its straight apostrophes, unwarned
+    result = _check(sample)
+    assert result.exit_code == 1
+    found = [w for w in _warnings(result) if "apostrophe" in w]
+    assert len(found) == 2, found
+    assert found[0].startswith(f"{curriculum}:"), found
+    assert found[1].startswith(f"{french}:"), found
+    assert "straight apostrophe in French text (\"...pétentes pour l'exercice de l’a...\")" in found[1]
+    assert "write the typographic apostrophe ’" in found[1]

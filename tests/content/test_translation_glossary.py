@@ -39,8 +39,9 @@ def test_check_warns_where_a_translation_does_not_use_the_term(sample_root: Path
     shutil.copytree(sample_root / "curriculum", tmp_path / "curriculum")
     french = tmp_path / "curriculum" / "fr" / "gcai.yaml"
     text = french.read_text(encoding="utf-8")
-    french.write_text(text.replace("d'entraide judiciaire et d'extradition",
-                                   "de coopération judiciaire et d'extradition"), encoding="utf-8")
+    assert "d’entraide judiciaire et d’extradition" in text
+    french.write_text(text.replace("d’entraide judiciaire et d’extradition",
+                                   "de coopération judiciaire et d’extradition"), encoding="utf-8")
     result = CliRunner().invoke(check, [str(tmp_path)])
     assert result.exit_code == 0, result.output
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("audience:"))

@@ -52,7 +52,7 @@ from trainer.content.models import (
 )
 from trainer.content.placeholders import placeholder_in
 from trainer.errors import Issue
-from trainer.locales import LANGUAGE_NAMES, LANGUAGES
+from trainer.locales import LANGUAGE_NAMES, LANGUAGES, base_language
 
 MIN_SINGLE_OPTIONS = 3
 # Position bias is judged on at least this many choice questions (fewer say little).
@@ -65,6 +65,9 @@ VOCABULARY_PROMPTS = 3
 # longer by at least LONGEST_MARGIN characters, counted on the text as shown (after Markdown).
 LONGEST_RATIO = 1.5
 LONGEST_MARGIN = 20
+
+# A straight apostrophe between letters (l'État, d'**entraide**): French text writes ’.
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|[*_]+\w)")
 
 # Matched on text folded by _fold (lower case, no accents, single spaces).
 _ABOVE = re.compile(
@@ -92,8 +95,9 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
         issues.extend(_translated_longest_warnings(catalogue.modules[module_id], translated,
                                                    loaded.source, index))
-        issues.extend(_emphasis_warnings(loaded.model.model_dump(mode="json", exclude_defaults=True),
-                                         loaded.source, ()))
+        dumped_translation = loaded.model.model_dump(mode="json", exclude_defaults=True)
+        issues.extend(_emphasis_warnings(dumped_translation, loaded.source, ()))
+        issues.extend(_apostrophe_warnings(dumped_translation, loaded.source, (), _language))
         if translated.role is not ModuleRole.PRACTICE:
             continue
         page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
@@ -105,7 +109,12 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         dumped = curriculum.model_dump(mode="json")
         issues.extend(_placeholder_warnings(dumped, source, ()))
         issues.extend(_emphasis_warnings(dumped, source, ()))
+        issues.extend(_apostrophe_warnings(dumped, source, (), curriculum.language))
         issues.extend(_curriculum_warnings(catalogue, curriculum, source))
+    for (_curriculum_id, language), found in catalogue.translations.curricula_loaded.items():
+        dumped = found.model.model_dump(mode="json", exclude_defaults=True)
+        issues.extend(_emphasis_warnings(dumped, found.source, ()))
+        issues.extend(_apostrophe_warnings(dumped, found.source, (), language))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
 
 
@@ -177,10 +186,26 @@ def _emphasis_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[I
                         f"x{marker}«word»{marker})")
 
 
+def _apostrophe_warnings(value: object, source: SourceMap, loc: Loc, language: str
+                         ) -> Iterator[Issue]:
+    """Warn about every French text that writes the apostrophe straight (l'État): French text,
+    the interface's and the rest of the content's, writes ’ (typed answers are graded either way)."""
+    if base_language(language) != "fr":
+        return
+    for text, where in _texts(value, loc):
+        found = _STRAIGHT_APOSTROPHE.search(text)
+        if found is not None:
+            excerpt = " ".join(text[max(found.start() - 15, 0):found.end() + 15].split())
+            yield _warn(source, where, f"straight apostrophe in French text (\"...{excerpt}...\"): "
+                        "write the typographic apostrophe ’ (l’État, d’entraide), as the interface "
+                        "and the rest of the French content do")
+
+
 def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
     dumped = module.model_dump(mode="json", exclude_defaults=True)
     yield from _placeholder_warnings(dumped, source, ())
     yield from _emphasis_warnings(dumped, source, ())
+    yield from _apostrophe_warnings(dumped, source, (), module.language)
     if not module.sources:
         yield _warn(source, ("sources",),
                     "no sources listed: add what the module relies on (title, and url or note)")
