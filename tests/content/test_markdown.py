@@ -223,3 +223,17 @@ def test_huge_input_renders() -> None:
     html = render_markdown(source)
     assert html.count("<p>") == 1200
     _assert_safe(html)
+
+
+def test_french_punctuation_stays_with_its_word() -> None:
+    # A plain space typed inside guillemets or before : ; ? ! becomes a no-break space, so a line
+    # never ends with « nor starts with a colon; code keeps its spaces as typed.
+    html = render_markdown("Ils disent « **exige** » : voir `a : b` ; vrai ? oui ! «sans»")
+    assert html == ("<p>Ils disent «&nbsp;<strong>exige</strong>&nbsp;»&nbsp;: voir "
+                    "<code>a : b</code>&nbsp;; vrai&nbsp;? oui&nbsp;! «sans»</p>\n")
+    assert render_inline("Pourquoi : [« ici »](https://x.org/?a=1)") == (
+        'Pourquoi&nbsp;: <a href="https://x.org/?a=1" rel="noopener noreferrer">'
+        "«&nbsp;ici&nbsp;»</a>")
+    # English prose, with no such spaces, is untouched.
+    assert render_inline("Note: it is what it is; really? yes!") == (
+        "Note: it is what it is; really? yes!")

@@ -171,7 +171,7 @@ def test_a_login_without_a_choice_follows_the_browser(trainer_app: Flask,
 
 @pytest.mark.parametrize(("language", "direction", "words"), [
     ("fr", "ltr", ["Qui a fait quoi", "Téléchargements", "Manuel dans une autre langue",
-                   "Les PDF sont dans la langue de l’atelier : arabe."]),
+                   "Les PDF sont dans la langue de l’atelier\u00a0: arabe."]),
     ("ar", "rtl", ["التنزيلات", "الدليل بلغة أخرى", "ملفات PDF بلغة حلقة العمل: العربية."]),
 ])
 def test_dashboard_pages_in_french_and_arabic(passed: Flask, csrf: Callable[[str], str],
