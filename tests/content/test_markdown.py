@@ -226,11 +226,11 @@ def test_huge_input_renders() -> None:
 
 
 def test_french_punctuation_stays_with_its_word() -> None:
-    # A plain space typed inside guillemets or before : ; ? ! becomes a no-break space, so a line
+    # A plain space typed inside guillemets or before : ; ? ! % becomes a no-break space, so a line
     # never ends with « nor starts with a colon; code keeps its spaces as typed.
-    html = render_markdown("Ils disent « **exige** » : voir `a : b` ; vrai ? oui ! «sans»")
+    html = render_markdown("Ils disent « **exige** » : voir `a : b` ; vrai ? oui ! «sans» 70 %")
     assert html == ("<p>Ils disent «&nbsp;<strong>exige</strong>&nbsp;»&nbsp;: voir "
-                    "<code>a : b</code>&nbsp;; vrai&nbsp;? oui&nbsp;! «sans»</p>\n")
+                    "<code>a : b</code>&nbsp;; vrai&nbsp;? oui&nbsp;! «sans» 70&nbsp;%</p>\n")
     assert render_inline("Pourquoi : [« ici »](https://x.org/?a=1)") == (
         'Pourquoi&nbsp;: <a href="https://x.org/?a=1" rel="noopener noreferrer">'
         "«&nbsp;ici&nbsp;»</a>")

@@ -53,17 +53,17 @@ def _is_protocol_relative(url: str) -> bool:
     return url.strip()[:2].replace("\\", "/") == "//"
 
 
-# French typography: a space after « and before », :, ;, ? and ! never breaks the line (an
+# French typography: a space after « and before », :, ;, ?, ! and % never breaks the line (an
 # orphaned « at a line's end, or a colon starting the next, in the handbook and on phones).
 # Written as a plain space in the YAML (what authors type); in any other language such a space is
 # rare and keeping it is harmless. Guillemets without spaces, and code, are left alone.
-_SPACE_BEFORE = re.compile(r" (?=[»:;?!])")
+_SPACE_BEFORE = re.compile(r" (?=[»:;?!%])")
 _SPACE_AFTER = re.compile(r"(?<=«) ")
 NO_BREAK_SPACE = "\u00a0"
 
 
 def _keep_with_punctuation(text: str) -> str:
-    """Return text with the spaces inside guillemets and before : ; ? ! made non-breaking."""
+    """Return text with the spaces inside guillemets and before : ; ? ! % made non-breaking."""
     if " " not in text:
         return text
     return _SPACE_AFTER.sub(NO_BREAK_SPACE, _SPACE_BEFORE.sub(NO_BREAK_SPACE, text))
