@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from trainer.cli.handbook import handbook as handbook_command
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export import handbook as handbook_module
-from trainer.export.assembly import PartRenderer, PartRequest
 from trainer.export.handbook import Edition, render_handbook
+from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache
 
 TOC_NUMBER = re.compile(r"\s(\d+)\s*$")  # the page number ends a contents line (its own column)

@@ -41,7 +41,8 @@ from trainer.content.models import (
     content_hash,
 )
 from trainer.errors import ExportError
-from trainer.export.assembly import Blank, PartRenderer, PartRequest, Piece, assemble
+from trainer.export.assembly import Blank, Piece, assemble
+from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache, part_key
 from trainer.export.print_templates import css_content, css_string, print_environment
 from trainer.export.rendered import MAX_PAGES, STATIC_DIR, Rendered, StageCallback
