@@ -22,7 +22,7 @@ import pikepdf
 from trainer.errors import ExportError
 from trainer.export.layout_pool import PartRenderer, PartRequest
 
-__all__ = ["Blank", "Piece", "PartRenderer", "PartRequest", "assemble"]
+__all__ = ["Blank", "Piece", "PartRenderer", "PartRequest", "assemble", "finish", "join"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,15 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
     """Return one PDF of `segments` (part PDFs and blank pages) in order; see the module doc.
 
     `overlay` is a PDF with one page per page of the result; its page i is drawn on page i where
-    `overlay_pages[i]` is true.
+    `overlay_pages[i]` is true. The same as `finish(join(…), …)`: a caller waiting for the
+    overlay can join the parts meanwhile.
     """
+    return finish(join(segments, link_scheme=link_scheme), overlay=overlay,
+                  overlay_pages=overlay_pages)
+
+
+def join(segments: Sequence[Piece | Blank], *, link_scheme: str) -> pikepdf.Pdf:
+    """Return `segments` joined into one document, not written yet (see `assemble`)."""
     parts = [segment for segment in segments if isinstance(segment, Piece)]
     if not parts:
         raise ExportError("nothing to assemble")
@@ -173,6 +180,12 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
         if "/Names" not in root:
             root.Names = pikepdf.Dictionary()
         root.Names.Dests = book.make_indirect(pikepdf.Dictionary(Names=names))
+    return book
+
+
+def finish(book: pikepdf.Pdf, *, overlay: bytes | None = None,
+           overlay_pages: Sequence[bool] = ()) -> bytes:
+    """Return the PDF of a document `join` made, with `overlay` drawn on it (see `assemble`)."""
     if overlay is not None:
         _stamp(book, overlay, overlay_pages)
     output = io.BytesIO()

@@ -18,18 +18,22 @@ import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from trainer.errors import ExportError
-from trainer.export.part_cache import CachedPart
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
+    from trainer.export.part_cache import CachedPart
 
 __all__ = ["PartRenderer", "PartRequest", "stop_fork_server"]
 
 # The fork server imports these; its children (the layout processes) then import nothing more to
-# run `_render`: not pikepdf (assembly), which only the calling process needs.
-_PRELOAD = ["trainer.export.pdf", __name__]
+# run `_render`: not pikepdf (assembly), which only the calling process needs. This module imports
+# the rest of what it needs when it needs it, so that a command starts the fork server first.
+_PRELOAD = ["trainer.export.pdf", "trainer.export.part_cache", __name__]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class PartRequest:
 
 def _render(request: PartRequest) -> CachedPart:
     """Lay out one part (runs in a pool process)."""
+    from trainer.export.part_cache import CachedPart
     from trainer.export.pdf import render_part  # only the pool processes import WeasyPrint
 
     part = render_part(request.html, request.roots, request.base_url, request.max_pages,
