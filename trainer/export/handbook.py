@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -41,7 +41,6 @@ from trainer.content.models import (
     content_hash,
 )
 from trainer.errors import ExportError
-from trainer.export.assembly import Blank, Piece, finish, join
 from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache, part_key
 from trainer.export.print_templates import css_content, css_string, print_environment
@@ -58,6 +57,9 @@ from trainer.locales import (
 )
 from trainer.quiz.normalise import format_number
 from trainer.quiz.shuffle import option_order
+
+if TYPE_CHECKING:
+    from trainer.export.assembly import Blank, Piece
 
 __all__ = [
     "Edition",
@@ -856,7 +858,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         if joined is None and all(settled) and len(_footer_flags(estimates, starts)) <= max_pages:
             # Every part is final and only the footers are being laid out: join the parts
             # meanwhile (the footers only need stamping on).
-            joined = join(_segments(slots, starts), link_scheme=PART_LINK_SCHEME)
+            joined = _join(slots, starts)
         tag, part = renderer.next_done()
         index, html, key, name = tag  # type: ignore[misc]
         flying.discard(key)
@@ -878,16 +880,30 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     if on_stage is not None:
         on_stage("write")
     if joined is None:
-        joined = join(_segments(slots, starts), link_scheme=PART_LINK_SCHEME)
+        joined = _join(slots, starts)
     assert footer.part is not None  # noqa: S101 - settled above
+    from trainer.export.assembly import finish
+
     pdf = finish(joined, overlay=footer.part.pdf, overlay_pages=flags)
     read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
     refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
     return Rendered(pdf, len(flags), read, refused)
 
 
+def _join(slots: Sequence[_Slot], starts: Sequence[int | None]) -> Any:
+    """Return the book's final parts joined (`assembly.join`, not written yet).
+
+    pikepdf is imported only now: a cold export has its first parts laid out meanwhile.
+    """
+    from trainer.export.assembly import join
+
+    return join(_segments(slots, starts), link_scheme=PART_LINK_SCHEME)
+
+
 def _segments(slots: Sequence[_Slot], starts: Sequence[int | None]) -> list[Piece | Blank]:
     """Return the parts of the book in order, with the blank pages left before them."""
+    from trainer.export.assembly import Blank, Piece
+
     segments: list[Piece | Blank] = []
     page = 1
     for slot, start in zip(slots, starts, strict=True):
