@@ -51,3 +51,21 @@ def test_stopping_the_fork_server_kills_it_and_the_next_pool_starts_another() ->
     with PartRenderer(processes=1) as renderer:
         assert renderer.render([_part()])[0].pages
     assert server._forkserver_pid not in (None, pid)  # noqa: SLF001
+
+
+def test_parts_laid_out_with_the_process_font_configuration_are_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout process keeps one font configuration for all its parts: a part laid out after
+    another (fonts already loaded) is the part laid out with a configuration of its own."""
+    from trainer.export import pdf
+
+    sheets = (STATIC_DIR / "handbook.css",)
+    arabic = HTML.replace('lang="en"', 'lang="ar" dir="rtl"').replace(
+        "Laid out by a layout process.", "<b>يحث</b> المجلس <i>الدول</i> على التعاون.")
+    pdf.render_part(HTML, (STATIC_DIR,), STATIC_DIR, stylesheets=sheets)
+    shared = pdf.render_part(arabic, (STATIC_DIR,), STATIC_DIR, stylesheets=sheets)
+    assert pdf._part_fonts(arabic) is pdf._part_fonts(HTML) is not None
+    monkeypatch.setattr(pdf, "_FONTS", [])
+    alone = pdf.render_part(arabic, (STATIC_DIR,), STATIC_DIR, stylesheets=sheets)
+    assert shared.pdf == alone.pdf
+    assert pdf._part_fonts(HTML.replace("</head>", "<style>@font-face {}</style></head>")) is None
