@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from trainer.cli.handbook import handbook as handbook_command
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export import handbook as handbook_module
-from trainer.export.assembly import PartRenderer, PartRequest
 from trainer.export.handbook import Edition, render_handbook
+from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache
 
 TOC_NUMBER = re.compile(r"\s(\d+)\s*$")  # the page number ends a contents line (its own column)
@@ -204,6 +204,26 @@ def test_a_longer_module_moves_only_what_comes_after_it(content: Path, tmp_path:
     # Module 2 prints no page number of its own: it is reused wherever it now starts.
     assert {"module-2", "sources", "key"} <= hits
     assert "module-1" not in hits
+    _assert_same_book(parts, _render(content, None))
+
+
+def test_footers_for_a_page_count_that_proves_wrong_are_laid_out_again(
+        content: Path, tmp_path: Path) -> None:
+    """The footers depend on the page count alone, so they are taken (here: from the cache) as
+    soon as the count is guessed (here: from the plan); a module grown by pages makes the guess
+    wrong, and the footers of the real count replace them."""
+    first = _render(content, PartCache(tmp_path / "cache"))
+    module = content / "modules" / "alpha.yaml"
+    text = module.read_text()
+    anchor = "A request usually passes through **two central authorities**, one in each State.\n"
+    filler = "      " + " ".join(["A sentence added to make the module longer."] * 40) + "\n\n"
+    module.write_text(text.replace(anchor, anchor + "\n" + filler * 4))
+    cache = PartCache(tmp_path / "cache")
+    parts = _render(content, cache)
+    footers = [hit for name, hit in cache.lookups if name == "footers"]
+    assert footers == [True, False], cache.lookups  # the guessed count's, then the real one's
+    assert len(pypdf.PdfReader(io.BytesIO(parts)).pages) > len(pypdf.PdfReader(
+        io.BytesIO(first)).pages)
     _assert_same_book(parts, _render(content, None))
 
 

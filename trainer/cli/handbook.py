@@ -28,7 +28,7 @@ from trainer.locales import LANGUAGES
 if TYPE_CHECKING:
     from trainer.content.catalogue import Catalogue
     from trainer.content.models import Curriculum, Workshop
-    from trainer.export.assembly import PartRenderer
+    from trainer.export.layout_pool import PartRenderer
 
 # trainer.export.handbook's Edition and Paper values (importing it here would load the content
 # layer before the layout server is started).
@@ -162,7 +162,7 @@ def handbook(curriculum_name: str, workshop_ids: tuple[str, ...], all_workshops:
             if _export_by_server(request, root, output, folder if several else None, language,
                                  started, done):
                 return
-    from trainer.export.assembly import PartRenderer
+    from trainer.export.layout_pool import PartRenderer
 
     renderer = PartRenderer()
     if html_file is None and not no_cache:

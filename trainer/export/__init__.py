@@ -4,8 +4,9 @@ SCORM 1.2 packages, the offline site, GIFT and Moodle XML question banks.
 `handbook.py` turns a catalogue's curriculum and workshop into print HTML (Jinja templates in
 `templates/handbook/`, print CSS in `static/`); `pdf.py` turns HTML into PDF bytes. The trainer
 dashboard (results reports, certificates) renders through the same `pdf.render_pdf`. A handbook is
-laid out in parts (`assembly.py`, `part_cache.py`); `trainer handbook` has it done by a warm
-layout server (`layout_server.py`, asked through `layout_client.py`) when one can be had. Inbound
+laid out in parts (`layout_pool.py`, `assembly.py`, `part_cache.py`); `trainer handbook` has it
+done by a warm layout server (`layout_server.py`, asked through `layout_client.py`) when one can
+be had. Inbound
 formats (GIFT import, results files) are in `trainer.interchange`.
 
 Rules of this layer:

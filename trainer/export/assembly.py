@@ -1,8 +1,5 @@
-"""Lay out parts of a document in a process pool and assemble their PDFs into one (pikepdf).
-
-`PartRenderer` lays out parts (`pdf.render_part`) in a pool of processes forked from a server that
-has already imported WeasyPrint, so the parts of a cold handbook use every core and the calling
-process never imports WeasyPrint itself. With a time limit the pool is killed when time is up.
+"""Assemble the PDFs of a document's parts into one (pikepdf); the parts are laid out by
+`layout_pool.PartRenderer` (re-exported here).
 
 `assemble` joins part PDFs, written by WeasyPrint as tagged PDF/UA-1 files, into one such file:
 pages in order, with blank pages where a part must start on the other side of the spread; one
@@ -15,172 +12,17 @@ want it, marked as an artifact. Metadata, language and viewer preferences are th
 
 from __future__ import annotations
 
-import contextlib
 import io
-import multiprocessing
-import os
-import queue
-import signal
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult, Pool
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pikepdf
 
 from trainer.errors import ExportError
-from trainer.export.part_cache import CachedPart
+from trainer.export.layout_pool import PartRenderer, PartRequest
 
-__all__ = ["Blank", "Piece", "PartRenderer", "PartRequest", "assemble"]
-
-_PRELOAD = ["trainer.export.pdf"]
-
-
-@dataclass(frozen=True)
-class PartRequest:
-    """What to lay out: the part's HTML, asset folders, base URL and whether to tag it."""
-
-    html: str
-    roots: tuple[Path, ...]
-    base_url: Path
-    tagged: bool = True
-    max_pages: int = 400
-    stylesheets: tuple[Path, ...] = ()  # parsed once per process (`pdf.render_part`)
-
-
-def _render(request: PartRequest) -> CachedPart:
-    """Lay out one part (runs in a pool process)."""
-    from trainer.export.pdf import render_part  # only the pool processes import WeasyPrint
-
-    part = render_part(request.html, request.roots, request.base_url, request.max_pages,
-                       request.tagged, request.stylesheets)
-    return CachedPart(part.pdf, tuple((p.name, p.blank) for p in part.pages), part.anchors,
-                      part.read, part.refused)
-
-
-def _forkserver_context() -> Any:
-    """Return the fork server's multiprocessing context, its server importing WeasyPrint."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
-
-
-class PartRenderer:
-    """A pool of layout processes, started on first use; use as a context manager.
-
-    `render` lays out a batch and waits for all of it; `submit` and `next_done` let a caller
-    hand out parts one at a time as processes come free (the handbook decides what to lay out
-    next from what the finished parts told it). `start_soon` starts the fork server (which
-    imports WeasyPrint) without waiting, so it loads while the caller reads its content.
-    """
-
-    def __init__(self, processes: int | None = None, time_limit: float | None = None,
-                 max_tasks: int | None = None) -> None:
-        self.processes = processes or multiprocessing.cpu_count() or 1
-        self.max_tasks = max_tasks  # parts a process lays out before a fresh one replaces it
-        self.deadline = None if time_limit is None else time.monotonic() + time_limit
-        self.time_limit = time_limit
-        self._pool: Pool | None = None
-        self._done: queue.SimpleQueue[tuple[object, CachedPart | None, BaseException | None]] = (
-            queue.SimpleQueue())
-        self.in_flight = 0
-        self._early_server: int | None = None
-
-    def __enter__(self) -> PartRenderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def start_soon(self) -> None:
-        """Start the fork server now, without waiting for it to import WeasyPrint."""
-        from multiprocessing import forkserver
-
-        _forkserver_context()
-        server = forkserver._forkserver  # noqa: SLF001 - the stdlib's one fork server
-        before = getattr(server, "_forkserver_pid", None)
-        server.ensure_running()
-        after = getattr(server, "_forkserver_pid", None)
-        if after is not None and after != before:
-            self._early_server = after
-
-    def start(self) -> None:
-        """Start the pool now (its processes import WeasyPrint while the caller works on)."""
-        if self._pool is None:
-            self._pool = _forkserver_context().Pool(self.processes,
-                                                    maxtasksperchild=self.max_tasks)
-            self._early_server = None  # in use: it stops when this process ends
-
-    def render(self, requests: Sequence[PartRequest]) -> list[CachedPart]:
-        """Lay out `requests` in parallel; return their parts in the same order."""
-        if not requests:
-            return []
-        self.start()
-        assert self._pool is not None  # noqa: S101 - started just above
-        pending: list[AsyncResult[CachedPart]] = [
-            self._pool.apply_async(_render, (request,)) for request in requests]
-        done = []
-        for result in pending:
-            timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
-            try:
-                done.append(result.get(timeout))
-            except multiprocessing.TimeoutError:
-                self._timed_out()
-        return done
-
-    def submit(self, tag: object, request: PartRequest) -> None:
-        """Start laying out `request`; `next_done` returns it with `tag` when it is finished."""
-        self.start()
-        assert self._pool is not None  # noqa: S101 - started just above
-
-        def finished(part: CachedPart) -> None:
-            self._done.put((tag, part, None))
-
-        def failed(error: BaseException) -> None:
-            self._done.put((tag, None, error))
-
-        self._pool.apply_async(_render, (request,), callback=finished, error_callback=failed)
-        self.in_flight += 1
-
-    def next_done(self) -> tuple[object, CachedPart]:
-        """Wait for the next submitted part to finish; return (its tag, the part)."""
-        if not self.in_flight:
-            raise ExportError("no part is being laid out")
-        timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
-        try:
-            tag, part, error = self._done.get(timeout=timeout)
-        except queue.Empty:
-            self._timed_out()
-        self.in_flight -= 1
-        if error is not None:
-            raise error
-        assert part is not None  # noqa: S101 - a part or an error, never neither
-        return tag, part
-
-    def _timed_out(self) -> NoReturn:
-        self.close(kill=True)
-        raise ExportError(
-            f"rendering took longer than {self.time_limit:g} s and was stopped") from None
-
-    def close(self, kill: bool = False) -> None:
-        """Stop the pool's processes (at once with `kill`)."""
-        if self._pool is not None:
-            if kill:
-                self._pool.terminate()
-            else:
-                self._pool.close()
-            self._pool.join()
-            self._pool = None
-            self.in_flight = 0
-            self._done = queue.SimpleQueue()  # nothing of a stopped pool is waited for
-        if self._early_server is not None:
-            # Started early and never needed (every part was cached): do not keep this process
-            # waiting for it to finish importing WeasyPrint. The stdlib starts a new one if needed.
-            with contextlib.suppress(OSError):
-                os.kill(self._early_server, signal.SIGKILL)
-            self._early_server = None
+__all__ = ["Blank", "Piece", "PartRenderer", "PartRequest", "assemble", "finish", "join"]
 
 
 @dataclass(frozen=True)
@@ -240,8 +82,15 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
     """Return one PDF of `segments` (part PDFs and blank pages) in order; see the module doc.
 
     `overlay` is a PDF with one page per page of the result; its page i is drawn on page i where
-    `overlay_pages[i]` is true.
+    `overlay_pages[i]` is true. The same as `finish(join(…), …)`: a caller waiting for the
+    overlay can join the parts meanwhile.
     """
+    return finish(join(segments, link_scheme=link_scheme), overlay=overlay,
+                  overlay_pages=overlay_pages)
+
+
+def join(segments: Sequence[Piece | Blank], *, link_scheme: str) -> pikepdf.Pdf:
+    """Return `segments` joined into one document, not written yet (see `assemble`)."""
     parts = [segment for segment in segments if isinstance(segment, Piece)]
     if not parts:
         raise ExportError("nothing to assemble")
@@ -331,6 +180,12 @@ def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
         if "/Names" not in root:
             root.Names = pikepdf.Dictionary()
         root.Names.Dests = book.make_indirect(pikepdf.Dictionary(Names=names))
+    return book
+
+
+def finish(book: pikepdf.Pdf, *, overlay: bytes | None = None,
+           overlay_pages: Sequence[bool] = ()) -> bytes:
+    """Return the PDF of a document `join` made, with `overlay` drawn on it (see `assemble`)."""
     if overlay is not None:
         _stamp(book, overlay, overlay_pages)
     output = io.BytesIO()

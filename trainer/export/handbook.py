@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -41,7 +41,7 @@ from trainer.content.models import (
     content_hash,
 )
 from trainer.errors import ExportError
-from trainer.export.assembly import Blank, PartRenderer, PartRequest, Piece, assemble
+from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache, part_key
 from trainer.export.print_templates import css_content, css_string, print_environment
 from trainer.export.rendered import MAX_PAGES, STATIC_DIR, Rendered, StageCallback
@@ -57,6 +57,9 @@ from trainer.locales import (
 )
 from trainer.quiz.normalise import format_number
 from trainer.quiz.shuffle import option_order
+
+if TYPE_CHECKING:
+    from trainer.export.assembly import Blank, Piece
 
 __all__ = [
     "Edition",
@@ -543,19 +546,20 @@ def _part_html(book: _Book, spec: PartSpec, *, side: str | None,
                    linked=False)
 
 
-def _footer_html(book: _Book, footers: Sequence[bool]) -> str:
-    """Return the HTML of the footer overlay: one page per book page, "Page N of M" where wanted."""
+def _footer_html(book: _Book, pages: int) -> str:
+    """Return the HTML of the footer overlay: "Page N of M" on each of the book's M pages.
+
+    Assembly stamps it on the pages that want a footer (`_footer_flags`), so it depends on the
+    page count alone: laid out from a guessed count before the last parts are measured, it is
+    right whenever the count is. The print stylesheet comes from `PRINT_SHEETS`, as for the parts.
+    """
     footer = css_content(book.context["t"]["page_of"])
-    pages = "".join(
-        f'<div style="page: {"foot" if wanted else "bare"}; break-before: page"></div>'
-        for wanted in footers)
+    body = '<div style="page: foot; break-before: page"></div>' * pages
     page_css = book.context["page_css"].split("\n", 1)[0]  # the paper size only
     return (f'<!DOCTYPE html><html lang="{book.context["lang"]}" dir="{book.direction}"><head>'
-            f'<meta charset="utf-8"><title>footers</title>'
-            f'<link rel="stylesheet" href="{book.context["stylesheet"]}"><style>{page_css}\n'
+            f'<meta charset="utf-8"><title>footers</title><style>{page_css}\n'
             f"@page foot {{ @bottom-center {{ content: {footer}; }} }}\n"
-            f"@page bare {{ @bottom-center {{ content: none; }} }}\n"
-            f"</style></head><body>{pages}</body></html>")
+            f"</style></head><body>{body}</body></html>")
 
 
 def handbook_assets(catalogue: Catalogue) -> list[Path]:
@@ -723,7 +727,10 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
     (`_front_guess`). So a free process lays out the front
     matter, the footers or a worksheet meanwhile; what was laid out from a guess is used only if
     the real counts give the same HTML, else laid out again. Footers are laid out once for the
-    whole book and stamped on; the parts are joined by `assemble`.
+    whole book ("Page N of M" on every page: they depend on the page count alone) and stamped
+    on the pages that want one; the parts are joined (`assembly.join`) as soon as they are all
+    final, while the footers are still being laid out if they are the last, then the footers
+    stamped on and the book written (`assembly.finish`).
     """
     roots = tuple(Path(p).resolve() for p in handbook_assets(catalogue))
     base_url = catalogue.root / MODULES_DIR
@@ -758,6 +765,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         return known.get(key)
 
     made: dict[object, str] = {}
+    joined: Any = None  # the parts joined (`assembly.join`), once they are all final
 
     def html_for(what: object, spec: PartSpec, side: str | None, numbers: dict[str, int]) -> str:
         """Return a numbered part's HTML (made once for the same numbers it prints)."""
@@ -816,8 +824,7 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         settled[0] = all(settled[1:]) and wants[0] is not None and front.html == wants[0]
         footer_want = None
         if complete:
-            footers = _footer_flags(estimates, starts)
-            footer_want = _footer_html(book, footers)
+            footer_want = _footer_html(book, len(_footer_flags(estimates, starts)))
             if footer.html != footer_want:
                 hit = have(footer_want, "footers", tagged=False)
                 if hit is not None:
@@ -847,8 +854,11 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
             flying.add(key)
             logger.debug("laying out %s (%d in flight)", name, renderer.in_flight)
             renderer.submit((index, html, key, name),
-                            PartRequest(html, roots, base_url, tagged, max_pages,
-                                        PRINT_SHEETS if index >= 0 else ()))
+                            PartRequest(html, roots, base_url, tagged, max_pages, PRINT_SHEETS))
+        if joined is None and all(settled) and len(_footer_flags(estimates, starts)) <= max_pages:
+            # Every part is final and only the footers are being laid out: join the parts
+            # meanwhile (the footers only need stamping on).
+            joined = _join(slots, starts)
         tag, part = renderer.next_done()
         index, html, key, name = tag  # type: ignore[misc]
         flying.discard(key)
@@ -862,28 +872,48 @@ def render_parts(book: _Book, catalogue: Catalogue, cache: PartCache, renderer: 
         renderer.close(kill=True)
     estimates = _estimates(slots, book)
     starts, _ = _places(slots, direction, estimates)
-    total = (starts[-1] or 0) + len(_measure(slots[-1]).pages) - 1  # type: ignore[union-attr]
-    if total > max_pages:
-        raise ExportError(f"document has {total} pages, more than the limit of {max_pages}")
+    flags = _footer_flags(estimates, starts)
+    if len(flags) > max_pages:
+        raise ExportError(f"document has {len(flags)} pages, more than the limit of {max_pages}")
     cache.save_plan(plan_key, {slot.spec.name: [list(slot.part.pages), list(slot.part.anchors)]
                                for slot in slots if slot.part is not None})
     if on_stage is not None:
         on_stage("write")
+    if joined is None:
+        joined = _join(slots, starts)
+    assert footer.part is not None  # noqa: S101 - settled above
+    from trainer.export.assembly import finish
+
+    pdf = finish(joined, overlay=footer.part.pdf, overlay_pages=flags)
+    read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
+    refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
+    return Rendered(pdf, len(flags), read, refused)
+
+
+def _join(slots: Sequence[_Slot], starts: Sequence[int | None]) -> Any:
+    """Return the book's final parts joined (`assembly.join`, not written yet).
+
+    pikepdf is imported only now: a cold export has its first parts laid out meanwhile.
+    """
+    from trainer.export.assembly import join
+
+    return join(_segments(slots, starts), link_scheme=PART_LINK_SCHEME)
+
+
+def _segments(slots: Sequence[_Slot], starts: Sequence[int | None]) -> list[Piece | Blank]:
+    """Return the parts of the book in order, with the blank pages left before them."""
+    from trainer.export.assembly import Blank, Piece
+
     segments: list[Piece | Blank] = []
     page = 1
     for slot, start in zip(slots, starts, strict=True):
-        assert slot.part is not None  # noqa: S101 - all settled above
+        assert slot.part is not None  # noqa: S101 - all settled
         assert start is not None  # noqa: S101 - likewise
         if start > page:
             segments.append(Blank(start - page))
         segments.append(Piece(slot.part.pdf, nest=slot.spec.kind == "worksheet"))
         page = start + len(slot.part.pages)
-    assert footer.part is not None  # noqa: S101 - settled above
-    pdf = assemble(segments, link_scheme=PART_LINK_SCHEME, overlay=footer.part.pdf,
-                   overlay_pages=_footer_flags(estimates, starts))
-    read = tuple(dict.fromkeys(item for slot in slots if slot.part for item in slot.part.read))
-    refused = tuple(url for slot in slots if slot.part for url in slot.part.refused)
-    return Rendered(pdf, total, read, refused)
+    return segments
 
 
 def warm_up(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,

@@ -35,7 +35,7 @@ from trainer.export.layout_client import LOCKED, peer_uid, receive, send
 
 if TYPE_CHECKING:
     from trainer.content.catalogue import Catalogue
-    from trainer.export.assembly import PartRenderer
+    from trainer.export.layout_pool import PartRenderer
 
 __all__ = ["main"]
 
@@ -146,7 +146,7 @@ class _Server:
 
     def run(self) -> None:
         """Serve requests until one asks it to stop or none comes for `idle` seconds."""
-        from trainer.export.assembly import PartRenderer
+        from trainer.export.layout_pool import PartRenderer
 
         self.renderer = PartRenderer(max_tasks=200)
         self.renderer.start_soon()  # WeasyPrint loads in the fork server meanwhile
