@@ -157,7 +157,6 @@ class PresentedQuestion:
 class GradableQuestion:
     """A question of an attempt as grading needs it: no labels, no order (`grading_plan`)."""
 
-    number: int
     module: Module
     question: Question
     planned: PlannedQuestion
@@ -312,8 +311,7 @@ def grading_plan(catalogue: Catalogue, planned: Iterable[PlannedQuestion],
     if found is None:
         return None
     return GradingPlan(tuple(
-        GradableQuestion(number, module, question, item,
-                         answer_field_names(number, question))
+        GradableQuestion(module, question, item, answer_field_names(number, question))
         for number, (item, module, question, _tokens) in enumerate(found, start=1)), pass_mark)
 
 

@@ -72,7 +72,7 @@ def clean_answers(questions: Sequence[PresentedQuestion], posted: Mapping[str, S
 
 def question_state(item: PresentedQuestion, answers: Mapping[str, Any]) -> QuestionState:
     """Return whether `item` is answered in `answers`, not answered, or needs attention."""
-    names = [spec.name for spec in item.fields.fields]
+    names = item.field_names
     kind = item.question.kind
     if kind in ("short_answer", "numeric"):
         text = answers.get(names[0])

@@ -118,7 +118,7 @@ def _page(trainee: Trainee, live: LiveSession, form: object = None, status: int 
               if mine is not None else {})
     errors: dict[str, list[str]] = {}
     if form is not None:
-        names = [spec.name for spec in item.fields.fields]
+        names = item.field_names
         values = {name: form[name].data for name in names}  # type: ignore[index]
         errors = {name: form[name].errors for name in names if form[name].errors}  # type: ignore[index]
     context.update(item=item, mine=mine, values=values, errors=errors,
