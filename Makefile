@@ -28,8 +28,10 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
+# The suite in one process per (logical) core, each test file whole in one of them (its module fixtures built
+# once): 9 minutes instead of 14 on two cores. `pytest` alone runs in one process.
 test: $(STAMP) system-deps node-deps lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n logical --dist loadfile
 
 bench: $(STAMP)
 	$(PY) bench/load.py
