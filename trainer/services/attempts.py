@@ -147,9 +147,9 @@ class PresentedQuestion:
     order: tuple[str, ...]
     fields: QuestionFields
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
-        """Return the names of the form fields that answer it."""
+        """The names of the form fields that answer it."""
         return tuple(spec.name for spec in self.fields.fields)
 
 

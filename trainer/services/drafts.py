@@ -22,6 +22,7 @@ from trainer.quiz.normalise import normalise_text, parse_number
 from trainer.services.attempts import GradableQuestion, PresentedAttempt, PresentedQuestion
 
 ANSWER_MAX = 500  # characters kept of a typed answer (the form refuses longer ones)
+TYPED_KINDS = frozenset({"short_answer", "numeric"})  # answered by typing, not by choosing
 
 State = Literal["answered", "unanswered", "attention"]
 Problem = Literal["", "not_a_number", "incomplete", "repeated"]
@@ -51,22 +52,21 @@ def clean_answers(questions: Sequence[PresentedQuestion], posted: Mapping[str, S
     """
     answers: dict[str, Any] = {}
     for item in questions:
+        kind = item.question.kind
         for spec in item.fields.fields:
-            values = [v for v in posted.get(spec.name, ()) if isinstance(v, str) and v]
+            values = posted.get(spec.name)
             if not values:
                 continue
-            if item.question.kind in ("short_answer", "numeric"):
-                text = values[0].strip()[:ANSWER_MAX]
+            if kind in TYPED_KINDS:
+                text = next((v for v in values if isinstance(v, str) and v), "")
+                text = text.strip()[:ANSWER_MAX]
                 if text:
                     answers[spec.name] = text
                 continue
             allowed = spec.tokens
-            chosen = list(dict.fromkeys(v for v in values if v in allowed))
-            if item.question.kind == "multiple":
-                if chosen:
-                    answers[spec.name] = chosen
-            elif chosen:
-                answers[spec.name] = chosen[0]
+            chosen = [v for v in values if isinstance(v, str) and v in allowed]
+            if chosen:
+                answers[spec.name] = list(dict.fromkeys(chosen)) if kind == "multiple" else chosen[0]
     return answers
 
 
@@ -74,7 +74,7 @@ def question_state(item: PresentedQuestion, answers: Mapping[str, Any]) -> Quest
     """Return whether `item` is answered in `answers`, not answered, or needs attention."""
     names = item.field_names
     kind = item.question.kind
-    if kind in ("short_answer", "numeric"):
+    if kind in TYPED_KINDS:
         text = answers.get(names[0])
         if not isinstance(text, str) or not normalise_text(text):
             return QuestionState(item.number, "unanswered")

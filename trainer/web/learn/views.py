@@ -538,7 +538,8 @@ def submit(public_id: str) -> PageResult:
     graded_as = gradable(state.id, public_id)
     if graded_as is None:
         return redirect(result_url, code=303)  # shows the "quiz changed" page
-    if not any(name in request.form for name in drafts.field_names(graded_as.questions)):
+    posted = request.form
+    if not any(name in posted for name in drafts.field_names(graded_as.questions)):
         recorded = submit_draft(database(), state.id, lambda draft, tokens: quiz.grade_answers(
             graded_as, draft, tokens))
     else:
