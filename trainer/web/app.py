@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import format_datetime, format_decimal
+from flask_babel import gettext as _
 
 from trainer.content.catalogue import load_catalogue
 from trainer.quiz.scoring import round_percent
@@ -82,6 +83,9 @@ def register_templates(app: Flask) -> None:
     # A percentage as the result page shows it: the one rounding rule (half up, one decimal;
     # trainer.quiz.scoring.round_percent), in the interface's number format ("37.5", "40").
     app.jinja_env.filters["percent"] = lambda value: format_decimal(round_percent(value))
+    # The same with its sign, as the interface's language writes it ("40%", "40 %" in French).
+    app.jinja_env.filters["percent_sign"] = lambda value: _(
+        "%(percent)s%%", percent=format_decimal(round_percent(value)))
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:
