@@ -85,6 +85,23 @@ def test_sqlite_connections_are_durable_and_patient(sqlite_store: Database) -> N
     assert int(pragma["busy_timeout"] or 0) >= 5000
 
 
+def test_an_attempts_responses_are_found_through_an_index(sqlite_store: Database) -> None:
+    """Responses have no index of their own on attempt_id (one less to write per submission):
+    every lookup by attempt, the ORM's loading of an attempt's responses and the removal of
+    participants' attempts, still searches the unique constraints that lead with it."""
+    attempt_responses = Attempt.responses.property.mapper.local_table
+    loads = select(attempt_responses).where(attempt_responses.c.attempt_id.in_([1, 2, 3]))
+    statements = [str(loads.compile(compile_kwargs={"literal_binds": True})),
+                  "SELECT * FROM response WHERE attempt_id = 1 ORDER BY position",
+                  "DELETE FROM response WHERE attempt_id IN (1, 2)"]
+    with sqlite_store.engine.connect() as connection:
+        for sql in statements:
+            plan = " ".join(str(row[-1]) for row in
+                            connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "INDEX sqlite_autoindex_response" in plan, (sql, plan)
+            assert "SCAN response" not in plan, (sql, plan)
+
+
 def test_foreign_keys_are_enforced(store: Database) -> None:
     def orphan(session: Session) -> None:
         session.add(Response(attempt_id=999, position=0, module_id="m", question_id="q",

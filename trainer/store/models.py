@@ -173,14 +173,16 @@ class Response(Base):
         UniqueConstraint("attempt_id", "position", name="uq_response_attempt_position"),
     )
 
+    # No index of their own on attempt_id or question_hash: the unique constraints above lead
+    # with attempt_id and serve every lookup by attempt (joins, deletes, the cascade), and no
+    # query selects by question_hash. Each index was written on every graded submission, one
+    # entry per response: the question_hash one alone was half the pages a submission wrote.
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
-    )
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    question_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), index=True)
+    question_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     earned: Mapped[float] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
