@@ -6,8 +6,7 @@ SCORM 1.2 packages, the offline site, GIFT and Moodle XML question banks.
 dashboard (results reports, certificates) renders through the same `pdf.render_pdf`. A handbook is
 laid out in parts (`layout_pool.py`, `assembly.py`, `part_cache.py`); `trainer handbook` has it
 done by a warm layout server (`layout_server.py`, asked through `layout_client.py`) when one can
-be had. Inbound
-formats (GIFT import, results files) are in `trainer.interchange`.
+be had. Inbound formats (GIFT import, results files) are in `trainer.interchange`.
 
 Rules of this layer:
 - It may import `trainer.errors`, `trainer.content`, `trainer.quiz` and `trainer.locales` (the

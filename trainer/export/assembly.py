@@ -1,8 +1,8 @@
 """Assemble the PDFs of a document's parts into one (pikepdf); the parts are laid out by
-`layout_pool.PartRenderer` (re-exported here).
+`layout_pool.PartRenderer`.
 
-`assemble` joins part PDFs, written by WeasyPrint as tagged PDF/UA-1 files, into one such file:
-pages in order, with blank pages where a part must start on the other side of the spread; one
+`join` then `finish` make part PDFs, written by WeasyPrint as tagged PDF/UA-1 files, into one
+such file: pages in order, with blank pages where a part must start on the other side of the spread; one
 structure tree (each part's elements under one Document element, parent tree renumbered); one
 outline (each part's bookmarks in order); one table of named destinations; links between parts
 (`PART_LINK_SCHEME` URIs, written by the parts) turned into links to those destinations; and a
@@ -20,9 +20,8 @@ from typing import Any
 import pikepdf
 
 from trainer.errors import ExportError
-from trainer.export.layout_pool import PartRenderer, PartRequest
 
-__all__ = ["Blank", "Piece", "PartRenderer", "PartRequest", "assemble", "finish", "join"]
+__all__ = ["Blank", "Piece", "finish", "join"]
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,9 @@ def _outline_items(outlines: Any) -> list[Any]:
     return items
 
 
-def assemble(segments: Sequence[Piece | Blank], *, link_scheme: str,
-             overlay: bytes | None = None, overlay_pages: Sequence[bool] = ()) -> bytes:
-    """Return one PDF of `segments` (part PDFs and blank pages) in order; see the module doc.
-
-    `overlay` is a PDF with one page per page of the result; its page i is drawn on page i where
-    `overlay_pages[i]` is true. The same as `finish(join(…), …)`: a caller waiting for the
-    overlay can join the parts meanwhile.
-    """
-    return finish(join(segments, link_scheme=link_scheme), overlay=overlay,
-                  overlay_pages=overlay_pages)
-
-
 def join(segments: Sequence[Piece | Blank], *, link_scheme: str) -> pikepdf.Pdf:
-    """Return `segments` joined into one document, not written yet (see `assemble`)."""
+    """Return `segments` (part PDFs and blank pages) joined in order into one document, not
+    written yet: a caller waiting for the overlay can join the parts meanwhile (module doc)."""
     parts = [segment for segment in segments if isinstance(segment, Piece)]
     if not parts:
         raise ExportError("nothing to assemble")
@@ -185,7 +173,10 @@ def join(segments: Sequence[Piece | Blank], *, link_scheme: str) -> pikepdf.Pdf:
 
 def finish(book: pikepdf.Pdf, *, overlay: bytes | None = None,
            overlay_pages: Sequence[bool] = ()) -> bytes:
-    """Return the PDF of a document `join` made, with `overlay` drawn on it (see `assemble`)."""
+    """Return the PDF of a document `join` made, with `overlay` drawn on it.
+
+    `overlay` is a PDF with one page per page of the document; its page i is drawn on page i
+    where `overlay_pages[i]` is true."""
     if overlay is not None:
         _stamp(book, overlay, overlay_pages)
     output = io.BytesIO()

@@ -5,7 +5,7 @@ has already imported WeasyPrint, so the parts of a cold handbook use every core 
 process never imports WeasyPrint itself. With a time limit the pool is killed when time is up.
 This module imports neither WeasyPrint nor pikepdf: a command can start the fork server
 (`PartRenderer.start_soon`) before it imports anything heavy, and the layout processes import
-nothing but what the fork server already has. `assembly.assemble` joins the parts.
+nothing but what the fork server already has. `assembly.join` and `assembly.finish` join the parts.
 """
 
 from __future__ import annotations

@@ -82,14 +82,18 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_decimal
     # A percentage as the result page shows it: the one rounding rule (half up, one decimal;
     # trainer.quiz.scoring.round_percent), in the interface's number format ("37.5", "40").
-    app.jinja_env.filters["percent"] = lambda value: format_decimal(round_percent(value))
+    app.jinja_env.filters["percent"] = _percent
     # The same with its sign, as the interface's language writes it ("40%", "40 %" in French).
-    app.jinja_env.filters["percent_sign"] = lambda value: _(
-        "%(percent)s%%", percent=format_decimal(round_percent(value)))
+    app.jinja_env.filters["percent_sign"] = lambda value: _("%(percent)s%%",
+                                                            percent=_percent(value))
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:
         return {"catalogue": state.catalogue(app), "format_datetime": format_datetime}
+
+
+def _percent(value: float) -> str:
+    return str(format_decimal(round_percent(value)))
 
 
 def register_ping(app: Flask) -> None:
