@@ -90,14 +90,13 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
     """Return the warnings of the curricula's tests and forms, and of the translated quizzes (their
     giveaways, and right options longest by far in the translated text)."""
     issues: list[Issue] = []
-    for (module_id, _language), loaded in catalogue.translations.loaded.items():
-        translated = catalogue.translations.translated[(module_id, _language)].module
+    for (module_id, language), loaded in catalogue.translations.loaded.items():
+        translated = catalogue.translations.translated[(module_id, language)].module
         index = {q.id: i for i, q in enumerate(loaded.model.quiz.questions)} if loaded.model.quiz else {}
         issues.extend(_translated_longest_warnings(catalogue.modules[module_id], translated,
                                                    loaded.source, index))
-        dumped_translation = loaded.model.model_dump(mode="json", exclude_defaults=True)
-        issues.extend(_emphasis_warnings(dumped_translation, loaded.source, ()))
-        issues.extend(_apostrophe_warnings(dumped_translation, loaded.source, (), _language))
+        issues.extend(_text_warnings(loaded.model.model_dump(mode="json", exclude_defaults=True),
+                                     loaded.source, language))
         if translated.role is not ModuleRole.PRACTICE:
             continue
         page = [(q, ("quiz", "questions", index[q.id]) if q.id in index else ())
@@ -108,13 +107,11 @@ def lint_curricula(catalogue: Catalogue) -> list[Issue]:
         source = catalogue.sources[f"curriculum:{curriculum_id}"]
         dumped = curriculum.model_dump(mode="json")
         issues.extend(_placeholder_warnings(dumped, source, ()))
-        issues.extend(_emphasis_warnings(dumped, source, ()))
-        issues.extend(_apostrophe_warnings(dumped, source, (), curriculum.language))
+        issues.extend(_text_warnings(dumped, source, curriculum.language))
         issues.extend(_curriculum_warnings(catalogue, curriculum, source))
     for (_curriculum_id, language), found in catalogue.translations.curricula_loaded.items():
-        dumped = found.model.model_dump(mode="json", exclude_defaults=True)
-        issues.extend(_emphasis_warnings(dumped, found.source, ()))
-        issues.extend(_apostrophe_warnings(dumped, found.source, (), language))
+        issues.extend(_text_warnings(found.model.model_dump(mode="json", exclude_defaults=True),
+                                     found.source, language))
     return sorted(issues, key=lambda i: (i.path, i.line, i.column))
 
 
@@ -186,6 +183,13 @@ def _emphasis_warnings(value: object, source: SourceMap, loc: Loc) -> Iterator[I
                         f"x{marker}«word»{marker})")
 
 
+def _text_warnings(dumped: object, source: SourceMap, language: str) -> Iterator[Issue]:
+    """Warn about the writing of every text of a file's content (dumped as JSON) in `language`:
+    its bold and italic markers, and its apostrophes in French."""
+    yield from _emphasis_warnings(dumped, source, ())
+    yield from _apostrophe_warnings(dumped, source, (), language)
+
+
 def _apostrophe_warnings(value: object, source: SourceMap, loc: Loc, language: str
                          ) -> Iterator[Issue]:
     """Warn about every French text that writes the apostrophe straight (l'État): French text,
@@ -204,8 +208,7 @@ def _apostrophe_warnings(value: object, source: SourceMap, loc: Loc, language: s
 def _module_warnings(module: Module, source: SourceMap) -> Iterator[Issue]:
     dumped = module.model_dump(mode="json", exclude_defaults=True)
     yield from _placeholder_warnings(dumped, source, ())
-    yield from _emphasis_warnings(dumped, source, ())
-    yield from _apostrophe_warnings(dumped, source, (), module.language)
+    yield from _text_warnings(dumped, source, module.language)
     if not module.sources:
         yield _warn(source, ("sources",),
                     "no sources listed: add what the module relies on (title, and url or note)")
