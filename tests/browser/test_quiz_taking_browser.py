@@ -261,6 +261,50 @@ def test_answers_given_offline_reach_the_server_when_the_network_returns(
     assert [e for e in errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
+def test_two_tabs_of_one_attempt_keep_each_others_answers(
+        browser: Browser, canary_url: str, canary_app: Flask) -> None:
+    """Tab B, opened before tab A's answer, saves its own: A's answer stays, B shows it, and B's
+    own buttons (a form post) do not clear it either."""
+    context = _context(browser)
+    first = context.new_page()
+    errors = _watch(first)
+    _join(first, canary_url, "alpha17")
+    _take_pre_test(first, canary_url)
+    first.goto(canary_url + "/modules/canary-kinds")
+    first.get_by_role("button", name="Take the quiz").first.click()
+    expect(first.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
+    public_id = first.url.rsplit("/", 1)[-1]
+    second = context.new_page()
+    errors += _watch(second)
+    second.goto(first.url)
+    expect(second.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
+
+    first.get_by_label("Option alpha").check()
+    expect(first.locator("[data-save-state]")).to_contain_text("Saved at", timeout=10000)
+    expect(second.get_by_label("Option alpha")).to_be_checked()  # shown in the other tab
+    expect(second.locator("[data-answered-count]")).to_have_text("1 of 7 answered")
+    second.locator("input[name='q4']").fill("dual criminality")
+    expect(second.locator("[data-save-state]")).to_contain_text("Saved at", timeout=10000)
+    with database(canary_app).read() as session:
+        stored = session.scalar(select(Attempt.draft_answers)
+                                .where(Attempt.public_id == public_id))
+    assert stored is not None
+    assert stored["q4"] == "dual criminality"
+    assert "q1" in stored  # tab A's answer, kept
+    first.locator("input[name='q5']").fill("2016")
+    first.get_by_role("button", name="Finish: check my answers").click()  # a form post
+    expect(first.get_by_role("button", name="Submit for grading")).to_be_visible()
+    with database(canary_app).read() as session:
+        stored = session.scalar(select(Attempt.draft_answers)
+                                .where(Attempt.public_id == public_id))
+    assert stored is not None
+    assert {name: stored.get(name) for name in ("q4", "q5")} == {
+        "q4": "dual criminality", "q5": "2016"}
+    assert "q1" in stored
+    context.close()
+    assert errors == []
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("width", [1280, 360])
 def test_quiz_review_and_result_pass_axe_and_fit_the_screen(

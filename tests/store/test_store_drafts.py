@@ -82,3 +82,38 @@ def test_many_saves_at_once_each_get_their_own_answer(store: Database) -> None:
     for index, attempt in enumerate(attempts):
         newest = max(n for n in range(32) if n % 4 == index)
         assert _draft(store, attempt) == (100 + newest, {"q1": str(newest)})
+
+
+def test_a_save_writes_only_the_fields_it_is_newest_for(store: Database) -> None:
+    attempt = _attempt(store)
+    # Tab A changed q1 (at 100), tab B q2 (at 200); B's save arrives first.
+    assert save_draft(store, attempt, 200, {"q2": "b"}, replaced={"q2"}).status == "saved"
+    late = save_draft(store, attempt, 100, {"q1": "a"}, replaced={"q1"})
+    assert late.status == "saved"  # older, but no newer save spoke for q1
+    assert late.answers == {"q1": "a", "q2": "b"}
+    assert late.seq == 201  # the draft changed: its number grows (cached pages are keyed by it)
+    # An older save never overwrites a newer answer, nor clears it.
+    assert save_draft(store, attempt, 150, {}, replaced={"q2"}).status == "stale"
+    assert save_draft(store, attempt, 150, {"q2": "old"}, replaced={"q2"}).status == "stale"
+    assert _draft(store, attempt) == (201, {"q1": "a", "q2": "b"})
+    # A save that gathers changes made at different moments: each field has its own number.
+    gathered = save_draft(store, attempt, 300, {"q1": "a2", "q2": "b2"}, replaced={"q1", "q2"},
+                          numbers={"q1": 90, "q2": 300})
+    assert gathered.answers == {"q1": "a", "q2": "b2"}  # q1 was written at 100 already
+    # A retry of a stored save changes nothing and is not "stale".
+    assert save_draft(store, attempt, 300, {"q2": "b2"}, replaced={"q2"}).status == "saved"
+    # A save speaking for every field sets one floor: older saves of any field are stale.
+    assert save_draft(store, attempt, 400, {"q3": "c"}).answers == {"q3": "c"}
+    assert save_draft(store, attempt, 350, {"q9": "x"}, replaced={"q9"}).status == "stale"
+    assert _draft(store, attempt) == (400, {"q3": "c"})
+
+
+def test_a_draft_saved_before_per_field_numbers_counts_as_written_at_its_number(
+        store: Database) -> None:
+    attempt = _attempt(store)
+    save_draft(store, attempt, 500, {"q1": "a"}, replaced={"q1"})
+    # As the migration leaves a draft saved before it:
+    store.write(lambda session: setattr(session.get_one(Attempt, attempt), "draft_seqs", None))
+    assert save_draft(store, attempt, 400, {"q2": "b"}, replaced={"q2"}).status == "stale"
+    assert save_draft(store, attempt, 600, {"q2": "b"}, replaced={"q2"}).answers == {
+        "q1": "a", "q2": "b"}

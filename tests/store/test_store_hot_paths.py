@@ -212,7 +212,7 @@ def test_a_hot_write_that_fails_changes_nothing_and_the_next_one_works(store: Da
 
     def fails(statements: Statements) -> None:
         statements.run(_SAVE_DRAFT, {"b_id": attempt.id, "b_answers": {"q1": "x"}, "b_seq": 1,
-                                     "b_saved_at": None})
+                                     "b_seqs": None, "b_saved_at": None})
         raise RuntimeError("the work failed half-way")
 
     with pytest.raises(RuntimeError):

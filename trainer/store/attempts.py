@@ -363,6 +363,7 @@ def submit_draft(database: Database, attempt_id: int, grader: Grader) -> bool:
 
 
 SaveStatus = Literal["saved", "stale", "submitted", "missing"]
+EVERY_FIELD = "*"  # in Attempt.draft_seqs: the number of every field not named there
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,23 +377,31 @@ class DraftSave:
 
 
 def save_draft(database: Database, attempt_id: int, seq: int | None, answers: Mapping[str, Any],
-               replaced: Collection[str] | None = None) -> DraftSave:
+               replaced: Collection[str] | None = None,
+               numbers: Mapping[str, int] | None = None) -> DraftSave:
     """Store the draft answers of an open attempt, unless a newer save is stored. Never grades.
 
     `answers`: field name → value as posted; `replaced`: the field names this save speaks for
-    (a page of a paged quiz: its fields not in `answers` were cleared), None for every field.
-    `seq` orders the saves: lower than the stored one is "stale" and changes nothing; equal is a
-    repeat of a save already stored (a retry) and changes nothing; None takes the next one (a
-    save without JavaScript: now in milliseconds, above the stored one). An attempt already
-    submitted is "submitted" and nothing changes. The attempt row is locked while its draft is
-    read and written, so saves and the submission of one attempt take turns.
+    (a page, or the questions a browser tab changed: those not in `answers` were cleared), None
+    for every field. `seq` orders the saves, field by field: a field is written only by a save
+    newer than the one that last wrote it (Attempt.draft_seqs), so a stale save (a tab that lost
+    its connection, a second tab) never overwrites a newer answer, and still keeps what it says of
+    fields no newer save spoke for. A save that writes nothing is "stale" when a newer save holds
+    one of its fields, else a repeat of a stored save (a retry): "saved". None takes the next
+    number (a save without JavaScript: now in milliseconds, above the stored one). `numbers`
+    gives some fields their own number (when each was changed, in a save that gathers changes
+    made at different moments); the others take `seq`'s. The stored
+    `draft_seq` grows with every save that writes something. An attempt already submitted is
+    "submitted" and nothing changes. The attempt row is locked while its draft is read and
+    written, so saves and the submission of one attempt take turns.
 
     Saves arriving together share one transaction (group commit, see _GroupWriter).
     """
     kept = dict(answers)
     cleared = None if replaced is None else frozenset(replaced)
+    own = dict(numbers or {})
     return _group_writer(database, durable=False).write(
-        attempt_id, lambda statements: _save_one(statements, attempt_id, seq, kept, cleared))
+        attempt_id, lambda statements: _save_one(statements, attempt_id, seq, kept, cleared, own))
 
 
 @dataclass(slots=True, eq=False)
@@ -490,26 +499,45 @@ def _group_writer(database: Database, *, durable: bool) -> _GroupWriter:
 
 
 def _save_one(statements: Statements, attempt_id: int, seq: int | None, answers: dict[str, Any],
-              replaced: frozenset[str] | None) -> DraftSave:
+              replaced: frozenset[str] | None, numbers: dict[str, int]) -> DraftSave:
     row = statements.first(_DRAFT_FOR_UPDATE, {"b_id": attempt_id})
     if row is None:
         return DraftSave("missing")
     stored = dict(row.draft_answers or {})
     if row.submitted_at is not None:
         return DraftSave("submitted", row.draft_seq, row.draft_saved_at, stored)
-    number = seq if seq is not None else max(_now_ms(), (row.draft_seq or 0) + 1)
-    if row.draft_seq is not None and number <= row.draft_seq:
-        status: SaveStatus = "saved" if number == row.draft_seq else "stale"
-        return DraftSave(status, row.draft_seq, row.draft_saved_at, stored)
+    last = row.draft_seq or 0
+    number = seq if seq is not None else max(_now_ms(), last + 1)
+    # A draft saved before per-field numbers: every field was written by its draft_seq.
+    seqs: dict[str, int] = (dict(row.draft_seqs) if row.draft_seqs is not None
+                            else {EVERY_FIELD: last})
+    floor = seqs.get(EVERY_FIELD, 0)
     if replaced is None:
-        merged: dict[str, Any] = {}
+        names = set(answers) | set(stored) | (set(seqs) - {EVERY_FIELD})
     else:
-        merged = {name: value for name, value in stored.items() if name not in replaced}
-    merged.update(answers)
+        names = set(replaced)
+    own = {name: numbers.get(name, number) for name in names}
+    fresh = [name for name in names if own[name] > seqs.get(name, floor)]
+    every = replaced is None and number > floor
+    if not fresh and not every:
+        newer = any(own[name] < seqs.get(name, floor) for name in names)
+        return DraftSave("stale" if newer else "saved", row.draft_seq, row.draft_saved_at, stored)
+    written = set(fresh)
+    merged = {name: value for name, value in stored.items() if name not in written}
+    merged.update((name, value) for name, value in answers.items() if name in written)
+    for name in fresh:
+        seqs[name] = own[name]
+    if every:  # this save speaks for every field: one floor instead of a number each
+        seqs = {name: kept for name, kept in seqs.items() if kept > number}
+        seqs[EVERY_FIELD] = number
+    # The draft's own number names what is stored now (cached pages are keyed by it): it grows
+    # even when an older save fills fields no newer one spoke for.
+    newest = max([number, *(own[name] for name in fresh)])
+    stored_seq = newest if newest > last else last + 1
     now = utcnow()
-    statements.run(_SAVE_DRAFT, {"b_id": attempt_id, "b_answers": merged,
-                                 "b_seq": number, "b_saved_at": now})
-    return DraftSave("saved", number, now, merged)
+    statements.run(_SAVE_DRAFT, {"b_id": attempt_id, "b_answers": merged, "b_seq": stored_seq,
+                                 "b_seqs": seqs, "b_saved_at": now})
+    return DraftSave("saved", stored_seq, now, merged)
 
 
 def _now_ms() -> int:
@@ -525,7 +553,7 @@ _CLAIM = (
 _INSERT_RESPONSES = insert(Base.metadata.tables[Response.__tablename__])
 _DRAFT_FOR_UPDATE = (
     select(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.draft_answers, _ATTEMPTS.c.draft_seq,
-           _ATTEMPTS.c.draft_saved_at)
+           _ATTEMPTS.c.draft_seqs, _ATTEMPTS.c.draft_saved_at)
     .where(_ATTEMPTS.c.id == bindparam("b_id")).with_for_update())
 _SUBMISSION_FOR_UPDATE = (
     select(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.draft_answers, _ATTEMPTS.c.tokens)
@@ -534,7 +562,7 @@ _SAVE_DRAFT = (
     update(_ATTEMPTS)
     .where(_ATTEMPTS.c.id == bindparam("b_id"), _ATTEMPTS.c.submitted_at.is_(None))
     .values(draft_answers=bindparam("b_answers"), draft_seq=bindparam("b_seq"),
-            draft_saved_at=bindparam("b_saved_at")))
+            draft_seqs=bindparam("b_seqs"), draft_saved_at=bindparam("b_saved_at")))
 
 
 def discard_open_attempt(database: Database, attempt_id: int) -> bool:

@@ -110,8 +110,12 @@ class Attempt(Base):
 
     `draft_answers` holds what the trainee has entered so far, as the quiz form posts it (field
     name → token, typed text or list of tokens), saved before grading; `draft_seq` orders the
-    saves (a save with a lower or equal sequence number than the stored one is refused) and
-    `draft_saved_at` says when the stored one was made. All three stay NULL until a first save.
+    saves and `draft_saved_at` says when the stored one was made. `draft_seqs` maps each field
+    name to the sequence number of the save that last wrote (or cleared) it, and "*" to the floor
+    of every field not named (a save that spoke for every field): a save only writes the fields
+    it is newer for, so a save with a lower or equal number than a field's changes nothing there.
+    NULL (a draft saved before per-field numbers): every field counts as written by `draft_seq`.
+    All four stay NULL until a first save.
     """
 
     __tablename__ = "attempt"
@@ -149,6 +153,7 @@ class Attempt(Base):
     set_aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     draft_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     draft_seq: Mapped[int | None] = mapped_column(BigInteger)
+    draft_seqs: Mapped[dict[str, int] | None] = mapped_column(JSON)
     draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     participant: Mapped[Participant] = relationship(back_populates="attempts")

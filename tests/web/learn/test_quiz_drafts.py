@@ -91,6 +91,41 @@ def test_a_stale_save_never_overwrites_a_newer_one(open_quiz: Callable[..., Any]
     assert attempt.draft_seq == 2000
 
 
+def test_a_save_naming_its_fields_keeps_what_another_tab_saved(open_quiz: Callable[..., Any],
+                                                               app: Flask) -> None:
+    """learn.js names the questions its tab changed, each with the moment of its change: two tabs
+    of one attempt each keep their answers, and an older change still fills a field no newer save
+    spoke for."""
+    client, url, page = open_quiz()
+    multi = page.choice("q2", "Multi one")
+    # Tab B (changed q2 at 2000) is heard first, then tab A (changed q4 at 1000) from its retry.
+    b = _save(client, url, page, {"q2": multi, "fields": "q2:2000"}, seq=2000, headers=JSON)
+    a = _save(client, url, page, {"q4": "dual criminality", "q2": "", "fields": "q4:1000"},
+              seq=1000, headers=JSON)
+    assert (b.get_json()["status"], a.get_json()["status"]) == ("saved", "saved")
+    assert _attempt(app, url).draft_answers == {"q2": [multi], "q4": "dual criminality"}
+    # A tab's own buttons (a form post) name what it changed: the other answers stay.
+    posted = _save(client, url, page, {"q4": "", "q2": multi, "fields": "q2:3000"})
+    assert posted.status_code == 303
+    assert _attempt(app, url).draft_answers == {"q2": [multi], "q4": "dual criminality"}
+    # An older change of a field a newer save holds is refused there, and clears nothing.
+    stale = _save(client, url, page, {"q2": "", "fields": "q2:2500"}, seq=2500, headers=JSON)
+    assert stale.get_json()["status"] == "stale"
+    # Nothing named: nothing written (a tab whose changes were all confirmed already).
+    _save(client, url, page, {"q4": "", "fields": ""})
+    assert _attempt(app, url).draft_answers == {"q2": [multi], "q4": "dual criminality"}
+    # Malformed: a clear 400, nothing stored.
+    token = _token(page.html)
+    for fields in ("q4:abc", "q4:-5", f"q4:{2**70}", "q4:" + "9" * 5000):
+        response = client.post(f"{url}/save", data={"csrf_token": token, "q4": "x",
+                                                     "fields": fields})
+        assert response.status_code == 400, fields
+    twice = client.post(f"{url}/save", data={"csrf_token": token, "q4": "x",
+                                             "fields": ["q4:5", "q4:6"]})
+    assert twice.status_code == 400
+    assert _attempt(app, url).draft_answers == {"q2": [multi], "q4": "dual criminality"}
+
+
 def test_forged_values_are_not_kept_in_a_draft(open_quiz: Callable[..., Any], app: Flask) -> None:
     client, url, page = open_quiz()
     _save(client, url, page, {"q1": "a", "score": "100", "q4": "x" * 600,

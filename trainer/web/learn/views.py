@@ -440,13 +440,31 @@ def _wants_json() -> bool:
 SEQ_MAX = 2**62
 
 
-def _posted_seq() -> int | None:
-    raw = request.form.get("seq", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or not 0 < int(raw) < SEQ_MAX:
+def _seq_number(raw: str) -> int:
+    if len(raw) > len(str(SEQ_MAX)) or not raw.isdigit() or not 0 < int(raw) < SEQ_MAX:
         abort(400)
     return int(raw)
+
+
+def _posted_seq() -> int | None:
+    raw = request.form.get("seq", "")
+    return _seq_number(raw) if raw else None
+
+
+def _posted_fields() -> dict[str, int | None] | None:
+    """Return the field names a save speaks for, each with the sequence number of its change
+    when given (`fields`: "q1:1765 q3" separated by spaces, sent by learn.js), or None when the
+    form does not say (a whole page: every field of it)."""
+    values = request.form.getlist("fields")
+    if not values:
+        return None
+    if len(values) > 1:
+        abort(400)
+    found: dict[str, int | None] = {}
+    for item in values[0].split():
+        name, _, raw = item.partition(":")
+        found[name] = _seq_number(raw) if raw else None
+    return found
 
 
 @bp.post("/attempts/<public_id>/save")
@@ -471,9 +489,17 @@ def save(public_id: str) -> PageResult:
     page = page_number(request.form.get("page", "1"), len(pages))
     # Page "0": a page re-shown with every question (after an expired token) speaks for them all.
     shown = presented.questions if request.form.get("page") == "0" else pages[page - 1]
+    replaced = drafts.field_names(shown)
+    changed = _posted_fields()
+    if changed is not None:
+        # learn.js names the fields it speaks for, with when each was changed: the questions
+        # changed in this browser since the last confirmed save, on any page. The rest stay as
+        # stored (what another tab or device saved).
+        shown = presented.questions
+        replaced = [name for name in drafts.field_names(shown) if name in changed]
     answers = drafts.clean_answers(shown, request.form.to_dict(flat=False))
-    saved = save_draft(database(), state.id, _posted_seq(), answers,
-                       drafts.field_names(shown))
+    numbers = {name: number for name, number in (changed or {}).items() if number is not None}
+    saved = save_draft(database(), state.id, _posted_seq(), answers, replaced, numbers)
     if saved.status in ("submitted", "missing"):
         quiz_url = url_for("learn.attempt", public_id=public_id)
         if _wants_json():

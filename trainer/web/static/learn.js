@@ -2,9 +2,12 @@
 
    On a quiz page: answers are saved as the trainee goes (a moment after each change, and when the
    page is hidden or left), with a visible "Saved" / "Not saved yet - offline" state; while the
-   network is down they are kept in this browser (localStorage) and sent when it returns. Each
-   save carries a sequence number (the time in ms, always increasing): the server keeps the
-   newest. Enter in a text box moves on to the next question instead of sending the form. The
+   network is down they are kept in this browser (localStorage) and sent when it returns. A save
+   speaks only for the questions changed since the last confirmed one (`fields`), each with its
+   sequence number (the time of its change in ms, always increasing): the server keeps, field by
+   field, the newest. So two tabs of one attempt never clear each other's answers, and each shows what the
+   other changes (the kept save is shared through localStorage, whose "storage" event reaches
+   the other tabs). Enter in a text box moves on to the next question instead of sending the form. The
    count of answered questions and the question navigator follow the answers live. Ordering
    questions become a list with "Move up" / "Move down" buttons (the drop-downs stay in the form,
    hidden, and carry the answer).
@@ -39,6 +42,8 @@
   var sending = false;
   var serverStates = {};
   var page = form.querySelector("input[name='page']").value;
+  var touched = {};  // field name → sequence number, changed in this tab since its last confirmed save
+  var touchedSeq = 0;
 
   function message(name) { return form.getAttribute("data-msg-" + name) || ""; }
 
@@ -79,10 +84,32 @@
     });
   }
 
-  function remember(seq, values) {
+  // What is kept until the server confirms it: {seq, fields: {name: seq}, values: {name:
+  // [values]}}, one per attempt, shared by this browser's tabs of it.
+  function remember(seq, fields, values) {
     try {
-      window.localStorage.setItem(key, JSON.stringify({ seq: seq, values: values, page: page }));
+      window.localStorage.setItem(key, JSON.stringify({ seq: seq, fields: fields, values: values }));
     } catch (error) { /* storage full or refused: the server copy is the only one */ }
+  }
+
+  function keptFields(kept) {
+    if (!kept || !kept.values) { return {}; }
+    if (kept.fields && !Array.isArray(kept.fields)) { return kept.fields; }
+    var fields = {};  // kept by an older page: a whole page, changed at kept.seq
+    Object.keys(kept.values).forEach(function (name) { fields[name] = kept.seq; });
+    return fields;
+  }
+
+  function fieldsParameter(fields) {
+    return Object.keys(fields).map(function (name) { return name + ":" + fields[name]; }).join(" ");
+  }
+
+  function questionFields(fieldset) {
+    var names = [];
+    Array.prototype.forEach.call(fieldset.querySelectorAll("[name]"), function (el) {
+      if (/^q\d/.test(el.name) && names.indexOf(el.name) < 0) { names.push(el.name); }
+    });
+    return names;
   }
 
   function remembered() {
@@ -160,10 +187,12 @@
     inFlight = true;
     var body = new FormData();
     body.append("csrf_token", form.querySelector("input[name='csrf_token']").value);
-    body.append("page", kept.page || page);
+    var fields = keptFields(kept);
+    body.append("page", page);
     body.append("seq", String(kept.seq));
-    Object.keys(kept.values).forEach(function (name) {
-      kept.values[name].forEach(function (value) { body.append(name, value); });
+    body.append("fields", fieldsParameter(fields));
+    Object.keys(fields).forEach(function (name) {
+      (kept.values[name] || []).forEach(function (value) { body.append(name, value); });
     });
     setState(message("saving"), "saving");
     window.fetch(form.action, {
@@ -185,7 +214,8 @@
         return;
       }
       lastSeq = Math.max(lastSeq, Number(data.seq) || 0);
-      forget(lastSeq);
+      if (touchedSeq <= kept.seq) { touched = {}; }
+      forget(kept.seq);
       serverStates = data.states || {};
       setState(data.message || "", "saved");
       showProgress();
@@ -202,11 +232,23 @@
     retry = window.setTimeout(function () { retry = null; send(); }, RETRY_MS);
   }
 
-  function changed() {
+  // `target`: the element changed, or the question's fieldset; the whole question is saved.
+  function changed(target) {
+    var fieldset = target && target.closest ? target.closest("fieldset[data-question]") : null;
+    if (!fieldset) { return; }
     var seq = Math.max(Date.now(), lastSeq + 1);
     var kept = remembered();
     if (kept && kept.seq >= seq) { seq = kept.seq + 1; }
-    remember(seq, snapshot());
+    var fields = keptFields(kept);
+    var values = kept && kept.values ? kept.values : {};
+    var now = snapshot();
+    questionFields(fieldset).forEach(function (name) {
+      values[name] = now[name] || [];
+      fields[name] = seq;
+      touched[name] = seq;
+    });
+    touchedSeq = seq;
+    remember(seq, fields, values);
     showProgress();
     if (timer !== null) { window.clearTimeout(timer); }
     timer = window.setTimeout(function () { timer = null; send(); }, SAVE_DELAY_MS);
@@ -217,14 +259,42 @@
     send({ keepalive: keepalive });
   }
 
-  form.addEventListener("change", changed);
+  form.addEventListener("change", function (event) { changed(event.target); });
   form.addEventListener("input", function (event) {
-    if (event.target && event.target.type === "text") { changed(); }
+    if (event.target && event.target.type === "text") { changed(event.target); }
   });
   form.addEventListener("submit", function () {
-    // The page's own buttons save (and move on). What is kept here stays until a newer save is
-    // confirmed: if this post never arrives (offline), the next page view sends it.
+    // The page's own buttons save (and move on), speaking for what this tab changed since its
+    // last confirmed save only. What is kept here stays until a newer save is confirmed: if this
+    // post never arrives (offline), the next page view sends it.
     sending = true;
+    var named = form.querySelector("input[name='fields']");
+    if (!named) {
+      named = document.createElement("input");
+      named.type = "hidden";
+      named.name = "fields";
+      form.appendChild(named);
+    }
+    named.value = fieldsParameter(touched);
+  });
+  // Another tab of this attempt changed an answer: show it here too (an ordering list keeps
+  // what it shows: its next move saves this tab's order).
+  window.addEventListener("storage", function (event) {
+    if (event.key !== key || !event.newValue) { return; }
+    var kept;
+    try { kept = JSON.parse(event.newValue); } catch (error) { return; }
+    var values = {};
+    Object.keys(keptFields(kept)).forEach(function (name) {
+      var el = form.elements[name];
+      var control = el && (el.length && !el.tagName ? el[0] : el);
+      var fieldset = control && control.closest ? control.closest("fieldset[data-question]") : null;
+      if (fieldset && !(fieldset.getAttribute("data-kind") === "ordering" &&
+                        fieldset.querySelector(".order-list"))) {
+        values[name] = kept.values[name] || [];
+      }
+    });
+    restore(values);
+    showProgress();
   });
   window.addEventListener("online", function () { send(); });
   window.addEventListener("offline", function () { setState(message("offline"), "offline"); });
@@ -240,7 +310,7 @@
       return;
     }
     event.preventDefault();
-    changed();
+    changed(target);
     var fieldset = target.closest("fieldset[data-question]");
     var next = fieldset && fieldset.nextElementSibling;
     while (next && !next.matches("fieldset[data-question]")) { next = next.nextElementSibling; }
@@ -273,7 +343,7 @@
 
     function commit() {
       order.forEach(function (item, index) { selects[index].value = item.token; });
-      changed();
+      changed(fieldset);
     }
 
     function render(focusToken, focusDirection) {
@@ -334,7 +404,12 @@
   // first): put it back in the form and send it.
   var pending = remembered();
   if (pending && pending.seq > lastSeq && pending.values) {
-    if (String(pending.page) === String(page)) { restore(pending.values); }
+    restore(pending.values);  // only the fields of this page are put back
+    var pendingFields = keptFields(pending);
+    Object.keys(pendingFields).forEach(function (name) {
+      if (form.elements[name]) { touched[name] = pendingFields[name]; }
+    });
+    touchedSeq = pending.seq;
     send();
   }
   Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-kind='ordering']"),
