@@ -223,9 +223,16 @@ def test_merge_keeps_every_attempt_and_the_first_pre_and_last_post_test(
     # The phone's session ended with its record; the laptop's carries on, with every attempt.
     assert phone.get("/programme").status_code == 302
     assert laptop.get("/programme").status_code == 200
-    # Merging with someone gone, or with oneself, changes nothing.
-    assert trainer.post(f"{kept}/merge", data={"other": other_id, "csrf_token": csrf(html)}
-                        ).status_code == 400
+    # Merging with someone gone (the same form sent again: a second click) changes nothing and
+    # says so on the kept participant's page, not as an error page.
+    again = trainer.post(f"{kept}/merge", data={"other": other_id, "csrf_token": csrf(html)})
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(kept)
+    assert "no longer exists: nothing was merged" in trainer.get(kept).get_data(as_text=True)
+    assert _attempts_of(app, "Budi Santoso") == before
+    myself = trainer.post(f"{kept}/merge", data={"other": kept.rsplit("/", 1)[1],
+                                                 "csrf_token": csrf(html)})
+    assert myself.status_code == 400  # with oneself: refused, on the participant's page
     audit = trainer.get("/trainer/audit").get_data(as_text=True)
     plain = audit.replace("<bdi>", "").replace("</bdi>", "")
     assert "Merged Budi S. into Budi Santoso" in plain
@@ -295,6 +302,13 @@ def test_remove_deletes_every_trace_and_is_recorded(
     # Its session has ended; its pages are 404 on the dashboard; the log says who removed whom.
     assert gone.get("/programme").status_code == 302
     assert trainer.get(url).status_code == 404
+    # The confirmation sent again (a second click): the workshop page says there was nothing
+    # left to remove, not "not found".
+    again = trainer.post(f"{url}/remove", data={"csrf_token": csrf(confirm)})
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith("/trainer/workshops/ws-alpha")
+    assert "there was nothing to remove" in trainer.get(again.headers["Location"]).get_data(
+        as_text=True)
     audit = trainer.get("/trainer/audit").get_data(as_text=True)
     assert re.search(r"Removed participant #\d+ with 4 attempts and 1 live answer\s*<", audit)
     assert "Renamed — to —" in audit.replace("<bdi>", "").replace("</bdi>", "")

@@ -172,6 +172,8 @@ def merge(workshop_id: str, public_id: str) -> PageResult:
     other = None
     if form.other.data:
         other = find_workshop_participant(database(), workshop.id, form.other.data)
+        if other is None and request.method == "POST":  # merged or removed since (a second click)
+            return _nothing_merged(workshop.id, public_id)
     if other is None or other.public_id == kept.public_id or (
             request.method == "POST" and not form.validate()):
         if form.other.data and not form.other.errors:
@@ -191,9 +193,7 @@ def merge(workshop_id: str, public_id: str) -> PageResult:
         outcome = merge_participants(database(), workshop.id, kept.public_id, other.public_id,
                                      _trainer())
     except ParticipantNotFound:
-        flash(_("That participant no longer exists: nothing was merged."), "warning")
-        return redirect(url_for("trainer.participant", workshop_id=workshop.id,
-                                public_id=public_id), code=303)
+        return _nothing_merged(workshop.id, public_id)
     forget_participant_files(workshop.id)
     logger.info("trainer %s merged participant %s into %s", _trainer(), other.public_id,
                 kept.public_id)
@@ -203,10 +203,22 @@ def merge(workshop_id: str, public_id: str) -> PageResult:
                     code=303)
 
 
+def _nothing_merged(workshop_id: str, public_id: str) -> WerkzeugResponse:
+    flash(_("That participant no longer exists: nothing was merged."), "warning")
+    return redirect(url_for("trainer.participant", workshop_id=workshop_id, public_id=public_id),
+                    code=303)
+
+
 @bp.route("/workshops/<workshop_id>/participants/<public_id>/remove", methods=["GET", "POST"])
 def remove(workshop_id: str, public_id: str) -> PageResult:
-    """Confirm (GET) and remove (POST) a participant with every attempt and answer of theirs."""
+    """Confirm (GET) and remove (POST) a participant with every attempt and answer of theirs.
+
+    Removing one who is already gone (a second click, another trainer) says so on the workshop
+    page rather than answering "not found"."""
     curriculum, workshop = find_workshop(workshop_id)
+    if request.method == "POST" and find_workshop_participant(
+            database(), workshop.id, public_id) is None:
+        return _nothing_removed(workshop.id)
     found = _participant(workshop.id, public_id)
     if request.method == "GET":
         detail = _detail(curriculum, workshop, found)
@@ -215,11 +227,17 @@ def remove(workshop_id: str, public_id: str) -> PageResult:
     try:
         count = remove_participant(database(), workshop.id, public_id, _trainer())
     except ParticipantNotFound:
-        abort(404)
+        return _nothing_removed(workshop.id)
     forget_participant_files(workshop.id)
     logger.info("trainer %s removed participant #%d (%d attempts)", _trainer(), found.id, count)
     flash(_("Removed %(name)s and all their results.", name=found.display_name), "info")
     return redirect(url_for("trainer.workshop", workshop_id=workshop.id), code=303)
+
+
+def _nothing_removed(workshop_id: str) -> WerkzeugResponse:
+    flash(_("That participant is not in the workshop any more: there was nothing to remove."),
+          "info")
+    return redirect(url_for("trainer.workshop", workshop_id=workshop_id), code=303)
 
 
 @bp.get("/audit")
