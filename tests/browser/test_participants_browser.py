@@ -185,6 +185,10 @@ def test_the_participant_page_and_a_review_as_the_trainer_sees_them(
     page.goto(page.url.split("/attempts/")[0] + "/remove")
     page.screenshot(path=str(shots / f"remove-{language}-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The question is one sentence with the name inside it: it flows as text (as a flex row it
+    # put wide gaps around the name and broke its lines between the pieces).
+    assert page.eval_on_selector("#remove-title bdi", "e => getComputedStyle(e).display") == (
+        "inline")
     assert axe_violations(page) == []
     page.goto(base_url + "/trainer/audit")
     page.screenshot(path=str(shots / f"audit-{language}-{width}.png"), full_page=True)
