@@ -3,17 +3,21 @@ password or the end of its lifetime is anonymous afterwards, on every app sharin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.web.clock_support import Clock
 from trainer.cli.accounts import set_password_command
 from trainer.store.accounts import create_trainer
+from trainer.store.models import Attempt
 from trainer.web.state import database
 
 PASSWORD = "a long enough password"
@@ -194,3 +198,57 @@ def test_a_signed_cookie_without_a_server_session_is_anonymous(
     assert _replay(app, cookie_trainer) == 302
     forged_sid = serializer.dumps({"_user_id": "1", "sid": "made-up"})
     assert _replay(app, forged_sid) == 302
+
+
+def test_a_form_sent_after_the_session_ended_changes_nothing_and_leads_back(
+        tess_app: Callable[..., Flask], csrf: Callable[[str], str], clock: Clock) -> None:
+    """An idle trainer rotates the join code: nothing changes, the login page says why, and
+    logging in leads back to the workshop page."""
+    app = clock.use(tess_app(TRAINER_SESSION_IDLE_TIMEOUT=timedelta(seconds=1.5)))
+    browser = app.test_client()
+    _login(browser, csrf)
+    workshop = "/trainer/workshops/ws-alpha"
+    page = browser.get(workshop).get_data(as_text=True)
+    code = re.search(r'id="join-code">([A-Z0-9]+)<', page)
+    assert code
+    clock.advance(2)
+    sent = browser.post(f"{workshop}/join-code", data={"csrf_token": csrf(page)},
+                        headers={"Referer": f"http://localhost{workshop}"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == f"/trainer/login?next={workshop}"
+    login = browser.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Your session has ended, so nothing was changed. Log in, then try again." in login
+    back = browser.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                                "next": workshop, "csrf_token": csrf(login)})
+    assert back.headers["Location"] == workshop
+    assert f'id="join-code">{code.group(1)}<' in browser.get(workshop).get_data(as_text=True)
+    # Another site's page is never where the login leads.
+    clock.advance(2)
+    page = browser.get("/trainer/login").get_data(as_text=True)
+    foreign = browser.post(f"{workshop}/join-code", data={"csrf_token": csrf(page)},
+                           headers={"Referer": "http://evil.example/trainer/x"})
+    assert foreign.status_code == 400  # a foreign origin is refused before anything else
+    # Logging out of a session that has ended already: logged out, as asked.
+    ended = browser.post("/trainer/logout", data={"csrf_token": csrf(page)})
+    assert ended.headers["Location"] == "/trainer/login"
+    assert "You have logged out." in browser.get("/trainer/login").get_data(as_text=True)
+
+
+def test_a_background_save_after_leaving_is_a_401_that_keeps_nothing(
+        app: Flask, open_quiz: Callable[..., Any], csrf: Callable[[str], str]) -> None:
+    """learn.js hears that the trainee is signed out (its answers stay in the browser), instead
+    of following a redirect to the start page and retrying for ever."""
+    client, url, page = open_quiz()
+    programme = client.get("/programme").get_data(as_text=True)
+    assert client.post("/leave", data={"csrf_token": csrf(programme)}).status_code == 303
+    saved = client.post(f"{url}/save", data={"csrf_token": csrf(page.html), "q4": "x",
+                                             "fields": "q4:5"},
+                        headers={"Accept": "application/json"})
+    assert saved.status_code == 401
+    assert saved.get_json()["status"] == "signed_out"
+    assert "Your answers are kept in this browser" in saved.get_json()["message"]
+    with database(app).read() as session:
+        drafts = session.scalars(select(Attempt.draft_answers)).all()
+    assert all(not draft for draft in drafts)
+    plain = client.post(f"{url}/save", data={"csrf_token": csrf(page.html), "q4": "x"})
+    assert plain.status_code == 302  # a form post: to the start page, as before

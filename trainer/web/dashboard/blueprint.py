@@ -9,8 +9,18 @@ live beside this module: views.py (sign-in and pages), downloads.py (CSV and PDF
 from __future__ import annotations
 
 import logging
+import urllib.parse
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
@@ -47,8 +57,27 @@ def require_trainer() -> WerkzeugResponse | None:
         return None
     if current_user.is_authenticated:
         return None
-    target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("trainer.login", next=target) if target else url_for("trainer.login"))
+    if request.method == "GET":
+        target: str | None = request.full_path.rstrip("?")
+    elif request.endpoint == "trainer.logout":  # already ended: what was asked for
+        flash(_("You have logged out."), "info")
+        target = None
+    else:
+        # A form sent after the session ended (idle, logged out elsewhere): say that nothing
+        # was done, and come back to the page it was sent from after logging in.
+        flash(_("Your session has ended, so nothing was changed. Log in, then try again."),
+              "warning")
+        target = _page_sent_from()
+    login = url_for("trainer.login", next=target) if target else url_for("trainer.login")
+    return redirect(login)
+
+
+def _page_sent_from() -> str | None:
+    """Return the path (and query) of this request's Referer when it is a page of this site."""
+    parts = urllib.parse.urlsplit(request.referrer or "")
+    if parts.netloc != request.host or not parts.path.startswith(bp.url_prefix or "/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @bp.errorhandler(RateLimitExceeded)

@@ -105,7 +105,10 @@ TESTS = {"pre": AttemptKind.PRE, "post": AttemptKind.POST}
 
 @bp.errorhandler(NotSignedIn)
 def not_signed_in(_error: NotSignedIn) -> WerkzeugResponse:
-    """Send a visitor without a trainee session to the start page."""
+    """Send a visitor without a trainee session to the start page (learn.js's saves: a 401 that
+    says so, the answers staying in the browser)."""
+    if _wants_json():
+        return _signed_out()
     flash(_("Join your workshop to continue."), "warning")
     return redirect_home()
 
@@ -114,14 +117,27 @@ def not_signed_in(_error: NotSignedIn) -> WerkzeugResponse:
 def participant_gone(_error: ParticipantGone) -> WerkzeugResponse:
     """End the session of a participant a trainer removed or merged (seen by another worker)."""
     sign_out()
-    flash(_("Your trainer has changed your record. Sign in again with your resume code."),
-          "warning")
+    message = _("Your trainer has changed your record. Sign in again with your resume code.")
+    if _wants_json():
+        return _signed_out(message)
+    flash(message, "warning")
     return redirect_home()
+
+
+def _signed_out(message: str | None = None) -> WerkzeugResponse:
+    """Tell learn.js that nobody is signed in any more: its save is kept in the browser."""
+    if message is None:
+        message = _("You are no longer signed in, so this was not saved. Your answers are kept in "
+                    "this browser: sign in again, with your resume code, and open this quiz to "
+                    "send them.")
+    return _json(401, status="signed_out", message=message, url=url_for("learn.home"))
 
 
 @bp.errorhandler(CSRFError)
 def csrf_expired(error: CSRFError) -> PageResult:
     """Re-show a quiz with the answers kept when its CSRF token expired; else a 400 page."""
+    if request.endpoint in ("learn.save", "learn.submit") and current_trainee() is None:
+        return not_signed_in(NotSignedIn())  # left or ended: the token went with the session
     if request.endpoint == "learn.save" and _wants_json():
         return _json(400, status="expired", message=_(
             "Not saved: this page is too old. Your answers are kept on this device; reload the "
