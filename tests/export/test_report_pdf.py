@@ -21,9 +21,14 @@ from trainer.export.report import (
     WorkshopResults,
     build_report,
     dumbbell_chart,
+    format_gain,
+    format_interval,
+    format_percent,
+    format_stat,
     report_html,
 )
 from trainer.quiz.statistics import (
+    Interval,
     ItemResponse,
     counterbalanced_design,
     item_statistics,
@@ -140,3 +145,31 @@ def test_chart_is_accessible_svg_with_text_labels() -> None:
     # 20 % and 80 % on a 190-520 axis.
     assert 'cx="256.0"' in svg
     assert 'cx="454.0"' in svg
+
+
+def test_numbers_take_the_decimal_sign_of_the_report_language(
+        fixture_catalogue: Catalogue) -> None:
+    """A French report writes "83,3 %" and "0,75" (its text, table and chart alike); an Arabic
+    one keeps the point its own strings use; the English one is unchanged."""
+    results = _results(fixture_catalogue)
+    french = _text(build_report(results, language="fr"))
+    assert re.search(r"33,3 %", french)
+    assert re.search(r"83,3 %", french)
+    assert "0,75" in french
+    assert not re.search(r"\d\.\d", french.replace("2017", "").replace("1.0", ""))
+    html = report_html(results, language="fr")
+    assert "83,3 → " in html or "100,0 → " in html or "33,3 → " in html  # the chart's notes
+    arabic = report_html(results, language="ar")
+    assert "83.3" in arabic
+    assert "83,3" not in arabic
+    assert "83.3" in report_html(results)
+
+
+def test_the_number_formats_follow_the_locale() -> None:
+    assert (format_percent(66.666, "fr"), format_gain(-0.25, "fr"), format_stat(0.5, "fr")) == (
+        "66,7", "\u22120,25", "0,50")
+    assert format_interval(Interval(10, 45.0, 38.25, 51.8), locale="fr") == "38,3–51,8"
+    assert format_interval(Interval(10, 0.1, -0.1, 0.4), gain=True, locale="fr") == (
+        "\u22120,10–0,40")
+    assert (format_percent(66.666, "ar"), format_percent(66.666)) == ("66.7", "66.7")
+    assert format_percent(None, "fr") == "—"

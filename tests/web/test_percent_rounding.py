@@ -60,6 +60,16 @@ def test_three_of_eight_points_read_37_5_everywhere(
     assert "37.5 %" in trainer.get(link.group(1)).get_data(as_text=True)
     csv_text = trainer.get("/trainer/workshops/ws-alpha/results.csv").get_data(as_text=True)
     assert ",37.5," in csv_text
+    # A trainer reading the dashboard in French: a decimal comma; the CSV keeps the point.
+    participant = trainer.get(link.group(1)).get_data(as_text=True)
+    trainer.post("/language", data={"language": "fr", "next": link.group(1),
+                                    "csrf_token": csrf(participant)})
+    assert "37,5 %" in trainer.get(link.group(1)).get_data(as_text=True)
+    assert "37,5" in trainer.get("/trainer/workshops/ws-alpha").get_data(as_text=True)
+    assert ",37.5," in trainer.get("/trainer/workshops/ws-alpha/results.csv").get_data(
+        as_text=True)
+    trainer.post("/language", data={"language": "en", "next": link.group(1),
+                                    "csrf_token": csrf(participant)})
     report = trainer.get("/trainer/workshops/ws-alpha/report.pdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report.data)).pages)
     assert "37.5" in text

@@ -14,12 +14,18 @@ marked with it, so it keeps its own direction inside a report in another languag
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.numbers import get_decimal_symbol
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from trainer.content.models import Curriculum, Workshop
@@ -63,6 +69,7 @@ __all__ = [
     "format_stat",
     "gain_description",
     "gain_rows",
+    "number_formats",
     "page_footer_css",
     "print_chart",
     "report_filename",
@@ -231,39 +238,70 @@ class WorkshopResults:
 
 
 # -- number formatting: one place, so the page, the PDF and the tests agree ----------------------
+# Each takes the `locale` of the page or report it is written in: its decimal sign ("66,7" in
+# French; "66.7" in English and Arabic). The CSV files keep the point, for spreadsheets.
 
 
-def format_percent(value: float | None) -> str:
-    """Return a percent with one decimal ("66.7"), or an em dash when there is none.
+@functools.lru_cache(maxsize=16)
+def _decimal_sign(locale: str) -> str:
+    try:
+        return str(get_decimal_symbol(base_language(locale) or "en"))
+    except (ValueError, UnknownLocaleError):
+        return "."
+
+
+def _in_locale(text: str, locale: str) -> str:
+    sign = _decimal_sign(locale)
+    return text if sign == "." else text.replace(".", sign)
+
+
+def format_percent(value: float | None, locale: str = "en") -> str:
+    """Return a percent with one decimal ("66.7", "66,7"), or an em dash when there is none.
 
     Rounded by the one rule for percentages (trainer.quiz.scoring.round_percent: half up), so
     a cohort mean of 37.25 reads 37.3 here as in the CSV.
     """
-    return "—" if value is None else f"{round_percent(value):.1f}"
+    return "—" if value is None else _in_locale(f"{round_percent(value):.1f}", locale)
 
 
-def format_gain(value: float | None) -> str:
-    """Return a normalised gain with two decimals ("0.67", "−0.25"), or an em dash."""
+def format_gain(value: float | None, locale: str = "en") -> str:
+    """Return a normalised gain with two decimals ("0.67", "−0.25", "0,67"), or an em dash."""
     if value is None:
         return "—"
-    shown = f"{value:.2f}"
+    shown = _in_locale(f"{value:.2f}", locale)
     return "\u2212" + shown[1:] if shown.startswith("-") else shown
 
 
-def format_interval(interval: Interval | None, gain: bool = False) -> str:
+def format_interval(interval: Interval | None, gain: bool = False, locale: str = "en") -> str:
     """Return a 95 % interval as "38.2–51.8" (percents) or "0.12–0.40" (gains), or an em dash."""
     if interval is None or interval.low is None or interval.high is None:
         return "—"
     def shown(value: float) -> str:
-        text = format_gain(value) if gain else format_percent(value)
+        text = format_gain(value, locale) if gain else format_percent(value, locale)
         return "\u2212" + text[1:] if text.startswith("-") else text
 
     return f"{shown(interval.low)}–{shown(interval.high)}"
 
 
-def format_stat(value: float | None) -> str:
+def format_stat(value: float | None, locale: str = "en") -> str:
     """Return a discrimination index or correlation with two decimals, or an em dash."""
-    return format_gain(value)
+    return format_gain(value, locale)
+
+
+def number_formats(locale: str) -> dict[str, Callable[..., str]]:
+    """Return the four formats above in `locale`, named as pages and reports use them."""
+    return {"percent": functools.partial(format_percent, locale=locale),
+            "gain": functools.partial(format_gain, locale=locale),
+            "stat": functools.partial(format_stat, locale=locale),
+            "interval": functools.partial(format_interval, locale=locale)}
+
+
+def _report_filter(name: str) -> Callable[..., str]:
+    @pass_context
+    def shown(context: Context, value: Any, *args: Any) -> str:
+        return number_formats(str(context.get("lang") or "en"))[name](value, *args)
+
+    return shown
 
 
 # -- charts ---------------------------------------------------------------------------------------
@@ -281,9 +319,10 @@ class ChartRow:
 
 
 # Names may be in any script: `<bdi dir="{{ name|dir }}">` isolates them (WeasyPrint ignores "auto").
+# The number filters format in the language the template is rendered in (its `lang`).
 _environment = print_environment(
-    {"dir": direction_of, "percent": format_percent, "gain": format_gain, "stat": format_stat,
-     "interval": format_interval}
+    {"dir": direction_of, **{name: _report_filter(name) for name in ("percent", "gain", "stat",
+                                                                     "interval")}}
 )
 
 
@@ -345,22 +384,27 @@ def print_chart(rows: Sequence[ChartRow], *, chart_id: str, title: str, descript
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
-def gain_rows(results: WorkshopResults, cohort_label: str = "Cohort mean") -> list[ChartRow]:
+def gain_rows(results: WorkshopResults, cohort_label: str = "Cohort mean",
+              locale: str = "en") -> list[ChartRow]:
     """Return the chart rows of the per-participant gains, then the cohort mean."""
     names = {p.key: p.name for p in results.participants}
+    percent, gain = format_percent, format_gain
     rows = [ChartRow(names.get(g.participant, g.participant), g.pre, g.post,
-                     f"{format_percent(g.pre)} → {format_percent(g.post)}  g {format_gain(g.gain)}")
+                     f"{percent(g.pre, locale)} → {percent(g.post, locale)}  "
+                     f"g {gain(g.gain, locale)}")
             for g in results.gain.participants]
     cohort = results.gain.cohort
     if cohort is not None:
         rows.append(ChartRow(cohort_label, cohort.pre, cohort.post,
-                             f"{format_percent(cohort.pre)} → {format_percent(cohort.post)}  "
-                             f"⟨g⟩ {format_gain(cohort.class_gain)}", emphasis=True))
+                             f"{percent(cohort.pre, locale)} → {percent(cohort.post, locale)}  "
+                             f"⟨g⟩ {gain(cohort.class_gain, locale)}", emphasis=True))
     return rows
 
 
-def gain_description(results: WorkshopResults, gettext: Gettext = _identity) -> str:
-    """Return the text alternative of the gain chart (in the language of `gettext`)."""
+def gain_description(results: WorkshopResults, gettext: Gettext = _identity,
+                     locale: str = "en") -> str:
+    """Return the text alternative of the gain chart (in the language of `gettext`, its numbers
+    in `locale`)."""
     _ = gettext
     cohort = results.gain.cohort
     if cohort is None:
@@ -370,9 +414,10 @@ def gain_description(results: WorkshopResults, gettext: Gettext = _identity) -> 
     return _("Pre-test and post-test percent per participant (participants who took both tests: "
              "%(num)d). The cohort mean went from %(pre)s %% to %(post)s %% (class normalised "
              "gain %(class_gain)s, mean of individual gains %(mean_gain)s).") % {
-        "num": cohort.participants, "pre": format_percent(cohort.pre),
-        "post": format_percent(cohort.post), "class_gain": format_gain(cohort.class_gain),
-        "mean_gain": format_gain(cohort.mean_gain)}
+        "num": cohort.participants, "pre": format_percent(cohort.pre, locale),
+        "post": format_percent(cohort.post, locale),
+        "class_gain": format_gain(cohort.class_gain, locale),
+        "mean_gain": format_gain(cohort.mean_gain, locale)}
 
 
 # -- the PDF --------------------------------------------------------------------------------------
@@ -413,9 +458,9 @@ def report_html(results: WorkshopResults, *, gettext: Gettext | None = None,
     _ = gettext or gettext_for(language)
     direction = text_direction(language)
     chart = print_chart(
-        gain_rows(results, _("Cohort mean")), chart_id="gain-chart",
+        gain_rows(results, _("Cohort mean"), language), chart_id="gain-chart",
         title=_("Learning gain: pre-test and post-test percent"),
-        description=gain_description(results, _), pre_label=_("Pre-test"),
+        description=gain_description(results, _, language), pre_label=_("Pre-test"),
         post_label=_("Post-test"), direction=direction,
     )
     template = _environment.get_template("report/report.html")

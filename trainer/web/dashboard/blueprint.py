@@ -27,13 +27,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer.content.models import Curriculum, Workshop
-from trainer.export.report import (
-    WorkshopResults,
-    format_gain,
-    format_interval,
-    format_percent,
-    format_stat,
-)
+from trainer.export.report import WorkshopResults, number_formats
 from trainer.locales import LANGUAGE_NAMES, base_language, language_name_in
 from trainer.services.certificates import certificate_key
 from trainer.services.results import build_results
@@ -93,9 +87,10 @@ def too_many_logins(_error: RateLimitExceeded) -> tuple[str, int]:
 def dashboard_globals() -> dict[str, object]:
     """Give every dashboard page the logout form and the number formats of the report."""
     # formdata=None: never read the request body here (a 413 page must not parse what it refused).
-    return {"logout_form": ActionForm(formdata=None), "fmt_percent": format_percent, "fmt_gain": format_gain,
-            "fmt_stat": format_stat, "fmt_interval": format_interval,
-            "workshop_language": workshop_language,
+    formats = number_formats(interface_language())
+    return {"logout_form": ActionForm(formdata=None), "fmt_percent": formats["percent"],
+            "fmt_gain": formats["gain"], "fmt_stat": formats["stat"],
+            "fmt_interval": formats["interval"], "workshop_language": workshop_language,
             "language_names": LANGUAGE_NAMES, "language_name": language_name}
 
 

@@ -48,6 +48,7 @@ from trainer.web.dashboard.blueprint import bp, workshop_results
 from trainer.web.dashboard.enrolment import enrolment_form
 from trainer.web.errors import PageResult
 from trainer.web.forms import ActionForm
+from trainer.web.i18n import interface_language
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -119,9 +120,9 @@ def gain(workshop_id: str) -> PageResult:
     """Show the learning gain per participant, per objective and for the cohort."""
     results = workshop_results(workshop_id)
     chart = dumbbell_chart(
-        gain_rows(results, _("Cohort mean")), chart_id="gain-chart",
+        gain_rows(results, _("Cohort mean"), interface_language()), chart_id="gain-chart",
         title=_("Learning gain: pre-test and post-test percent"),
-        description=gain_description(results, _), pre_label=_("Pre-test"),
+        description=gain_description(results, _, interface_language()), pre_label=_("Pre-test"),
         post_label=_("Post-test"),
     )
     return render_template("trainer/gain.html", r=results, chart=chart, tab="gain")

@@ -39,7 +39,7 @@ from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.export.csv_export import Cell, write_csv
-from trainer.export.report import format_percent, format_stat
+from trainer.export.report import number_formats
 from trainer.services import live as live_service
 from trainer.services.results import plain_text
 from trainer.store.live import (
@@ -54,6 +54,7 @@ from trainer.store.results import workshop_participants
 from trainer.web.dashboard.blueprint import find_workshop
 from trainer.web.errors import PageResult, render_error
 from trainer.web.forms import ActionForm, StrictForm
+from trainer.web.i18n import interface_language
 from trainer.web.live import shared
 from trainer.web.state import catalogue, database
 
@@ -286,10 +287,11 @@ def _results(live: LiveSession) -> dict[str, object]:
     participants = sorted({a.participant_public_id: a.participant_name for a in answers}.items(),
                           key=lambda pair: pair[1])
     max_points = sum(item.question.points for item in shown.questions) if shown else 0.0
+    formats = number_formats(interface_language())
     return {"live": live, "title": _session_title(live), "questions": questions,
             "members": members, "participants": participants, "shown": shown,
             "scores": live_service.live_scores(answers, max_points) if live.mode == "quiz" else [],
-            "fmt_percent": format_percent, "fmt_stat": format_stat}
+            "fmt_percent": formats["percent"], "fmt_stat": formats["stat"]}
 
 
 @bp.get("/<code>/results")
