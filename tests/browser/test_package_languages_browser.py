@@ -8,6 +8,7 @@ import functools
 import http.server
 import io
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -126,8 +127,13 @@ def test_a_french_scorm_package_reports_to_scorm_again(browser: Browser, french_
     frame.locator('#q1 input[value="0"]').check()
     frame.locator("#submit").click()
     frame.locator("#result").wait_for(state="visible")
-    assert frame.locator("#score").inner_text().startswith("Vous avez obtenu ")
-    assert "Il faut " in frame.locator("#score").inner_text()
+    score = frame.locator("#score").inner_text()
+    assert score.startswith("Points obtenus\u00a0: ")
+    assert "Il faut " in score
+    # French numbers: a decimal comma, and the percent to one decimal as on the web app.
+    shown = re.search(r": (\d+(?:,\d+)?) sur (\d+) \((\d+(?:,\d)?)\u00a0%\)", score)
+    assert shown is not None, score
+    assert not re.search(r"\d\.\d", score), score
     cmi: dict[str, Any] = page.evaluate("JSON.parse(JSON.stringify(window.scormAgain.cmi))")
     raw = float(cmi["core"]["score"]["raw"])
     assert 0 < raw < 60

@@ -36,7 +36,7 @@ def test_the_site_of_a_french_workshop_is_in_french_by_default(sample_root: Path
     strings = (tmp_path / "site" / "shared" / "strings.js").read_text(encoding="ascii")
     assert strings.startswith("window.TrainerStrings = {")
     table = json.loads(strings.split(" = ", 1)[1].split(";\n", 1)[0])
-    assert table["js_score"] == "Vous avez obtenu {earned} point(s) sur {max} ({percent}\u00a0%)."
+    assert table["js_score"] == "Points obtenus\u00a0: {earned} sur {max} ({percent}\u00a0%)."
     css = (tmp_path / "site" / "shared" / "strings.css").read_text(encoding="utf-8")
     assert '.option.missed::after { content: " ← bonne réponse"; }' in css
     pre = (tmp_path / "site" / "pre" / "index.html").read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ from trainer.content.models import (
     ShortAnswer,
 )
 from trainer.export.print_templates import css_string
-from trainer.locales import gettext_for, text_direction, without_label
+from trainer.locales import decimal_sign, gettext_for, text_direction, without_label
 from trainer.quiz.normalise import format_number
 
 Mode = Literal["scorm", "site"]
@@ -135,6 +135,8 @@ def ui_text(language: str = "en") -> dict[str, str]:
         "js_no_lms": _("No learning platform found: your answers are not recorded."),
         "js_no_session": _("The learning platform did not start a session: your answers are not "
                            "recorded."),
+        # Not words: the decimal sign of the language, for the numbers the player writes.
+        "js_decimal": decimal_sign(language),
     }
 
 

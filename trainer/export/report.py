@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_time
-from babel.numbers import get_decimal_symbol
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -34,6 +32,7 @@ from trainer.export.pdf import STATIC_DIR, render_document
 from trainer.export.print_templates import css_content, print_environment
 from trainer.locales import (
     base_language,
+    decimal_sign,
     direction_of,
     format_dates,
     gettext_for,
@@ -242,16 +241,8 @@ class WorkshopResults:
 # French; "66.7" in English and Arabic). The CSV files keep the point, for spreadsheets.
 
 
-@functools.lru_cache(maxsize=16)
-def _decimal_sign(locale: str) -> str:
-    try:
-        return str(get_decimal_symbol(base_language(locale) or "en"))
-    except (ValueError, UnknownLocaleError):
-        return "."
-
-
 def _in_locale(text: str, locale: str) -> str:
-    sign = _decimal_sign(locale)
+    sign = decimal_sign(locale)
     return text if sign == "." else text.replace(".", sign)
 
 

@@ -133,6 +133,17 @@ def format_dates(start: str, end: str, language: str = SOURCE_LANGUAGE) -> str:
     return format_interval(first, last, "yMMMM", locale=locale)
 
 
+@functools.lru_cache(maxsize=16)
+def decimal_sign(language: str) -> str:
+    """Return the decimal sign numbers take in `language` (CLDR's: "," in French; "." in English
+    and in Arabic, whose interface writes Western digits)."""
+    try:
+        return str(Locale.parse(base_language(language) or SOURCE_LANGUAGE).number_symbols[
+            "latn"]["decimal"])
+    except (UnknownLocaleError, ValueError, KeyError):
+        return "."
+
+
 def language_name_in(code: str, language: str) -> str:
     """Return the name of language `code` written in `language` ("français", "الفرنسية").
 

@@ -236,7 +236,7 @@
   }
 
   function formatPoints(value) {
-    return String(Math.round(value * 100) / 100);
+    return window.TrainerNumber(value, 2);
   }
 
   /* Grade every question; return the report a reporter records. */
@@ -275,7 +275,8 @@
 
   function showResult(report, announce) {
     scoreLine.textContent = say("js_score", {
-      earned: formatPoints(report.earned), max: formatPoints(report.max), percent: report.percent
+      earned: formatPoints(report.earned), max: formatPoints(report.max),
+      percent: window.TrainerNumber(report.percent, 1)
     }) + " " + (kind === "pre" ? "" : report.passed ? say("js_passed") :
       say("js_need", { mark: data.pass_mark }));
     resultBox.classList.toggle("passed", report.passed);

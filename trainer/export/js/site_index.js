@@ -31,13 +31,13 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-module]"), function (card) {
     var attempt = latest("module", card.getAttribute("data-module"));
     show(card, attempt, attempt && window.TrainerSay(
-      attempt.passed ? "js_module_passed" : "js_module_not_passed", { percent: attempt.percent }));
+      attempt.passed ? "js_module_passed" : "js_module_not_passed", { percent: window.TrainerNumber(attempt.percent, 1) }));
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-test]"), function (card) {
     var kind = card.getAttribute("data-test");
     var attempt = latest(kind);
     show(card, attempt, attempt && window.TrainerSay(kind !== "post" ? "js_test_taken" :
-      attempt.passed ? "js_test_passed" : "js_test_not_passed", { percent: attempt.percent }));
+      attempt.passed ? "js_test_passed" : "js_test_not_passed", { percent: window.TrainerNumber(attempt.percent, 1) }));
   });
 
   var box = document.getElementById("export-box");
