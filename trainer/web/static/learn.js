@@ -5,10 +5,10 @@
    network is down they are kept in this browser (localStorage) and sent when it returns. A save
    speaks only for the questions changed since the last confirmed one (`fields`), each with its
    sequence number (the time of its change in ms, always increasing): the server keeps, field by
-   field, the newest. So two tabs of one attempt never clear each other's answers, and each shows what the
-   other changes (the kept save is shared through localStorage, whose "storage" event reaches
-   the other tabs). Enter in a text box moves on to the next question instead of sending the form. The
-   count of answered questions and the question navigator follow the answers live. Ordering
+   field, the newest. So two tabs of one attempt never clear each other's answers, and each
+   shows what the other changes (the kept save is shared through localStorage, whose "storage"
+   event reaches the other tabs). Enter in a text box moves on to the next question instead of
+   sending the form. The count of answered questions and the question navigator follow the answers live. Ordering
    questions become a list with "Move up" / "Move down" buttons (the drop-downs stay in the form,
    hidden, and carry the answer).
 
@@ -42,7 +42,7 @@
   var sending = false;
   var serverStates = {};
   var page = form.querySelector("input[name='page']").value;
-  var touched = {};  // field name → sequence number, changed in this tab since its last confirmed save
+  var touched = {};  // field name → sequence number: changed in this tab since its last confirmed save
   var touchedSeq = 0;
 
   function message(name) { return form.getAttribute("data-msg-" + name) || ""; }
