@@ -29,9 +29,10 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
 # The suite in one process per (logical) core, each test file whole in one of them (its module fixtures built
-# once): 9 minutes instead of 14 on two cores. `pytest` alone runs in one process.
+# once): 9 minutes instead of 14 on two cores. `pytest` alone runs in one process. The 20 slowest
+# tests are listed at the end, to see where the time goes when the suite grows.
 test: $(STAMP) system-deps node-deps lint
-	$(VENV)/bin/pytest -n logical --dist loadfile
+	$(VENV)/bin/pytest -n logical --dist loadfile --durations=20
 
 bench: $(STAMP)
 	$(PY) bench/load.py
