@@ -373,3 +373,12 @@ def test_another_worker_still_caching_a_removed_participant_writes_nothing(
     assert started.status_code == 302
     assert started.headers["Location"] == "/"
     assert _rows(worker_one, "SELECT count(*) FROM attempt") == [(0,)]
+
+
+def test_removing_someone_who_took_nothing_says_so_plainly(
+        join: Callable[..., FlaskClient], trainer: FlaskClient) -> None:
+    join("Nadia Newcomer")
+    url = _participant_urls(trainer)["Nadia Newcomer"]
+    confirm = trainer.get(f"{url}/remove").get_data(as_text=True)
+    assert "They have taken no quiz or test yet" in confirm
+    assert "Their 0 attempts" not in confirm
