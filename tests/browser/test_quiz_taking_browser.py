@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_support import axe_violations, serving
@@ -191,6 +192,24 @@ def _take_pre_test(page: Page, base_url: str) -> None:
     _finish_and_submit(page)
 
 
+def _open_canary_quiz_with_javascript(page: Page, base_url: str) -> str:
+    """Join, take the pre-test, open the canary module's quiz once learn.js runs on it; return
+    the attempt's public id."""
+    _join(page, base_url, "alpha17")
+    _take_pre_test(page, base_url)
+    page.goto(base_url + "/modules/canary-kinds")
+    page.get_by_role("button", name="Take the quiz").first.click()
+    expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
+    return page.url.rsplit("/", 1)[-1]
+
+
+def _stored_draft(app: Flask, public_id: str) -> dict[str, Any] | None:
+    with database(app).read() as session:
+        found: dict[str, Any] | None = session.scalar(
+            select(Attempt.draft_answers).where(Attempt.public_id == public_id))
+        return found
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_every_answer_is_back_when_the_attempt_is_reopened(
         browser: Browser, canary_url: str, javascript: bool) -> None:
@@ -234,26 +253,16 @@ def test_answers_given_offline_reach_the_server_when_the_network_returns(
     context = _context(browser)
     page = context.new_page()
     errors = _watch(page)
-    _join(page, canary_url, "alpha17")
-    _take_pre_test(page, canary_url)
-    page.goto(canary_url + "/modules/canary-kinds")
-    page.get_by_role("button", name="Take the quiz").first.click()
     # Offline only once learn.js runs: going offline while it loads leaves the page without it.
-    expect(page.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
-    public_id = page.url.rsplit("/", 1)[-1]
+    public_id = _open_canary_quiz_with_javascript(page, canary_url)
     context.set_offline(True)
     page.locator("input[name='q4']").fill("answered offline")
     page.get_by_label("Option alpha").check()
     expect(page.locator("[data-save-state]")).to_contain_text("offline", timeout=10000)
-    with database(canary_app).read() as session:
-        stored = session.scalar(select(Attempt.draft_answers)
-                                .where(Attempt.public_id == public_id))
-    assert not stored
+    assert not _stored_draft(canary_app, public_id)
     context.set_offline(False)  # no click: the browser's "online" event sends them
     expect(page.locator("[data-save-state]")).to_contain_text("Saved at", timeout=10000)
-    with database(canary_app).read() as session:
-        stored = session.scalar(select(Attempt.draft_answers)
-                                .where(Attempt.public_id == public_id))
+    stored = _stored_draft(canary_app, public_id)
     assert stored is not None
     assert stored["q4"] == "answered offline"
     context.close()
@@ -268,12 +277,7 @@ def test_two_tabs_of_one_attempt_keep_each_others_answers(
     context = _context(browser)
     first = context.new_page()
     errors = _watch(first)
-    _join(first, canary_url, "alpha17")
-    _take_pre_test(first, canary_url)
-    first.goto(canary_url + "/modules/canary-kinds")
-    first.get_by_role("button", name="Take the quiz").first.click()
-    expect(first.locator("form[data-quiz][data-enhanced]")).to_have_count(1)
-    public_id = first.url.rsplit("/", 1)[-1]
+    public_id = _open_canary_quiz_with_javascript(first, canary_url)
     second = context.new_page()
     errors += _watch(second)
     second.goto(first.url)
@@ -285,18 +289,14 @@ def test_two_tabs_of_one_attempt_keep_each_others_answers(
     expect(second.locator("[data-answered-count]")).to_have_text("1 of 7 answered")
     second.locator("input[name='q4']").fill("dual criminality")
     expect(second.locator("[data-save-state]")).to_contain_text("Saved at", timeout=10000)
-    with database(canary_app).read() as session:
-        stored = session.scalar(select(Attempt.draft_answers)
-                                .where(Attempt.public_id == public_id))
+    stored = _stored_draft(canary_app, public_id)
     assert stored is not None
     assert stored["q4"] == "dual criminality"
     assert "q1" in stored  # tab A's answer, kept
     first.locator("input[name='q5']").fill("2016")
     first.get_by_role("button", name="Finish: check my answers").click()  # a form post
     expect(first.get_by_role("button", name="Submit for grading")).to_be_visible()
-    with database(canary_app).read() as session:
-        stored = session.scalar(select(Attempt.draft_answers)
-                                .where(Attempt.public_id == public_id))
+    stored = _stored_draft(canary_app, public_id)
     assert stored is not None
     assert {name: stored.get(name) for name in ("q4", "q5")} == {
         "q4": "dual criminality", "q5": "2016"}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -279,8 +279,10 @@ def format_stat(value: float | None, locale: str = "en") -> str:
     return format_gain(value, locale)
 
 
-def number_formats(locale: str) -> dict[str, Callable[..., str]]:
-    """Return the four formats above in `locale`, named as pages and reports use them."""
+@functools.lru_cache(maxsize=8)
+def number_formats(locale: str) -> Mapping[str, Callable[..., str]]:
+    """Return the four formats above in `locale`, named as pages and reports use them (made once
+    per locale: every dashboard page asks for them)."""
     return {"percent": functools.partial(format_percent, locale=locale),
             "gain": functools.partial(format_gain, locale=locale),
             "stat": functools.partial(format_stat, locale=locale),

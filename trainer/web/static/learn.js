@@ -53,17 +53,18 @@
     stateBox.setAttribute("data-kind", kind);
   }
 
-  function fieldNames() {
+  // The answer fields' names in `root` (the form, or one question's fieldset), each once.
+  function fieldNames(root) {
     var names = [];
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && /^q\d/.test(el.name) && names.indexOf(el.name) < 0) { names.push(el.name); }
+    Array.prototype.forEach.call(root.querySelectorAll("[name]"), function (el) {
+      if (/^q\d/.test(el.name) && names.indexOf(el.name) < 0) { names.push(el.name); }
     });
     return names;
   }
 
   function snapshot() {
     var values = {};
-    fieldNames().forEach(function (name) { values[name] = []; });
+    fieldNames(form).forEach(function (name) { values[name] = []; });
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || !Object.prototype.hasOwnProperty.call(values, el.name)) { return; }
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
@@ -102,14 +103,6 @@
 
   function fieldsParameter(fields) {
     return Object.keys(fields).map(function (name) { return name + ":" + fields[name]; }).join(" ");
-  }
-
-  function questionFields(fieldset) {
-    var names = [];
-    Array.prototype.forEach.call(fieldset.querySelectorAll("[name]"), function (el) {
-      if (/^q\d/.test(el.name) && names.indexOf(el.name) < 0) { names.push(el.name); }
-    });
-    return names;
   }
 
   function remembered() {
@@ -242,7 +235,7 @@
     var fields = keptFields(kept);
     var values = kept && kept.values ? kept.values : {};
     var now = snapshot();
-    questionFields(fieldset).forEach(function (name) {
+    fieldNames(fieldset).forEach(function (name) {
       values[name] = now[name] || [];
       fields[name] = seq;
       touched[name] = seq;
