@@ -33,6 +33,10 @@ def test_the_site_of_a_french_workshop_is_in_french_by_default(sample_root: Path
     module = (tmp_path / "site" / "m01" / "index.html").read_text(encoding="utf-8")
     assert f"<h1>{escape(catalogue.module_in('mandate-2322', 'fr').title)}</h1>" in module
     assert "Envoyer les réponses" in module
+    # A source's title that exists only in English is marked as English, its date as French.
+    assert ('<span lang="en" dir="ltr">Global Center on Cooperative Security, Strengthening the '
+            'Case: Good Criminal Justice Practices to Counter Terrorism</span> (septembre 2015)'
+            in module)
     strings = (tmp_path / "site" / "shared" / "strings.js").read_text(encoding="ascii")
     assert strings.startswith("window.TrainerStrings = {")
     table = json.loads(strings.split(" = ", 1)[1].split(";\n", 1)[0])

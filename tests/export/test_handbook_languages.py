@@ -7,71 +7,16 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from tests.language_support import blocks, is_english
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.export.handbook import Edition, handbook_html, render_handbook
 
 WORKSHOP = "sahel-maghreb-2016"
-# English function words: a text where they are frequent, in Latin script, is English.
-ENGLISH = frozenset("the of and to is in that for are with by be this which from has have it its on "
-                    "as or an was were their they not who what when how".split())
-BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "td", "th", "dd", "dt", "figcaption",
-                    "blockquote", "summary"})
-VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "col", "wbr"})
-
-
-def is_english(text: str) -> bool:
-    """Return whether a text reads as English (URLs left out; names alone are not enough)."""
-    words = re.findall(r"\w+", re.sub(r"https?://\S+", "", text.lower()))
-    latin = [w for w in words if re.fullmatch(r"[a-z]+", w)]
-    common = [w for w in words if w in ENGLISH]
-    return len(common) >= 3 and len(latin) > 0.6 * len(words) and len(common) > 0.12 * len(words)
-
-
-class _Blocks(HTMLParser):
-    """Collect each block's own text (its lang="en" descendants left out), and the marked text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[tuple[str, str | None, list[str]]] = []
-        self.unmarked_english: list[str] = []
-        self.marked: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in VOID:
-            return
-        lang = dict(attrs).get("lang") or (self.stack[-1][1] if self.stack else None)
-        self.stack.append((tag, lang, []))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack:
-            name, lang, parts = self.stack.pop()
-            text = "".join(parts)
-            if lang == "en":
-                self.marked.append(text)
-            if self.stack and not (lang == "en" and self.stack[-1][1] != "en"):
-                self.stack[-1][2].append(text)
-            if name in BLOCKS and lang != "en" and is_english(text):
-                self.unmarked_english.append(" ".join(text.split()))
-            if name == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.stack:
-            self.stack[-1][2].append(data)
-
-
-def _blocks(html: str) -> _Blocks:
-    parser = _Blocks()
-    parser.feed(html)
-    return parser
-
-
 def _flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).replace("\u2010", "-").split())
 
@@ -89,13 +34,13 @@ EDITIONS = [("fr", Edition.PARTICIPANT), ("fr", Edition.FACILITATOR), ("ar", Edi
 def test_no_english_block_outside_lang_en(catalogue: Catalogue, language: str, edition: Edition) -> None:
     curriculum, workshop = catalogue.workshop(WORKSHOP)
     html = handbook_html(catalogue, curriculum, workshop, edition, language=language)
-    found = _blocks(html)
+    found = blocks(html)
     assert found.unmarked_english == []
     # Titles of publications that exist only in English are quoted in English, marked; in French,
     # the check fails without those marks.
     assert len(found.marked) >= 3
     if language == "fr":
-        unmarked = _blocks(html.replace(' lang="en" dir="ltr"', ""))
+        unmarked = blocks(html.replace(' lang="en" dir="ltr"', ""))
         assert len(unmarked.unmarked_english) >= 3
 
 
@@ -111,7 +56,7 @@ def test_every_pdf_page_has_english_only_where_marked(catalogue: Catalogue, lang
                                                       edition: Edition) -> None:
     curriculum, workshop = catalogue.workshop(WORKSHOP)
     html = handbook_html(catalogue, curriculum, workshop, edition, language=language)
-    marked = "".join(_flat(" ".join(_blocks(html).marked)).split())
+    marked = "".join(_flat(" ".join(blocks(html).marked)).split())
     # The default layout (parts, cached): running heads are strings set per part there.
     pdf = render_handbook(catalogue, curriculum, workshop, edition, language=language).pdf
     reader = pypdf.PdfReader(io.BytesIO(pdf))

@@ -458,6 +458,15 @@ class Source(ContentModel):
         description="What the module takes from it.",
         examples=["Operative paragraphs 6-8 on central authorities."],
     )
+    language: LanguageCode | None = Field(
+        default=None,
+        description=(
+            "The language of the cited work's title (ISO 639-1), when it is not the module's: a "
+            "French page cited in an English module. Pages mark the title with it, in every "
+            "translation that keeps it."
+        ),
+        examples=["fr"],
+    )
 
 
 class ModuleRole(StrEnum):

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +38,7 @@ from trainer.content.models import (
     Workshop,
     content_hash,
 )
+from trainer.content.translation.marks import marked_runs, source_title_runs
 from trainer.errors import ExportError
 from trainer.export.layout_pool import PartRenderer, PartRequest
 from trainer.export.part_cache import CachedPart, PartCache, part_key
@@ -290,38 +289,10 @@ def _language_name(code: str, locale: str) -> str:
 
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z0-9&'.\-]+[,،]?")
-
-
-def _marked(text: str, language: str, page: str) -> Markup:
-    """Return `text` in a span with its own `lang` and `dir` when its language is not the page's."""
-    if language == page:
-        return Markup("{}").format(text)
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(language, text_direction(language), text)
-
-
 def source_title(source: Module, shown: Module, index: int, page: str) -> Markup:
-    """Return the title of source `index` of a module as shown in a `page`-language handbook, with
-    the part a translation kept in the source's language marked as such: a publication's title
-    that exists only in English, followed perhaps by a translated date ("… (septembre 2015)")."""
-    title, original = shown.sources[index].title, source.sources[index].title
-    if shown.language == source.language or title == original:
-        return _marked(title, source.language, page)
-    words, kept = title.split(" "), original.split(" ")
-    run = SequenceMatcher(None, words, kept, autojunk=False).find_longest_match(
-        0, len(words), 0, len(kept))
-    if run.size < 3:  # a translated title (perhaps with a name in it): the translation's language
-        return _marked(title, shown.language, page)
-    start, end = run.a, run.a + run.size
-    if text_direction(shown.language) != text_direction(source.language):
-        # Latin-script names next to the kept title in an Arabic one are the title's too
-        # ("LexisNexis UK، Grounds for refusing …").
-        while start > 0 and _LATIN_WORD.fullmatch(words[start - 1]):
-            start -= 1
-    parts = [(" ".join(words[:start]), shown.language),
-             (" ".join(words[start:end]), source.language),
-             (" ".join(words[end:]), shown.language)]
-    return Markup(" ").join(_marked(text, code, page) for text, code in parts if text)
+    """Return the title of source `index` of a module as shown in a `page`-language handbook, the
+    part a translation kept in the source's language marked as such (`source_title_runs`)."""
+    return marked_runs(source_title_runs(source, shown, index), page)
 
 
 def _sources(catalogue: Catalogue, modules: Iterable[Module], language: str) -> list[Any]:

@@ -15,11 +15,12 @@ package must work with no network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -38,6 +39,7 @@ from trainer.content.models import (
     Question,
     ShortAnswer,
 )
+from trainer.content.translation.marks import lang_attributes, marked_runs, source_title_runs
 from trainer.export.print_templates import css_string
 from trainer.locales import decimal_sign, gettext_for, text_direction, without_label
 from trainer.quiz.normalise import format_number
@@ -401,9 +403,15 @@ def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode
     else:
         scripts += ["../shared/site-data.js", "../shared/site_store.js"]
     scripts.append("../shared/player.js")
+    def source_title(index: int) -> Markup:
+        # Marked against the module's language: the list of sources carries it.
+        return marked_runs(source_title_runs(catalogue.modules[module.id], module, index),
+                           module.language)
+
     page = _environment().get_template("module.html").render(
         lang=language, dir=text_direction(language), content_lang=_content_lang(language),
         up="../", mode=mode, scripts=scripts, t=ui_text(language), module=module,
+        source_title=source_title,
         questions=[_question_view(module, q) for q in module.quiz.questions],
         pass_mark=format_number(module.quiz.pass_mark), html=block, inline=inline, footer=footer,
     )
@@ -433,13 +441,9 @@ def render_page(template: str, language: str = "en", **context: Any) -> bytes:
         content_lang=_content_lang(language), **context).encode("utf-8")
 
 
-def _content_lang(page: str) -> Any:
+def _content_lang(page: str) -> Callable[[str | None], Markup]:
     """Return the template function marking text in another language than the page's."""
-    def marks(language: str | None) -> Markup:
-        if not language or language == page:
-            return Markup("")
-        return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
-    return marks
+    return functools.partial(lang_attributes, page=page)
 
 
 def _in_language(catalogue: Catalogue, module: Module, question: Question, language: str

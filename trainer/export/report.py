@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from trainer.content.models import Curriculum, Workshop
+from trainer.content.translation.marks import lang_attributes
 from trainer.errors import ExportError
 from trainer.export.pdf import STATIC_DIR, render_document
 from trainer.export.print_templates import css_content, print_environment
@@ -425,13 +426,6 @@ def _english_plural(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
-def _content_lang(content: str, report: str) -> Markup:
-    """Return ` lang=".." dir=".."` for content text when it is not in the report's language."""
-    if base_language(content) == base_language(report):
-        return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(content, text_direction(content))
-
-
 def page_footer_css(page_of: str, direction: str) -> str:
     """Return the @page rule of the translated page number ("Page {page} of {pages}").
 
@@ -467,7 +461,7 @@ def report_html(results: WorkshopResults, *, gettext: Gettext | None = None,
                            page_css=Markup(page_footer_css(_("Page {page} of {pages}"),  # noqa: S704 - CSS strings escaped
                                                            direction)),
                            dates=results.dates_in(language),
-                           content_lang=_content_lang(results.curriculum.language, language))
+                           content_lang=lang_attributes(results.curriculum.language, language))
 
 
 def build_report(results: WorkshopResults, *, gettext: Gettext | None = None,

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from trainer import locales
 from trainer.content.models import Curriculum, Module, Workshop
+from trainer.content.translation.marks import lang_attributes, marked_runs, source_title_runs
 from trainer.errors import StoreError
 from trainer.locales import (
     LANGUAGE_NAMES,
@@ -106,21 +107,31 @@ def use_language(language: str) -> None:
 
 def lang_attrs(language: str | None) -> Markup:
     """Return ` lang=".." dir=".."` for text in `language` when it differs from the page's, else ""."""
-    if not language or base_language(language) == base_language(interface_language()):
-        return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+    return lang_attributes(language, interface_language())
+
+
+def _content_language(module: Module, key: str | None) -> str:
+    language = module.language
+    if key is not None:
+        translated = catalogue().translations.get(module.id, module.language)
+        if translated is not None and key in translated.fallback:
+            language = translated.source.language
+    return language
 
 
 def content_lang(module: Module, key: str | None = None) -> Markup:
     """Return `lang_attrs` for a module's text: its language, or the source's for an entry that
     falls back (`key` as in TranslatedModule.fallback: "module", "sections.<id>", "questions.<id>",
     "questions.<id>.options.<id>" …)."""
-    language = module.language
-    if key is not None:
-        translated = catalogue().translations.get(module.id, module.language)
-        if translated is not None and key in translated.fallback:
-            language = translated.source.language
-    return lang_attrs(language)
+    return lang_attrs(_content_language(module, key))
+
+
+def source_title(module: Module, index: int) -> Markup:
+    """Return the title of a module's source `index` with the words a translation kept in the
+    source's language (a title that exists only in English) marked, inside an element marked
+    with `content_lang(module, "sources[<index>]")`."""
+    around = _content_language(module, f"sources[{index}]")
+    return marked_runs(source_title_runs(catalogue().modules[module.id], module, index), around)
 
 
 def curriculum_lang(curriculum: Curriculum, key: str | None = None) -> Markup:
@@ -200,6 +211,7 @@ def register_i18n(app: Flask) -> None:
             "lang_attrs": lang_attrs,
             "language_choices": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
             "content_lang": content_lang,
+            "source_title": source_title,
             "curriculum_lang": curriculum_lang,
             "language_name": lambda code: language_name_in(code, language),
             "shown_workshop": shown_workshop,

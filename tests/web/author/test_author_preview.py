@@ -301,3 +301,11 @@ def test_editing_a_translation_reloads_the_preview(root: Path, client: FlaskClie
                                                          "Le module alpha"))
     assert _version(client)["version"] == before + 1
     assert "Le module alpha" in client.get("/author/module/alpha?lang=fr").get_data(as_text=True)
+
+
+def test_an_english_title_kept_by_a_translation_is_marked_english(sample_root: Path) -> None:
+    client = create_preview_app(sample_root, {"TESTING": True}).test_client()
+    page = client.get("/author/module/mandate-2322?lang=fr").get_data(as_text=True)
+    assert ('<span lang="en" dir="ltr">Global Center on Cooperative Security, Strengthening the '
+            'Case: Good Criminal Justice Practices to Counter Terrorism</span> (septembre 2015)'
+            in page)

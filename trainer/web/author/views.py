@@ -45,6 +45,7 @@ from trainer.content.catalogue import CURRICULUM_DIR, MODULES_DIR, Catalogue, lo
 from trainer.content.lint import lint_curricula, lint_module
 from trainer.content.loader import SourceMap
 from trainer.content.models import Module
+from trainer.content.translation.marks import marked_runs, source_title_runs
 from trainer.content.translation.overlay import TranslatedModule, translation_files
 from trainer.errors import ContentError, Issue
 from trainer.web import i18n, security
@@ -220,13 +221,22 @@ class ModuleView:
         return {item.key: item.state for item in self.translated.items
                 if item.key in self.translated.fallback}
 
-    def text_lang(self, key: str) -> Markup:
-        """Return ` lang=".." dir=".."` for an entry's text when it is not in the page's language
-        (a fallback entry of a translation is in the source's language)."""
-        language = self.module.language
+    def _language(self, key: str) -> str:
+        """Return the language of an entry's text (a fallback entry of a translation is in the
+        source's language)."""
         if self.translated is not None and key in self.translated.fallback:
-            language = self.source.language
-        return i18n.lang_attrs(language)
+            return self.source.language
+        return self.module.language
+
+    def text_lang(self, key: str) -> Markup:
+        """Return ` lang=".." dir=".."` for an entry's text when it is not in the page's language."""
+        return i18n.lang_attrs(self._language(key))
+
+    def source_title(self, index: int) -> Markup:
+        """Return the title of source `index`, the words a translation kept in the source's
+        language marked, inside the element `text_lang("sources[<index>]")` marks."""
+        return marked_runs(source_title_runs(self.source, self.module, index),
+                           self._language(f"sources[{index}]"))
 
 
 def module_view(catalogue: Catalogue, module_id: str, language: str | None) -> ModuleView:

@@ -1,0 +1,146 @@
+"""The French workshop of the sample (Sahel-Maghreb, code MALTA16), walked page by page as its
+trainee and its trainer see it: no block of English outside an element marked lang="en".
+
+A source whose title exists only in English keeps that title in the French and Arabic modules;
+the title is marked lang="en" (dir="ltr"), on the web page as in the handbook, so that a screen
+reader reads it with English sounds and, in Arabic, its "?" stays at its end.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bench.pages import answers, csrf
+from tests.language_support import blocks
+from trainer.store.accounts import create_trainer
+from trainer.store.migrate import upgrade
+from trainer.web import create_app
+from trainer.web.state import database
+
+PASSWORD = "a long enough password"
+HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
+
+
+@pytest.fixture
+def app(tmp_path: Path, sample_root: Path) -> Iterator[Flask]:
+    url = f"sqlite:///{tmp_path / 'fr.sqlite3'}"
+    upgrade(url)
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
+                      "TRAINER_CONTENT_ROOT": str(sample_root), "DATABASE_URL": url,
+                      "SECRET_KEY": "s" * 40})
+    with app.app_context():
+        create_trainer(database(app), "tess", PASSWORD)
+    yield app
+    database(app).dispose()
+
+
+def _trainee_pages(client: FlaskClient) -> dict[str, str]:
+    """Join MALTA16 from an English browser, take the pre-test, read every module and take its
+    quiz (saved, reviewed, submitted), then the post-test; return every page by name."""
+    pages: dict[str, str] = {}
+    home = client.get("/").get_data(as_text=True)
+    joined = client.post("/join", data={"name": "Amina K.", "code": "MALTA16",
+                                        "csrf_token": csrf(home)})
+    assert joined.status_code == 303
+    pages["programme"] = client.get("/programme").get_data(as_text=True)
+
+    def take(name: str, url: str) -> None:
+        pages[f"{name} quiz"] = quiz = client.get(url).get_data(as_text=True)
+        assert client.post(f"{url}/save", data={**answers(quiz), "go": "stay"}).status_code == 303
+        pages[f"{name} review"] = review = client.get(f"{url}/review").get_data(as_text=True)
+        assert client.post(url, data={"csrf_token": csrf(review)}).status_code == 303
+        pages[f"{name} result"] = client.get(url).get_data(as_text=True)
+
+    token = csrf(pages["programme"])
+    take("pre-test", client.post("/tests/pre/start", data={"csrf_token": token}).headers["Location"])
+    modules = dict.fromkeys(re.findall(r'href="/modules/([a-z0-9-]+)"', pages["programme"]))
+    assert len(modules) >= 6
+    for module in modules:
+        pages[module] = client.get(f"/modules/{module}").get_data(as_text=True)
+        take(module, client.post(f"/modules/{module}/start",
+                                 data={"csrf_token": token}).headers["Location"])
+    pages["programme after"] = client.get("/programme").get_data(as_text=True)
+    started = client.post("/tests/post/start", data={"csrf_token": token})
+    assert "/attempts/" in started.headers["Location"]
+    take("post-test", started.headers["Location"])
+    pages["resume code"] = client.get("/resume-code").get_data(as_text=True)
+    return pages
+
+
+def _trainer_pages(client: FlaskClient) -> dict[str, str]:
+    """Log in (interface in French) and follow every dashboard link (downloads and live left out)."""
+    token = csrf(client.get("/trainer/login").get_data(as_text=True))
+    client.post("/language", data={"language": "fr", "next": "/trainer/login", "csrf_token": token})
+    token = csrf(client.get("/trainer/login").get_data(as_text=True))
+    assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                               "csrf_token": token}).status_code == 303
+    pages: dict[str, str] = {}
+    todo, seen = deque(["/trainer/"]), set()
+    while todo:
+        path = todo.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if response.status_code in (302, 303):
+            todo.append(response.headers["Location"])
+            continue
+        if "html" not in response.headers.get("Content-Type", ""):
+            continue
+        pages[path] = page = response.get_data(as_text=True)
+        for href in re.findall(r'href="(/trainer/[^"#]*)"', page):
+            href = html_lib.unescape(href)
+            if not re.search(r"\.(pdf|csv|zip)$|logout|/live/", href):
+                todo.append(href)
+    return pages
+
+
+def _english_outside_marks(pages: dict[str, str]) -> dict[str, list[str]]:
+    return {name: blocks(page).unmarked_english for name, page in pages.items()
+            if blocks(page).unmarked_english}
+
+
+def test_every_page_of_the_french_workshop_is_french_where_it_is_not_marked(app: Flask) -> None:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
+    pages = _trainee_pages(client)
+    assert len(pages) > 30  # the pre-test, six modules and their quizzes, the post-test
+    assert {name: HTML_LANG.search(page).group(1) for name, page in pages.items()  # type: ignore[union-attr]
+            } == dict.fromkeys(pages, "fr")
+    assert _english_outside_marks(pages) == {}
+    # The English title of a source, kept in the French module, is marked as English.
+    assert ('<span lang="en" dir="ltr">Gherson, What is dual criminality in extradition?</span>'
+            in pages["mla-extradition-guardrails"])
+    assert "<span lang=\"en\" dir=\"ltr\">LexisNexis UK, Grounds for refusing assistance" in pages[
+        "drafting-requests"]
+
+    trainer_pages = _trainer_pages(app.test_client())
+    # The workshops, their gain and item pages, the trainee, each of their attempts.
+    assert len(trainer_pages) > 15
+    assert any("/attempts/" in path for path in trainer_pages)
+    assert all(HTML_LANG.search(page).group(1) == "fr"  # type: ignore[union-attr]
+               for page in trainer_pages.values())
+    assert _english_outside_marks(trainer_pages) == {}
+
+
+def test_an_english_title_kept_in_an_arabic_module_keeps_its_direction(app: Flask) -> None:
+    client = app.test_client()
+    token = csrf(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"language": "ar", "next": "/", "csrf_token": token})
+    token = csrf(client.get("/").get_data(as_text=True))
+    client.post("/join", data={"name": "Amina K.", "code": "MALTA16", "csrf_token": token})
+    page = client.get("/modules/mla-extradition-guardrails").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    # The Latin-script name before the Arabic comma belongs to the English title.
+    assert ('<span lang="en" dir="ltr">Gherson، What is dual criminality in extradition?</span>'
+            in page)
+    # A title translated whole is not marked.
+    assert re.search(r'rel="noopener noreferrer">[\u0600-\u06ff][^<]*</a>', page)
