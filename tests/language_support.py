@@ -62,3 +62,37 @@ def blocks(html: str) -> Blocks:
     parser = Blocks()
     parser.feed(html)
     return parser
+
+
+class _LatinRuns(HTMLParser):
+    """Collect runs of Latin-script words that read as English, outside elements marked lang="en"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str | None] = []
+        self.english: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.stack.append(dict(attrs).get("lang") or (self.stack[-1] if self.stack else None))
+
+    def handle_endtag(self, _tag: str) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "en":
+            return
+        for run in re.findall(r"[A-Za-z][A-Za-z'’,:.\- ]{12,}", data):
+            words = re.findall(r"[a-z]+", run.lower())
+            if len(words) >= 4 and sum(word in ENGLISH for word in words) >= 2:
+                self.english.append(run.strip())
+
+
+def english_runs(html: str) -> list[str]:
+    """Return the runs of English words of a page in a non-Latin script (Arabic) that are not
+    inside an element marked lang="en": there, a whole block never reads as English, but an
+    English title in an Arabic line still needs its own language and direction."""
+    parser = _LatinRuns()
+    parser.feed(html)
+    return parser.english

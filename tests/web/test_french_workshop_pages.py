@@ -1,5 +1,7 @@
 """The French workshop of the sample (Sahel-Maghreb, code MALTA16), walked page by page as its
-trainee and its trainer see it: no block of English outside an element marked lang="en".
+trainee and its trainer see it, in French and with the interface in Arabic: no English outside an
+element marked lang="en" (a block that reads as English in French, a run of English words in
+Arabic).
 
 A source whose title exists only in English keeps that title in the French and Arabic modules;
 the title is marked lang="en" (dir="ltr"), on the web page as in the handbook, so that a screen
@@ -19,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.pages import answers, csrf
-from tests.language_support import blocks
+from tests.language_support import blocks, english_runs
 from trainer.store.accounts import create_trainer
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
@@ -42,9 +44,15 @@ def app(tmp_path: Path, sample_root: Path) -> Iterator[Flask]:
     database(app).dispose()
 
 
+def _choose(client: FlaskClient, language: str, page: str) -> None:
+    token = csrf(client.get(page).get_data(as_text=True))
+    assert client.post("/language", data={"language": language, "next": page,
+                                          "csrf_token": token}).status_code == 303
+
+
 def _trainee_pages(client: FlaskClient) -> dict[str, str]:
-    """Join MALTA16 from an English browser, take the pre-test, read every module and take its
-    quiz (saved, reviewed, submitted), then the post-test; return every page by name."""
+    """Join MALTA16, take the pre-test, read every module and take its quiz (saved, reviewed,
+    submitted), then the post-test; return every page by name."""
     pages: dict[str, str] = {}
     home = client.get("/").get_data(as_text=True)
     joined = client.post("/join", data={"name": "Amina K.", "code": "MALTA16",
@@ -75,10 +83,10 @@ def _trainee_pages(client: FlaskClient) -> dict[str, str]:
     return pages
 
 
-def _trainer_pages(client: FlaskClient) -> dict[str, str]:
-    """Log in (interface in French) and follow every dashboard link (downloads and live left out)."""
-    token = csrf(client.get("/trainer/login").get_data(as_text=True))
-    client.post("/language", data={"language": "fr", "next": "/trainer/login", "csrf_token": token})
+def _trainer_pages(client: FlaskClient, language: str) -> dict[str, str]:
+    """Log in (interface in `language`) and follow every dashboard link (downloads and live left
+    out)."""
+    _choose(client, language, "/trainer/login")
     token = csrf(client.get("/trainer/login").get_data(as_text=True))
     assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
                                                "csrf_token": token}).status_code == 303
@@ -103,44 +111,36 @@ def _trainer_pages(client: FlaskClient) -> dict[str, str]:
     return pages
 
 
-def _english_outside_marks(pages: dict[str, str]) -> dict[str, list[str]]:
-    return {name: blocks(page).unmarked_english for name, page in pages.items()
-            if blocks(page).unmarked_english}
+def _english_outside_marks(pages: dict[str, str], language: str) -> dict[str, list[str]]:
+    found = {name: blocks(page).unmarked_english if language == "fr" else english_runs(page)
+             for name, page in pages.items()}
+    return {name: english for name, english in found.items() if english}
 
 
-def test_every_page_of_the_french_workshop_is_french_where_it_is_not_marked(app: Flask) -> None:
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_page_of_the_french_workshop_has_english_only_where_marked(app: Flask,
+                                                                         language: str) -> None:
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
+    if language == "ar":
+        _choose(client, "ar", "/")
     pages = _trainee_pages(client)
     assert len(pages) > 30  # the pre-test, six modules and their quizzes, the post-test
     assert {name: HTML_LANG.search(page).group(1) for name, page in pages.items()  # type: ignore[union-attr]
-            } == dict.fromkeys(pages, "fr")
-    assert _english_outside_marks(pages) == {}
-    # The English title of a source, kept in the French module, is marked as English.
-    assert ('<span lang="en" dir="ltr">Gherson, What is dual criminality in extradition?</span>'
-            in pages["mla-extradition-guardrails"])
-    assert "<span lang=\"en\" dir=\"ltr\">LexisNexis UK, Grounds for refusing assistance" in pages[
+            } == dict.fromkeys(pages, language)
+    assert _english_outside_marks(pages, language) == {}
+    # Every English title of a source, kept in a translated module, is marked as English.
+    marked = "<span lang=\"en\" dir=\"ltr\">"
+    comma = "," if language == "fr" else "،"
+    assert f"{marked}Gherson{comma} What is dual criminality in extradition?</span>" in pages[
+        "mla-extradition-guardrails"]
+    assert f"{marked}LexisNexis UK{comma} Grounds for refusing assistance" in pages[
         "drafting-requests"]
 
-    trainer_pages = _trainer_pages(app.test_client())
+    trainer_pages = _trainer_pages(app.test_client(), language)
     # The workshops, their gain and item pages, the trainee, each of their attempts.
     assert len(trainer_pages) > 15
     assert any("/attempts/" in path for path in trainer_pages)
-    assert all(HTML_LANG.search(page).group(1) == "fr"  # type: ignore[union-attr]
+    assert all(HTML_LANG.search(page).group(1) == language  # type: ignore[union-attr]
                for page in trainer_pages.values())
-    assert _english_outside_marks(trainer_pages) == {}
-
-
-def test_an_english_title_kept_in_an_arabic_module_keeps_its_direction(app: Flask) -> None:
-    client = app.test_client()
-    token = csrf(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"language": "ar", "next": "/", "csrf_token": token})
-    token = csrf(client.get("/").get_data(as_text=True))
-    client.post("/join", data={"name": "Amina K.", "code": "MALTA16", "csrf_token": token})
-    page = client.get("/modules/mla-extradition-guardrails").get_data(as_text=True)
-    assert '<html lang="ar" dir="rtl">' in page
-    # The Latin-script name before the Arabic comma belongs to the English title.
-    assert ('<span lang="en" dir="ltr">Gherson، What is dual criminality in extradition?</span>'
-            in page)
-    # A title translated whole is not marked.
-    assert re.search(r'rel="noopener noreferrer">[\u0600-\u06ff][^<]*</a>', page)
+    assert _english_outside_marks(trainer_pages, language) == {}
