@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from trainer.locales import gettext_for
 from trainer.store.accounts import create_trainer
 from trainer.store.results import participant_counts
 from trainer.web.state import database
@@ -149,10 +150,16 @@ def test_a_bad_cap_is_a_located_error_and_changes_nothing(
     app = make_app()
     trainer = _trainer(app, csrf)
     page = trainer.get("/trainer/workshops/ws-alpha").get_data(as_text=True)
-    response = trainer.post("/trainer/workshops/ws-alpha/enrolment",
-                            data={"csrf_token": csrf(page), "open": "y", "max_participants": cap})
-    assert response.status_code == 400
-    assert 'id="max_participants-error"' in response.get_data(as_text=True)
+    for language in ("en", "ar"):
+        response = trainer.post("/trainer/workshops/ws-alpha/enrolment",
+                                data={"csrf_token": csrf(page), "open": "y", "max_participants": cap},
+                                headers={"Accept-Language": language})
+        assert response.status_code == 400
+        error = re.search(r'id="max_participants-error"[^>]*>([^<]*)<', response.get_data(as_text=True))
+        assert error, response.get_data(as_text=True)
+        # The same words for text that is not a number ("many", "1e9") as for one out of range,
+        # in the page's language (WTForms' own Arabic said "not a valid real number").
+        assert error.group(1).strip() == gettext_for(language)("Enter a number from 1 to 100000.")
     assert "ws-alpha" in _options(app)  # still listed and open, as the YAML says
 
 

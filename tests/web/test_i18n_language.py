@@ -245,3 +245,18 @@ def test_translated_modules_keep_ids_and_answer_keys(sample_app: Flask) -> None:
                 assert shown.kind == original.kind
                 assert _answer_key(shown) == _answer_key(original)
                 assert getattr(shown, "answer", None) == getattr(original, "answer", None)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Too long: 100 characters, at most 80."),
+                                                 ("fr", "Texte trop long\u00a0: 100 caractères, 80 au maximum."),
+                                                 ("ar", "النص طويل جدًا: عدد أحرفه 100، والحد الأقصى 80.")])
+def test_a_name_too_long_is_refused_in_the_page_language(sample_app: Flask, language: str,
+                                                         words: str) -> None:
+    client = sample_app.test_client()
+    _choose(client, language)
+    token = _token(client.get("/").get_data(as_text=True))
+    response = client.post("/join", data={"name": "x" * 100, "code": "MALTA16", "csrf_token": token})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert words in page  # WTForms' own message was English on an Arabic page
+    assert "Field cannot be longer" not in page

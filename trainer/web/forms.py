@@ -16,12 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.services.attempts import QuestionFields
@@ -35,6 +36,38 @@ FORM_CLASS_CACHE_SIZE = 256  # one per quiz shape: modules, pre- and post-tests
 
 def _strip(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def at_most(limit: int) -> Length:
+    """Return the validator of a text's length, its message in the app's catalog (WTForms' own
+    is missing in Arabic for most lengths, and English is then shown on an Arabic page)."""
+    return Length(max=limit, message=_l("Too long: %(length)d characters, at most %(max)d."))
+
+
+class WholeNumberField(IntegerField):  # type: ignore[misc]
+    """An IntegerField whose message for text that is not a whole number is `invalid` (WTForms'
+    own says "not a valid real number" in Arabic); left blank, it holds None."""
+
+    data: int | None
+
+    def __init__(self, *args: Any, invalid: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the posted text as a whole number (blank: None), or fail with `invalid`."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid)) from None
+
+    def pre_validate(self, _form: Any) -> None:
+        """Say `invalid` once: the range check after it would say it again."""
+        if self.process_errors:
+            raise StopValidation
 
 
 class StrictForm(FlaskForm):  # type: ignore[misc]
@@ -52,14 +85,14 @@ class JoinForm(StrictForm):
         _l("Your name"),
         description=_l("As you want your trainer to see it, e.g. “Amina K.”"),
         filters=[_strip],
-        validators=[DataRequired(_l("Enter your name.")), Length(max=NAME_MAX)],
+        validators=[DataRequired(_l("Enter your name.")), at_most(NAME_MAX)],
         render_kw={"autocomplete": "name", "maxlength": NAME_MAX},
     )
     workshop = SelectField(_l("Your workshop"), choices=[], validate_choice=False)
     code = StringField(
         _l("Or enter the join code from your trainer"),
         filters=[_strip],
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), at_most(20)],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                    "maxlength": 20},
     )
@@ -72,7 +105,7 @@ class ResumeForm(StrictForm):
         _l("I have a resume code"),
         description=_l("The code shown on your programme page, e.g. “KX7P-3MWA”."),
         filters=[_strip],
-        validators=[DataRequired(_l("Enter your resume code.")), Length(max=20)],
+        validators=[DataRequired(_l("Enter your resume code.")), at_most(20)],
         # Latin letters and digits, typed left to right on an Arabic page too.
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                    "maxlength": 20, "dir": "ltr"},
@@ -84,7 +117,7 @@ class RenameForm(StrictForm):
 
     name = StringField(
         _l("New name"), filters=[_strip],
-        validators=[DataRequired(_l("Enter a name.")), Length(max=NAME_MAX)],
+        validators=[DataRequired(_l("Enter a name.")), at_most(NAME_MAX)],
         render_kw={"maxlength": NAME_MAX, "autocomplete": "off"},
     )
 
@@ -132,7 +165,7 @@ def _make_field(kind: str, name: str) -> Field:
     if kind in ("matching", "ordering"):
         return SelectField(name, choices=[], validate_choice=False, validators=[_check_tokens])
     return StringField(name, filters=[_strip_answer],
-                       validators=[Optional(), Length(max=ANSWER_MAX)])
+                       validators=[Optional(), at_most(ANSWER_MAX)])
 
 
 class QuizForm(StrictForm):

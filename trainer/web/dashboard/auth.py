@@ -25,12 +25,12 @@ from flask import Flask, current_app, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from trainer.store.accounts import MAX_PASSWORD_LENGTH, USERNAME_LENGTH, Trainer, get_trainer
 from trainer.store.web_sessions import Audience, purge_sessions, revoke_trainer_sessions
 from trainer.web import sessions
-from trainer.web.forms import StrictForm
+from trainer.web.forms import StrictForm, at_most
 from trainer.web.limits import limiter
 from trainer.web.state import database, now
 
@@ -59,13 +59,13 @@ class LoginForm(StrictForm):
 
     username = StringField(
         _l("Username"), validators=[DataRequired(_l("Enter your username.")),
-                                    Length(max=USERNAME_LENGTH)],
+                                    at_most(USERNAME_LENGTH)],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false",
                    "maxlength": USERNAME_LENGTH},
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")),
-                                    Length(max=MAX_PASSWORD_LENGTH)],
+                                    at_most(MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()

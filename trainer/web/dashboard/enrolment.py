@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField
 from wtforms.validators import NumberRange, Optional
 
 from trainer.content.models import Workshop
@@ -37,12 +37,13 @@ from trainer.store.enrolment import (
 )
 from trainer.web.dashboard.blueprint import bp, find_workshop, workshop_results
 from trainer.web.errors import PageResult
-from trainer.web.forms import ActionForm, StrictForm
+from trainer.web.forms import ActionForm, StrictForm, WholeNumberField
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
 
 MAX_CAP = 100000
+CAP_MESSAGE = _l("Enter a number from 1 to 100000.")
 
 
 class EnrolmentForm(StrictForm):
@@ -52,10 +53,10 @@ class EnrolmentForm(StrictForm):
                           description=_l("Unticked: trainees join with the join code only."))
     open = BooleanField(_l("Open: new trainees can join"),
                         description=_l("Unticked: nobody new can join; those who joined carry on."))
-    max_participants = IntegerField(
+    max_participants = WholeNumberField(
         _l("Most participants"), description=_l("Leave empty for no limit."),
-        validators=[Optional(), NumberRange(min=1, max=MAX_CAP,
-                                            message=_l("Enter a number from 1 to 100000."))],
+        validators=[Optional(), NumberRange(min=1, max=MAX_CAP, message=CAP_MESSAGE)],
+        invalid=CAP_MESSAGE,
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CAP},
     )
 
