@@ -1,5 +1,6 @@
 """`trainer export site|scorm --language`: the pages, the player's words and the content in the
-package's language (default: the workshop's, else the curriculum's)."""
+package's language (default: the workshop's, else the curriculum's); `trainer export moodle-xml|gift
+--language`: a question bank in a translation's language, in its own category tree."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from lxml import etree
 from markupsafe import escape
 
 from trainer.cli.export import export
 from trainer.content.catalogue import load_catalogue
+from trainer.interchange.gift_import import parse_gift
 
 
 def _site(sample_root: Path, target: Path, *extra: str) -> None:
@@ -74,3 +77,50 @@ def test_a_scorm_package_in_french_with_an_english_module_marked(repo_root: Path
                                           "-o", str(tmp_path / "ka.zip")])
     assert refused.exit_code == 2
     assert "'ka' is not one of" in refused.output
+
+
+def _bank(sample_root: Path, kind: str, target: Path, *extra: str) -> bytes:
+    result = CliRunner().invoke(export, [kind, "gcai", "--root", str(sample_root), "-o", str(target),
+                                         *extra])
+    assert result.exit_code == 0, result.output
+    return target.read_bytes()
+
+
+def test_a_moodle_xml_bank_in_french_holds_the_french_questions(sample_root: Path,
+                                                                 tmp_path: Path) -> None:
+    catalogue = load_catalogue(sample_root)
+    english = etree.fromstring(_bank(sample_root, "moodle-xml", tmp_path / "en.xml"))
+    french = etree.fromstring(_bank(sample_root, "moodle-xml", tmp_path / "fr.xml", "--language", "fr"))
+    categories = [text.text or "" for text in french.iterfind("question/category/text")]
+    assert len(categories) == 6
+    # Its own category tree: the English bank and the French one can go into one course.
+    assert all(path.startswith("$course$/top/trainer-fr/") for path in categories)
+    assert all((text.text or "").startswith("$course$/top/trainer/")
+               for text in english.iterfind("question/category/text"))
+
+    def questions(bank: etree._Element) -> dict[str, str]:
+        return {question.findtext("idnumber") or "": question.findtext("questiontext/text") or ""
+                for question in bank.iterfind("question") if question.get("type") != "category"}
+
+    found, source = questions(french), questions(english)
+    assert found.keys() == source.keys()  # the same questions, by idnumber
+    for module in catalogue.curriculum_modules(catalogue.curriculum("gcai")):
+        shown = catalogue.module_in(module.id, "fr")
+        for question in shown.quiz.questions:
+            assert found[f"{module.id}/{question.id}"] == catalogue.html(question.prompt).strip()
+    assert sum(found[key] != source[key] for key in found) > 0.9 * len(found)
+
+
+def test_a_gift_bank_in_arabic_holds_the_arabic_questions(sample_root: Path, tmp_path: Path) -> None:
+    catalogue = load_catalogue(sample_root)
+    text = _bank(sample_root, "gift", tmp_path / "ar.gift", "--language", "ar").decode("utf-8")
+    parsed = parse_gift(text)
+    assert {question.category for question in parsed} == {
+        f"trainer-ar/{module.id}"
+        for module in catalogue.curriculum_modules(catalogue.curriculum("gcai"))}
+    arabic = {question.id: question.prompt
+              for question in catalogue.module_in("mandate-2322", "ar").quiz.questions}
+    prompts = {question.data["id"]: question.data["prompt"] for question in parsed
+               if question.category == "trainer-ar/mandate-2322"}
+    assert prompts == {key: arabic[key].strip() for key in prompts}  # GIFT drops the last newline
+    assert len(prompts) >= len(arabic) - 1  # the ordering question is left out of GIFT

@@ -16,7 +16,7 @@ from trainer.cli.options import deprecated, root_option
 from trainer.content.catalogue import Catalogue, load_catalogue
 from trainer.content.models import Curriculum, Module, Workshop
 from trainer.errors import ContentError, TrainerError
-from trainer.export.gift import modules_gift
+from trainer.export.gift import category_root, modules_gift
 from trainer.export.moodle_xml import modules_moodle_xml
 from trainer.export.scorm import build_scorm
 from trainer.export.site import build_site, site_zip, write_site
@@ -134,15 +134,33 @@ def export_site(curriculum_name: str, output: Path, as_zip: bool, workshop_id: s
     click.echo(f"wrote {output} ({len(files)} files); open index.html in a browser")
 
 
+_BANK_LANGUAGE = click.option(
+    "--language", type=click.Choice(LANGUAGES), default=None,
+    help="The bank's language: each module as translated into it (an entry not translated stays "
+         "in the source's), in its own category tree (trainer-fr/<module>), so that banks in "
+         "several languages can go into one course (default: the content's own language).")
+
+
+def _bank(target: str, root: Path, language: str | None
+          ) -> tuple[Catalogue, list[Module], str]:
+    """Return the catalogue, the modules of TARGET in `language` and their categories' root."""
+    catalogue, modules, _, _, _ = _target(target, root)
+    category = category_root(language, modules[0].language)
+    if language is not None:
+        modules = [catalogue.module_in(module.id, language) for module in modules]
+    return catalogue, modules, category
+
+
 @export.command("gift")
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @_ROOT
-def export_gift(target: str, output: Path, root: Path) -> None:
+@_BANK_LANGUAGE
+def export_gift(target: str, output: Path, root: Path, language: str | None) -> None:
     """Write a Moodle GIFT question bank (ordering questions need Moodle XML)."""
     try:
-        _, modules, _, _, _ = _target(target, root)
-        bank = modules_gift(modules)
+        _, modules, category = _bank(target, root, language)
+        bank = modules_gift(modules, category)
         output.write_text(bank.text, encoding="utf-8")
     except TrainerError as exc:
         _fail(exc)
@@ -156,11 +174,12 @@ def export_gift(target: str, output: Path, root: Path) -> None:
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @_ROOT
-def export_moodle_xml(target: str, output: Path, root: Path) -> None:
+@_BANK_LANGUAGE
+def export_moodle_xml(target: str, output: Path, root: Path, language: str | None) -> None:
     """Write a Moodle XML question bank (every question kind; one category per module)."""
     try:
-        catalogue, modules, _, _, _ = _target(target, root)
-        output.write_bytes(modules_moodle_xml(catalogue, modules))
+        catalogue, modules, category = _bank(target, root, language)
+        output.write_bytes(modules_moodle_xml(catalogue, modules, category))
     except TrainerError as exc:
         _fail(exc)
     click.echo(f"wrote {output}")

@@ -36,6 +36,7 @@ from trainer.quiz.normalise import format_number
 __all__ = ["GiftExport", "METADATA_PREFIX", "escape_gift", "module_gift", "modules_gift"]
 
 METADATA_PREFIX = "// trainer: "
+CATEGORY_ROOT = "trainer"  # the category of a bank in the content's own language
 _SPECIAL = "\\~=#{}:"
 
 
@@ -142,9 +143,16 @@ def _question(question: Question, answers: str) -> str:
     )
 
 
-def module_gift(module: Module) -> GiftExport:
-    """Return a module's quiz as GIFT (a category named after the module)."""
-    blocks = [f"// {module.title.replace(chr(10), ' ')}\n$CATEGORY: trainer/{module.id}\n"]
+def category_root(language: str | None, source_language: str) -> str:
+    """Return the question bank category that holds a bank's module categories: "trainer" for a
+    bank in the content's own language, "trainer-fr" for its French translation, so that a bank
+    in each language can go into one course (Moodle keeps an idnumber unique in a category)."""
+    return CATEGORY_ROOT if language in (None, source_language) else f"{CATEGORY_ROOT}-{language}"
+
+
+def module_gift(module: Module, root: str = CATEGORY_ROOT) -> GiftExport:
+    """Return a module's quiz as GIFT (a category named after the module, under `root`)."""
+    blocks = [f"// {module.title.replace(chr(10), ' ')}\n$CATEGORY: {root}/{module.id}\n"]
     skipped: list[tuple[str, str]] = []
     for question in module.quiz.questions:
         answers = _answers(question)
@@ -155,8 +163,8 @@ def module_gift(module: Module) -> GiftExport:
     return GiftExport("\n".join(blocks), tuple(skipped))
 
 
-def modules_gift(modules: Sequence[Module]) -> GiftExport:
-    """Return several modules as one GIFT file, one category each."""
-    parts = [module_gift(module) for module in modules]
+def modules_gift(modules: Sequence[Module], category_root: str = CATEGORY_ROOT) -> GiftExport:
+    """Return several modules as one GIFT file, one category each (under `category_root`)."""
+    parts = [module_gift(module, category_root) for module in modules]
     return GiftExport("\n".join(part.text for part in parts),
                       tuple(s for part in parts for s in part.skipped))

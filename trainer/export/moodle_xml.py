@@ -29,7 +29,7 @@ from trainer.content.models import (
     ShortAnswer,
     TrueFalse,
 )
-from trainer.export.gift import is_truth_pair
+from trainer.export.gift import CATEGORY_ROOT, is_truth_pair
 from trainer.quiz.normalise import format_number
 
 __all__ = ["CASE_TAG_PREFIX", "ORDERING_GRADING", "modules_moodle_xml"]
@@ -62,10 +62,10 @@ def _answer(parent: ET.Element, fraction: float, html: str, feedback: str,
     _text(answer, "feedback", feedback)
 
 
-def _category(quiz: ET.Element, module: Module) -> None:
+def _category(quiz: ET.Element, module: Module, root: str) -> None:
     question = ET.SubElement(quiz, "question", {"type": "category"})
     category = ET.SubElement(question, "category")
-    ET.SubElement(category, "text").text = f"$course$/top/trainer/{module.id}"
+    ET.SubElement(category, "text").text = f"$course$/top/{root}/{module.id}"
     _text(question, "info", module.title, fmt="moodle_auto_format")
 
 
@@ -160,11 +160,13 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
             _answer(element, fraction, inline(option.text), html(option.feedback))
 
 
-def modules_moodle_xml(catalogue: Catalogue, modules: Sequence[Module]) -> bytes:
-    """Return a Moodle XML question bank of the modules' quizzes."""
+def modules_moodle_xml(catalogue: Catalogue, modules: Sequence[Module],
+                       category_root: str = CATEGORY_ROOT) -> bytes:
+    """Return a Moodle XML question bank of the modules' quizzes, one category per module under
+    `category_root` (`trainer.export.gift.category_root`)."""
     quiz = ET.Element("quiz")
     for module in modules:
-        _category(quiz, module)
+        _category(quiz, module, category_root)
         for question in module.quiz.questions:
             _question(quiz, catalogue, module, question)
     ET.indent(quiz)
