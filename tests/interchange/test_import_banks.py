@@ -97,6 +97,31 @@ def test_moodle_xml_export_then_import_keeps_every_question(sample_root: Path, t
         _same(before, after)
 
 
+def test_a_french_bank_gives_moodle_both_apostrophes_and_comes_back_whole(
+        sample_root: Path, tmp_path: Path) -> None:
+    bank = tmp_path / "effective-central-authority.xml"
+    exported = run("export", "moodle-xml", "effective-central-authority", "--root", str(sample_root),
+                   "--language", "fr", "-o", str(bank))
+    assert exported.exit_code == 0, exported.output
+    # Moodle compares the characters as typed: both apostrophes are accepted answers.
+    xml = bank.read_text(encoding="utf-8")
+    assert "<text>l’autorité centrale</text>" in xml
+    assert "<text>l'autorité centrale</text>" in xml
+    root = tmp_path / "content"
+    result = run("import", "moodle-xml", str(bank), "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert_checks(root)
+    french = load_catalogue(sample_root).module_in("effective-central-authority", "fr")
+    imported = load_catalogue(root).module("effective-central-authority")
+    # The second spelling is the same answer to trainer: it comes back once. (A true/false
+    # question comes back as Moodle's own True and False, so only short answers are compared.)
+    pairs = list(zip(french.quiz.questions, imported.quiz.questions, strict=True))
+    short = [(before, after) for before, after in pairs if isinstance(before, ShortAnswer)]
+    assert any("’" in answer for before, _after in short for answer in before.accepted)
+    for before, after in short:
+        _same(before, after)
+
+
 _EVERY_OPTION = """\
 id: every-option
 title: Every option the export writes

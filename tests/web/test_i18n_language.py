@@ -247,9 +247,10 @@ def test_translated_modules_keep_ids_and_answer_keys(sample_app: Flask) -> None:
                 assert getattr(shown, "answer", None) == getattr(original, "answer", None)
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "Too long: 100 characters, at most 80."),
-                                                 ("fr", "Texte trop long\u00a0: 100 caractères, 80 au maximum."),
-                                                 ("ar", "النص طويل جدًا: عدد أحرفه 100، والحد الأقصى 80.")])
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "Too long: 100 characters, at most 80."),
+    ("fr", "Texte trop long\u00a0: 100 caractères, 80 au maximum."),
+    ("ar", "النص طويل جدًا: عدد أحرفه 100، والحد الأقصى 80.")])
 def test_a_name_too_long_is_refused_in_the_page_language(sample_app: Flask, language: str,
                                                          words: str) -> None:
     client = sample_app.test_client()

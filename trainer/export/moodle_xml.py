@@ -62,6 +62,21 @@ def _answer(parent: ET.Element, fraction: float, html: str, feedback: str,
     _text(answer, "feedback", feedback)
 
 
+_APOSTROPHES = ("\u2019", "'")  # the typographic apostrophe (French text), the keyboard's
+
+
+def moodle_spellings(accepted: Sequence[str]) -> list[str]:
+    """Return accepted short answers for Moodle, each followed by its spelling with the other
+    apostrophe ("l’autorité" and "l'autorité"): Moodle compares the characters as typed, where
+    trainer takes them as one, and a phone types either."""
+    found: dict[str, None] = {}
+    for answer in accepted:
+        found[answer] = None
+        for old, new in (_APOSTROPHES, _APOSTROPHES[::-1]):
+            found[answer.replace(old, new)] = None
+    return list(found)
+
+
 def _category(quiz: ET.Element, module: Module, root: str) -> None:
     question = ET.SubElement(quiz, "question", {"type": "category"})
     category = ET.SubElement(question, "category")
@@ -96,7 +111,7 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
     html, inline = catalogue.html, catalogue.inline_html
     if isinstance(question, ShortAnswer):
         _plain(element, "usecase", "0")
-        for accepted in question.accepted:
+        for accepted in moodle_spellings(question.accepted):
             _answer(element, 1, accepted, "", fmt="moodle_auto_format")
         if question.feedback:
             _answer(element, 0, "*", html(question.feedback), fmt="moodle_auto_format")
