@@ -149,3 +149,15 @@ def test_an_independent_parser_reads_the_same_questions(module: Module) -> None:
     ]
 
 
+
+
+def test_a_french_bank_gives_both_apostrophes_and_comes_back_once(sample_root: Path) -> None:
+    french = load_catalogue(sample_root).module_in("effective-central-authority", "fr")
+    text = module_gift(french).text
+    # Moodle compares apostrophes as typed: both spellings are right answers.
+    assert "=l’autorité centrale" in text
+    assert "=l'autorité centrale" in text
+    imported = gift_to_module(text, "back")
+    accepted = {q.id: q.accepted for q in imported.quiz.questions if q.kind == "short_answer"}
+    assert accepted == {q.id: q.accepted for q in french.quiz.questions if q.kind == "short_answer"}
+    assert any("’" in answer for answers in accepted.values() for answer in answers)

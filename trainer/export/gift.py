@@ -76,6 +76,21 @@ def is_truth_pair(options: Sequence[Option]) -> bool:
     return sorted(option.id for option in options) == ["false", "true"]
 
 
+_APOSTROPHES = ("\u2019", "'")  # the typographic apostrophe (French text), the keyboard's
+
+
+def moodle_spellings(accepted: Sequence[str]) -> list[str]:
+    """Return accepted short answers for Moodle, each followed by its spelling with the other
+    apostrophe ("l’autorité" and "l'autorité"): Moodle compares the characters as typed, where
+    trainer takes them as one, and a phone types either."""
+    found: dict[str, None] = {}
+    for answer in accepted:
+        found[answer] = None
+        for old, new in (_APOSTROPHES, _APOSTROPHES[::-1]):
+            found[answer.replace(old, new)] = None
+    return list(found)
+
+
 def _answers(question: Question) -> str | None:
     """Return the inside of the answer block, or None when GIFT cannot express the question."""
     if isinstance(question, Ordering):
@@ -96,7 +111,7 @@ def _answers(question: Question) -> str | None:
             for o in question.options
         )
     if isinstance(question, ShortAnswer):
-        lines = [f"={escape_gift(answer)}" for answer in question.accepted]
+        lines = [f"={escape_gift(answer)}" for answer in moodle_spellings(question.accepted)]
         if question.feedback:
             lines.append(f"=%0%*{_feedback(question.feedback)}")
         return "\n".join(lines)

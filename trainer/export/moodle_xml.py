@@ -29,7 +29,7 @@ from trainer.content.models import (
     ShortAnswer,
     TrueFalse,
 )
-from trainer.export.gift import CATEGORY_ROOT, is_truth_pair
+from trainer.export.gift import CATEGORY_ROOT, is_truth_pair, moodle_spellings
 from trainer.quiz.normalise import format_number
 
 __all__ = ["CASE_TAG_PREFIX", "ORDERING_GRADING", "modules_moodle_xml"]
@@ -60,21 +60,6 @@ def _answer(parent: ET.Element, fraction: float, html: str, feedback: str,
     answer = ET.SubElement(parent, "answer", {"fraction": _fraction(fraction), "format": fmt})
     ET.SubElement(answer, "text").text = html
     _text(answer, "feedback", feedback)
-
-
-_APOSTROPHES = ("\u2019", "'")  # the typographic apostrophe (French text), the keyboard's
-
-
-def moodle_spellings(accepted: Sequence[str]) -> list[str]:
-    """Return accepted short answers for Moodle, each followed by its spelling with the other
-    apostrophe ("l’autorité" and "l'autorité"): Moodle compares the characters as typed, where
-    trainer takes them as one, and a phone types either."""
-    found: dict[str, None] = {}
-    for answer in accepted:
-        found[answer] = None
-        for old, new in (_APOSTROPHES, _APOSTROPHES[::-1]):
-            found[answer.replace(old, new)] = None
-    return list(found)
 
 
 def _category(quiz: ET.Element, module: Module, root: str) -> None:

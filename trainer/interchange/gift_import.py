@@ -28,6 +28,7 @@ from trainer.errors import ContentError, Issue
 from trainer.export.gift import METADATA_PREFIX
 from trainer.interchange.draft import Draft
 from trainer.interchange.limits import check_file_size, refuse
+from trainer.quiz.normalise import distinct_answers
 
 __all__ = ["MAX_GIFT_BYTES", "GiftQuestion", "gift_to_draft", "gift_to_module", "parse_gift"]
 
@@ -134,6 +135,7 @@ def _short(answers: list[tuple[str, _Chars]]) -> dict[str, Any]:
             data["feedback"] = feedback
         elif weight is None or weight > 0:
             data["accepted"].append(text)
+    data["accepted"] = distinct_answers(data["accepted"])  # the export's second spellings
     return data
 
 

@@ -41,7 +41,7 @@ from trainer.interchange.draft import (
 from trainer.interchange.html_markdown import escape_markdown, inline_markdown, to_markdown
 from trainer.interchange.images import ImageStore
 from trainer.interchange.limits import check_file_size, check_xml_bytes, refuse
-from trainer.quiz.normalise import normalise_text
+from trainer.quiz.normalise import distinct_answers
 
 __all__ = ["MAX_XML_BYTES", "moodle_xml_to_draft"]
 
@@ -178,13 +178,13 @@ def _short(element: etree._Element, reader: _Reader, notes: list[str]) -> dict[s
             if feedback:
                 data["feedback"] = feedback
         elif fraction >= 100:
-            # Spellings that trainer grades as one answer ("l’autorité", "l'autorité": the
-            # exporter writes both for Moodle) are kept once.
-            if all(normalise_text(text) != normalise_text(kept) for kept in data["accepted"]):
-                data["accepted"].append(text)
+            data["accepted"].append(text)
         elif text:
             notes.append(f"{reader.where(answer)}: answer {text!r} earned {fraction:g} %: "
                          "trainer has no partial credit for short answers; it was left out")
+    # Spellings that trainer grades as one answer ("l’autorité", "l'autorité": the exporter
+    # writes both for Moodle) are kept once.
+    data["accepted"] = distinct_answers(data["accepted"])
     return data
 
 

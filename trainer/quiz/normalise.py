@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = ["format_number", "normalise_text", "parse_number"]
 
@@ -91,6 +92,15 @@ def normalise_text(text: str) -> str:
     while end > start and (_is_space(collapsed[end - 1]) or _is_punctuation(collapsed[end - 1])):
         end -= 1
     return collapsed[start:end]
+
+
+def distinct_answers(answers: Iterable[str]) -> list[str]:
+    """Return `answers` without those that grade as an earlier one (the same `normalise_text`):
+    "l’autorité" and "l'autorité" are one answer to trainer, two spellings to Moodle."""
+    found: dict[str, str] = {}
+    for answer in answers:
+        found.setdefault(normalise_text(answer), answer)
+    return list(found.values())
 
 
 def parse_number(text: str) -> float | None:
