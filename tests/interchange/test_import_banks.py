@@ -122,6 +122,31 @@ def test_a_french_bank_gives_moodle_both_apostrophes_and_comes_back_whole(
         _same(before, after)
 
 
+def test_an_arabic_bank_keeps_its_direction_in_moodle_and_comes_back_whole(
+        sample_root: Path, tmp_path: Path) -> None:
+    bank = tmp_path / "mandate-2322.xml"
+    exported = run("export", "moodle-xml", "mandate-2322", "--root", str(sample_root),
+                   "--language", "ar", "-o", str(bank))
+    assert exported.exit_code == 0, exported.output
+    # Every text of the bank is marked right to left, for a Moodle course whose pages are not.
+    xml = bank.read_text(encoding="utf-8")
+    texts = re.findall(r"<questiontext format=\"html\">\s*<text>([^<]*)</text>", xml)
+    assert texts
+    assert all(text.startswith('&lt;div lang="ar" dir="rtl"&gt;') for text in texts)
+    assert '<text>&lt;span lang="ar" dir="rtl"&gt;' in xml  # the options
+    root = tmp_path / "content"
+    result = run("import", "moodle-xml", str(bank), "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert_checks(root)
+    arabic = load_catalogue(sample_root).module_in("mandate-2322", "ar")
+    imported = load_catalogue(root).module("mandate-2322")
+    # The marks are the export's: the text comes back as it was (true/false aside: it comes back
+    # as Moodle's own True and False).
+    for before, after in zip(arabic.quiz.questions, imported.quiz.questions, strict=True):
+        if before.kind != "true_false":
+            _same(before, after)
+
+
 _EVERY_OPTION = """\
 id: every-option
 title: Every option the export writes

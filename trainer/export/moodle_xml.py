@@ -16,7 +16,7 @@ of a case-study section, which a bank has no place for) is a tag `trainer-case:<
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - used to build XML, never to parse untrusted XML
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from trainer.content.catalogue import Catalogue
 from trainer.content.models import (
@@ -30,6 +30,7 @@ from trainer.content.models import (
     TrueFalse,
 )
 from trainer.export.gift import CATEGORY_ROOT, is_truth_pair, moodle_spellings
+from trainer.locales import text_direction
 from trainer.quiz.normalise import format_number
 
 __all__ = ["CASE_TAG_PREFIX", "ORDERING_GRADING", "modules_moodle_xml"]
@@ -79,13 +80,29 @@ def _type(question: Question) -> str:
     }[question.kind]
 
 
+def _directed(render: Callable[[str | None], str], language: str, tag: str
+              ) -> Callable[[str | None], str]:
+    """Return `render` (Markdown to HTML), its HTML in an element with the language's `lang` and
+    `dir` when the language is written right to left: an Arabic question keeps its direction in
+    a Moodle course whose pages are left to right."""
+    if text_direction(language) == "ltr":
+        return render
+
+    def directed(markdown: str | None) -> str:
+        html = render(markdown).strip()
+        return f'<{tag} lang="{language}" dir="rtl">{html}</{tag}>' if html else html
+    return directed
+
+
 def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: Question) -> None:
     kind = _type(question)
     element = ET.SubElement(quiz, "question", {"type": kind})
     name = ET.SubElement(element, "name")
     ET.SubElement(name, "text").text = question.id
-    _text(element, "questiontext", catalogue.html(question.prompt))
-    _text(element, "generalfeedback", catalogue.html(question.explanation))
+    html = _directed(catalogue.html, module.language, "div")
+    inline = _directed(catalogue.inline_html, module.language, "span")
+    _text(element, "questiontext", html(question.prompt))
+    _text(element, "generalfeedback", html(question.explanation))
     _plain(element, "defaultgrade", format_number(question.points))
     _plain(element, "penalty", "0")
     _plain(element, "hidden", "0")
@@ -93,7 +110,6 @@ def _question(quiz: ET.Element, catalogue: Catalogue, module: Module, question: 
     if question.case:
         tags = ET.SubElement(element, "tags")
         ET.SubElement(ET.SubElement(tags, "tag"), "text").text = CASE_TAG_PREFIX + question.case
-    html, inline = catalogue.html, catalogue.inline_html
     if isinstance(question, ShortAnswer):
         _plain(element, "usecase", "0")
         for accepted in moodle_spellings(question.accepted):
