@@ -13,6 +13,7 @@
   live.py            live sessions in the room: the facilitator's actions, what the room sees
   jobs.py            long exports made once, in the background, on disk (across workers)
   exports.py         the dashboard's long exports as jobs: handbooks, all certificates
+  packages.py        a workshop's SCORM package, offline site and Moodle XML bank, for the dashboard
   keys.py            secret keys kept in the instance folder, made once by one process
 
 Rules: no Flask, WTForms or Flask extensions (import-linter contract in pyproject.toml); the

@@ -13,6 +13,7 @@ the only copy of anything: losing any entry only costs the work of making it aga
 | questions_html   | attempt public id, interface locale, page         | the untouched questions' HTML  |
 | quiz_pages       | attempt, participant, language, path, draft seq   | a quiz page cut at its tokens  |
 | signed_tokens    | the session's raw CSRF token                      | its signed form (5 min)        |
+| packages         | package kind, workshop, language                  | a trainer's package download   |
 
 The catalogue of an app never changes, so no key names it. The quiz page rule: a cached page may
 only hold what depends on its key (see templates/learn/quiz.html, where the rule is repeated);
@@ -35,6 +36,7 @@ from markupsafe import Markup
 
 from trainer.recent import Recent
 from trainer.services.attempts import PresentedAttempt, ShownCache
+from trainer.services.packages import Package
 
 CACHES = "trainer.caches"
 
@@ -44,6 +46,7 @@ PRESENTED_SIZE = 512
 QUESTIONS_HTML_SIZE = 512
 QUIZ_PAGES_SIZE = 256
 SIGNED_TOKENS_SIZE = 1024
+PACKAGES_SIZE = 12  # about 150 KB each
 
 
 @dataclass(frozen=True)
@@ -57,18 +60,20 @@ class WorkerCaches:
     questions_html: Recent[tuple[str, str, int], Markup] = field(init=False)
     quiz_pages: Recent[tuple[str, int, str, str, int], tuple[bytes, ...]] = field(init=False)
     signed_tokens: Recent[str, str] = field(init=False)
+    packages: Recent[tuple[str, str, str], Package] = field(init=False)
 
     def __post_init__(self) -> None:
         sizes = {"verified_cookies": VERIFIED_COOKIES_SIZE, "shown": SHOWN_SIZE,
                  "presented": PRESENTED_SIZE, "questions_html": QUESTIONS_HTML_SIZE,
-                 "quiz_pages": QUIZ_PAGES_SIZE, "signed_tokens": SIGNED_TOKENS_SIZE}
+                 "quiz_pages": QUIZ_PAGES_SIZE, "signed_tokens": SIGNED_TOKENS_SIZE,
+                 "packages": PACKAGES_SIZE}
         for name, size in sizes.items():
             object.__setattr__(self, name, Recent(size, clock=self.clock))
 
     def clear(self) -> None:
         """Forget everything (after the content changed under a running app)."""
         for cache in (self.verified_cookies, self.shown, self.presented, self.questions_html,
-                      self.quiz_pages, self.signed_tokens):
+                      self.quiz_pages, self.signed_tokens, self.packages):
             cache.clear()
 
 

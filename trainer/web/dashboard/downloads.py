@@ -1,4 +1,5 @@
-"""Dashboard downloads: results and item CSVs, the results report, one participant's certificate.
+"""Dashboard downloads: results and item CSVs, the results report, one participant's certificate,
+and the workshop's e-learning packages (SCORM, offline site, Moodle XML bank; `?language=`).
 
 Handbooks and all certificates at once take longer: they are jobs (trainer.web.dashboard.jobs).
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort
+from flask import Response, abort, request
 from flask_babel import gettext as _
 
 from trainer.errors import ExportError
@@ -20,11 +21,14 @@ from trainer.export.csv_export import gain_csv, items_csv, participants_csv
 from trainer.export.report import build_report, report_filename
 from trainer.locales import gettext_for
 from trainer.services.certificates import certificate_data
+from trainer.services.packages import PackageKind, workshop_package
 from trainer.store.results import find_workshop_participant
+from trainer.web.caches import caches
 from trainer.web.dashboard.blueprint import (
     app_certificate_key,
     bp,
     find_workshop,
+    languages,
     pdf_time_limit,
     workshop_language,
     workshop_results,
@@ -100,3 +104,26 @@ def certificate(workshop_id: str, public_id: str) -> Response | tuple[str, int]:
         return _pdf_failed("certificate", exc)
     return _download(pdf, certificate_filename(found.id, participant.display_name),
                      "application/pdf")
+
+
+@bp.get("/workshops/<workshop_id>/packages/<kind>")
+def package(workshop_id: str, kind: str) -> Response | tuple[str, int]:
+    """Download the workshop's SCORM package, offline site or Moodle XML bank, in its language
+    or in `?language=`; made once per worker, then kept."""
+    curriculum, workshop = find_workshop(workshop_id)
+    if kind not in {k.value for k in PackageKind}:
+        abort(404)
+    language = request.args.get("language") or workshop_language(workshop)
+    if language not in languages():
+        abort(404)
+    key = (kind, workshop.id, language)
+    found = caches().packages.get(key)
+    if found is None:
+        try:
+            found = caches().packages.put(key, workshop_package(
+                catalogue(), curriculum, workshop, PackageKind(kind), language))
+        except ExportError as error:
+            logger.error("package %s of %s failed: %s", kind, workshop.id, error)
+            return render_error(500, _("The package could not be made. Try again; if it keeps "
+                                       "failing, tell whoever runs this site."))
+    return _download(found.body, found.filename, found.media_type)
