@@ -33,7 +33,8 @@ from trainer.content.models import (
 )
 from trainer.quiz.normalise import format_number
 
-__all__ = ["GiftExport", "METADATA_PREFIX", "escape_gift", "module_gift", "modules_gift"]
+__all__ = ["CATEGORY_ROOT", "GiftExport", "METADATA_PREFIX", "category_root", "escape_gift", "module_gift",
+           "modules_gift", "moodle_spellings"]
 
 METADATA_PREFIX = "// trainer: "
 CATEGORY_ROOT = "trainer"  # the category of a bank in the content's own language

@@ -403,6 +403,7 @@ def module_files(catalogue: Catalogue, module: Module, position: int, mode: Mode
     else:
         scripts += ["../shared/site-data.js", "../shared/site_store.js"]
     scripts.append("../shared/player.js")
+
     def source_title(index: int) -> Markup:
         # Marked against the module's language: the list of sources carries it.
         return marked_runs(source_title_runs(catalogue.modules[module.id], module, index),
