@@ -40,7 +40,7 @@ def login(client: FlaskClient, csrf: Callable[[str], str], username: str = "tess
 def _dashboard_urls(app: Flask) -> list[str]:
     urls = []
     values = {"workshop_id": "ws-alpha", "public_id": "x", "edition": "facilitator",
-              "attempt_id": "y"}
+              "attempt_id": "y", "kind": "scorm"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("trainer.") and rule.endpoint != "trainer.login":
             url = rule.build({k: values[k] for k in rule.arguments})[1]
