@@ -1,7 +1,8 @@
 """The French workshop of the sample (Sahel-Maghreb, code MALTA16), walked page by page as its
 trainee and its trainer see it, in French and with the interface in Arabic: no English outside an
 element marked lang="en" (a block that reads as English in French, a run of English words in
-Arabic).
+Arabic); the results (titles, questions, options) in the trainer's language, and the results
+report in the workshop's, French.
 
 A source whose title exists only in English keeps that title in the French and Arabic modules;
 the title is marked lang="en" (dir="ltr"), on the web page as in the handbook, so that a screen
@@ -11,17 +12,21 @@ reader reads it with English sounds and, in Arabic, its "?" stays at its end.
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from bench.pages import answers, csrf
-from tests.language_support import blocks, english_runs
+from tests.language_support import blocks, english_runs, is_english
+from trainer.content.catalogue import load_catalogue
 from trainer.store.accounts import create_trainer
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
@@ -83,13 +88,17 @@ def _trainee_pages(client: FlaskClient) -> dict[str, str]:
     return pages
 
 
+def _log_in(client: FlaskClient) -> None:
+    token = csrf(client.get("/trainer/login").get_data(as_text=True))
+    assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
+                                               "csrf_token": token}).status_code == 303
+
+
 def _trainer_pages(client: FlaskClient, language: str) -> dict[str, str]:
     """Log in (interface in `language`) and follow every dashboard link (downloads and live left
     out)."""
     _choose(client, language, "/trainer/login")
-    token = csrf(client.get("/trainer/login").get_data(as_text=True))
-    assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
-                                               "csrf_token": token}).status_code == 303
+    _log_in(client)
     pages: dict[str, str] = {}
     todo, seen = deque(["/trainer/"]), set()
     while todo:
@@ -118,8 +127,8 @@ def _english_outside_marks(pages: dict[str, str], language: str) -> dict[str, li
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_every_page_of_the_french_workshop_has_english_only_where_marked(app: Flask,
-                                                                         language: str) -> None:
+def test_every_page_of_the_french_workshop_has_english_only_where_marked(
+        app: Flask, language: str, sample_root: Path) -> None:
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
     if language == "ar":
@@ -144,3 +153,20 @@ def test_every_page_of_the_french_workshop_has_english_only_where_marked(app: Fl
     assert all(HTML_LANG.search(page).group(1) == language  # type: ignore[union-attr]
                for page in trainer_pages.values())
     assert _english_outside_marks(trainer_pages, language) == {}
+    # The results are shown in the trainer's language too: module titles, questions, options.
+    catalogue = load_catalogue(sample_root)
+    items = trainer_pages["/trainer/workshops/sahel-maghreb-2016/items"]
+    for module in catalogue.curriculum_modules(catalogue.curriculum("gcai")):
+        assert str(escape(catalogue.module_in(module.id, language).title)) in items
+    assert 'lang="en"' not in items.split("<main", 1)[1]  # nothing left in English to mark
+    if language == "fr":
+        # The results report is in the workshop's language, French, text and all.
+        report = app.test_client()
+        _log_in(report)
+        pdf = report.get("/trainer/workshops/sahel-maghreb-2016/report.pdf")
+        assert pdf.status_code == 200
+        pages = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages]
+        assert "Atelier régional Sahel-Maghreb" in pages[0]
+        assert "Malte" in pages[0]
+        english = [line for page in pages for line in page.splitlines() if is_english(line)]
+        assert english == []

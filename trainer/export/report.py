@@ -105,6 +105,7 @@ class ModuleColumn:
     id: str
     title: str
     pass_mark: float
+    language: str | None = None  # of its title, when not the curriculum's
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class ItemSection:
     title: str
     participants: int
     items: tuple[ItemRow, ...]
+    language: str | None = None  # of its title, prompts and options, when not the curriculum's
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class ObjectiveGain:
     module_title: str
     text: str
     summary: GainSummary
+    language: str | None = None  # of its texts, when not the curriculum's
 
 
 @dataclass(frozen=True)
@@ -461,7 +464,9 @@ def report_html(results: WorkshopResults, *, gettext: Gettext | None = None,
                            page_css=Markup(page_footer_css(_("Page {page} of {pages}"),  # noqa: S704 - CSS strings escaped
                                                            direction)),
                            dates=results.dates_in(language),
-                           content_lang=lang_attributes(results.curriculum.language, language))
+                           content_lang=lang_attributes(results.curriculum.language, language),
+                           lang_of=lambda code: lang_attributes(code or results.curriculum.language,
+                                                                language))
 
 
 def build_report(results: WorkshopResults, *, gettext: Gettext | None = None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -137,12 +138,14 @@ def _grid_row(participant: Participant, modules: Sequence[Module],
     )
 
 
-def _choices(catalogue: Catalogue, question: Question | None, chosen: Counter[str],
-             answered: int) -> tuple[ChoiceCount, ...]:
+def _choices(catalogue: Catalogue, question: Question | None, shown: Question | None,
+             chosen: Counter[str], answered: int) -> tuple[ChoiceCount, ...]:
     if not isinstance(question, SingleChoice | MultipleChoice | TrueFalse):
         return ()
+    labels = {option.id: option.text for option in getattr(shown, "options", ())}
     return tuple(
-        ChoiceCount(option.id, plain_text(catalogue, option.text), option.correct, chosen.get(option.id, 0),
+        ChoiceCount(option.id, plain_text(catalogue, labels.get(option.id, option.text)),
+                    option.correct, chosen.get(option.id, 0),
                     100.0 * chosen.get(option.id, 0) / answered if answered else 0.0)
         for option in question.options)
 
@@ -178,11 +181,33 @@ def _typed(question: Question | None, responses: Sequence[Response]
     return shown, answered - sum(t.count for t in shown)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """The texts of the results in one language: modules and questions as translated into it
+    (the source's where they are not)."""
+
+    catalogue: Catalogue
+    language: str | None
+
+    def module(self, module_id: str) -> Module | None:
+        if module_id not in self.catalogue.modules:
+            return None
+        if self.language is None:
+            return self.catalogue.modules[module_id]
+        return self.catalogue.module_in(module_id, self.language)
+
+    def question(self, module_id: str, question_id: str) -> Question | None:
+        module = self.module(module_id)
+        return next((q for q in module.quiz.questions if q.id == question_id), None) if module else None
+
+
 def _section(catalogue: Catalogue, key: str, title: str,
              answered: Iterable[tuple[Participant, Attempt]],
              numbering: dict[tuple[str, str], int],
-             forms: dict[tuple[str, str], str] | None = None) -> ItemSection:
-    """Analyse the responses of `answered` attempts (one per participant)."""
+             forms: dict[tuple[str, str], str] | None = None, *, shown: _Shown,
+             language: str | None = None) -> ItemSection:
+    """Analyse the responses of `answered` attempts (one per participant); the texts as `shown`
+    says, in `language`."""
     items: list[ItemResponse] = []
     stored: dict[str, list[Response]] = defaultdict(list)
     first_seen: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -199,6 +224,7 @@ def _section(catalogue: Catalogue, key: str, title: str,
     rows: list[ItemRow] = []
     for (module_id, question_id), versions in first_seen.items():
         question = _current_question(catalogue, module_id, question_id)
+        text = shown.question(module_id, question_id) or question
         current_hash = catalogue.question_hashes.get((module_id, question_id))
         for version, question_hash in enumerate(versions, start=1):
             responses = stored[question_hash]
@@ -211,19 +237,19 @@ def _section(catalogue: Catalogue, key: str, title: str,
             rows.append(ItemRow(
                 number=numbering.get((module_id, question_id), 0), module_id=module_id,
                 question_id=question_id, kind=question.kind if question else "",
-                prompt=plain_text(catalogue, question.prompt) if question else question_id,
+                prompt=plain_text(catalogue, text.prompt) if text else question_id,
                 version=version, versions=len(versions), current=same,
                 stats=statistics[question_hash],
-                choices=_choices(catalogue, question if same else None, chosen,
+                choices=_choices(catalogue, question if same else None, text, chosen,
                                  len(responses) - unanswered),
                 unanswered=unanswered, typed=typed, typed_other=typed_other,
                 form=(forms or {}).get((module_id, question_id), ""),
             ))
     rows.sort(key=lambda row: (row.form, row.number, row.module_id, row.question_id, row.version))
-    return ItemSection(key, title, participants, tuple(rows))
+    return ItemSection(key, title, participants, tuple(rows), language)
 
 
-def _objective_gains(catalogue: Catalogue, modules: Sequence[Module],
+def _objective_gains(shown: _Shown, modules: Sequence[Module],
                      by_objective: dict[str, GainSummary]) -> tuple[ObjectiveGain, ...]:
     """Return the gain per objective, in teaching order (module order, then objective order)."""
     order = {f"{m.id}/{o.id}": (i, j) for i, m in enumerate(modules)
@@ -231,11 +257,12 @@ def _objective_gains(catalogue: Catalogue, modules: Sequence[Module],
     found = []
     for key, summary in by_objective.items():
         module_id, _, objective_id = key.partition("/")
-        module = catalogue.modules.get(module_id)
+        module = shown.module(module_id)
         text = objective_id
         if module is not None:
             text = next((o.text for o in module.objectives if o.id == objective_id), objective_id)
-        found.append(ObjectiveGain(key, module.title if module else module_id, text, summary))
+        found.append(ObjectiveGain(key, module.title if module else module_id, text, summary,
+                                   module.language if module else None))
     return tuple(sorted(found, key=lambda o: (order.get(o.key, (len(order), 0)), o.key)))
 
 
@@ -262,10 +289,17 @@ def _design(curriculum: Curriculum, gains: Sequence[ParticipantGain],
 
 
 def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Workshop,
-                  participants: Sequence[Participant], *, now: datetime | None = None
-                  ) -> WorkshopResults:
-    """Return a workshop's results computed from its participants' stored attempts."""
+                  participants: Sequence[Participant], *, now: datetime | None = None,
+                  language: str | None = None) -> WorkshopResults:
+    """Return a workshop's results computed from its participants' stored attempts.
+
+    `language`: the texts (the curriculum, the workshop, module titles, objectives, questions
+    and options) as translated into it, where they are; default: the source's. The figures do
+    not depend on it."""
     modules = catalogue.curriculum_modules(curriculum, workshop)
+    shown = _Shown(catalogue, language)
+    if language is not None:
+        curriculum, workshop = catalogue.workshop_in(workshop.id, language)
     pre_attempts = [(p, a[0]) for p in participants if (a := _submitted(p, AttemptKind.PRE))]
     post_attempts = [(p, a[0]) for p in participants if (a := _submitted(p, AttemptKind.POST))]
     gain = learning_gain(
@@ -290,20 +324,23 @@ def build_results(catalogue: Catalogue, curriculum: Curriculum, workshop: Worksh
 
     sections = [
         _section(catalogue, "pre", curriculum.pre_test.title, pre_attempts, test_numbers("pre"),
-                 forms),
+                 forms, shown=shown),
         _section(catalogue, "post", curriculum.post_test.title, post_attempts,
-                 test_numbers("post"), forms),
+                 test_numbers("post"), forms, shown=shown),
     ]
-    for module in modules:
+    titled = [shown.module(module.id) or module for module in modules]
+    for module, title in zip(modules, titled, strict=True):
         firsts = [(p, a[0]) for p in participants
                   if (a := _submitted(p, AttemptKind.MODULE, module.id))]
         numbers = {(module.id, q.id): n for n, q in enumerate(module.quiz.questions, start=1)}
-        sections.append(_section(catalogue, module.id, module.title, firsts, numbers))
+        sections.append(_section(catalogue, module.id, title.title, firsts, numbers, shown=shown,
+                                 language=title.language))
     return WorkshopResults(
         curriculum=curriculum, workshop=workshop,
-        modules=tuple(ModuleColumn(m.id, m.title, m.quiz.pass_mark) for m in modules),
+        modules=tuple(ModuleColumn(m.id, t.title, m.quiz.pass_mark, t.language)
+                      for m, t in zip(modules, titled, strict=True)),
         participants=rows, gain=gain.overall,
         design=_design(curriculum, gain.overall.participants, pre_forms),
-        objectives=_objective_gains(catalogue, modules, dict(gain.by_objective)),
+        objectives=_objective_gains(shown, modules, dict(gain.by_objective)),
         items=tuple(sections), generated=now or datetime.now(UTC),
     )

@@ -102,11 +102,12 @@ def find_workshop(workshop_id: str) -> tuple[Curriculum, Workshop]:
         abort(404)
 
 
-def workshop_results(workshop_id: str) -> WorkshopResults:
-    """Return the results tables of a workshop (404 when there is no such workshop)."""
+def workshop_results(workshop_id: str, language: str | None = None) -> WorkshopResults:
+    """Return the results tables of a workshop (404 when there is no such workshop), their texts
+    in `language` where translated (default: the source's, as the CSV files keep them)."""
     curriculum, workshop = find_workshop(workshop_id)
     participants = workshop_participants(database(), workshop.id)
-    return build_results(catalogue(), curriculum, workshop, participants)
+    return build_results(catalogue(), curriculum, workshop, participants, language=language)
 
 
 

@@ -78,10 +78,11 @@ def _pdf_failed(what: str, error: ExportError) -> tuple[str, int]:
 @bp.get("/workshops/<workshop_id>/report.pdf")
 def report_pdf(workshop_id: str) -> Response | tuple[str, int]:
     """Download the results report (summary, gain chart, grid, item analysis annex)."""
-    results = workshop_results(workshop_id)
+    _curriculum, workshop = find_workshop(workshop_id)
+    language = workshop_language(workshop)
+    results = workshop_results(workshop_id, language)  # its texts in the report's language
     try:
-        pdf = build_report(results, language=workshop_language(results.workshop),
-                           time_limit=pdf_time_limit())
+        pdf = build_report(results, language=language, time_limit=pdf_time_limit())
     except ExportError as exc:
         return _pdf_failed("results report", exc)
     return _download(pdf, report_filename(results), "application/pdf")

@@ -38,6 +38,7 @@ from trainer.store.enrolment import (
 from trainer.web.dashboard.blueprint import bp, find_workshop, workshop_results
 from trainer.web.errors import PageResult
 from trainer.web.forms import ActionForm, StrictForm, WholeNumberField
+from trainer.web.i18n import interface_language
 from trainer.web.state import catalogue, database
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def save_workshop_enrolment(workshop_id: str) -> PageResult:
     _curriculum, workshop = find_workshop(workshop_id)
     form = EnrolmentForm()
     if not form.validate():
-        return render_template("trainer/workshop.html", r=workshop_results(workshop_id),
+        return render_template("trainer/workshop.html",
+                               r=workshop_results(workshop_id, interface_language()),
                                tab="overview", enrolment=form, code_form=ActionForm()), 400
     save_enrolment(database(), workshop.id, listed=bool(form.listed.data),
                    open_=bool(form.open.data), max_participants=form.max_participants.data or 0)

@@ -110,7 +110,7 @@ def index() -> PageResult:
 @bp.get("/workshops/<workshop_id>")
 def workshop(workshop_id: str) -> PageResult:
     """Show a workshop: join code, summary, the participant × step grid, enrolment settings."""
-    results = workshop_results(workshop_id)
+    results = workshop_results(workshop_id, interface_language())
     return render_template("trainer/workshop.html", r=results, tab="overview",
                            enrolment=enrolment_form(results.workshop), code_form=ActionForm())
 
@@ -118,7 +118,7 @@ def workshop(workshop_id: str) -> PageResult:
 @bp.get("/workshops/<workshop_id>/gain")
 def gain(workshop_id: str) -> PageResult:
     """Show the learning gain per participant, per objective and for the cohort."""
-    results = workshop_results(workshop_id)
+    results = workshop_results(workshop_id, interface_language())
     chart = dumbbell_chart(
         gain_rows(results, _("Cohort mean"), interface_language()), chart_id="gain-chart",
         title=_("Learning gain: pre-test and post-test percent"),
@@ -131,6 +131,7 @@ def gain(workshop_id: str) -> PageResult:
 @bp.get("/workshops/<workshop_id>/items")
 def items(workshop_id: str) -> PageResult:
     """Show the item analysis of the pre-test, the post-test and every module quiz."""
-    return render_template("trainer/items.html", r=workshop_results(workshop_id), tab="items")
+    return render_template("trainer/items.html",
+                           r=workshop_results(workshop_id, interface_language()), tab="items")
 
 
