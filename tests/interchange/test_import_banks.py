@@ -13,6 +13,7 @@ from trainer.content.markdown import render_inline, render_markdown
 from trainer.content.models import (
     ChoiceQuestion,
     Matching,
+    Module,
     MultipleChoice,
     Numeric,
     Ordering,
@@ -97,22 +98,30 @@ def test_moodle_xml_export_then_import_keeps_every_question(sample_root: Path, t
         _same(before, after)
 
 
-def test_a_french_bank_gives_moodle_both_apostrophes_and_comes_back_whole(
-        sample_root: Path, tmp_path: Path) -> None:
-    bank = tmp_path / "effective-central-authority.xml"
-    exported = run("export", "moodle-xml", "effective-central-authority", "--root", str(sample_root),
-                   "--language", "fr", "-o", str(bank))
+def _translated_round_trip(sample_root: Path, tmp_path: Path, module_id: str, language: str
+                           ) -> tuple[str, Module, Module]:
+    """Export a module's Moodle XML bank in `language` and import it back: return the bank's
+    text, the module as translated and the module imported (both checked)."""
+    bank = tmp_path / f"{module_id}.xml"
+    exported = run("export", "moodle-xml", module_id, "--root", str(sample_root),
+                   "--language", language, "-o", str(bank))
     assert exported.exit_code == 0, exported.output
-    # Moodle compares the characters as typed: both apostrophes are accepted answers.
-    xml = bank.read_text(encoding="utf-8")
-    assert "<text>l’autorité centrale</text>" in xml
-    assert "<text>l'autorité centrale</text>" in xml
     root = tmp_path / "content"
     result = run("import", "moodle-xml", str(bank), "--root", str(root))
     assert result.exit_code == 0, result.output
     assert_checks(root)
-    french = load_catalogue(sample_root).module_in("effective-central-authority", "fr")
-    imported = load_catalogue(root).module("effective-central-authority")
+    return (bank.read_text(encoding="utf-8"),
+            load_catalogue(sample_root).module_in(module_id, language),
+            load_catalogue(root).module(module_id))
+
+
+def test_a_french_bank_gives_moodle_both_apostrophes_and_comes_back_whole(
+        sample_root: Path, tmp_path: Path) -> None:
+    xml, french, imported = _translated_round_trip(sample_root, tmp_path,
+                                                   "effective-central-authority", "fr")
+    # Moodle compares the characters as typed: both apostrophes are accepted answers.
+    assert "<text>l’autorité centrale</text>" in xml
+    assert "<text>l'autorité centrale</text>" in xml
     # The second spelling is the same answer to trainer: it comes back once. (A true/false
     # question comes back as Moodle's own True and False, so only short answers are compared.)
     pairs = list(zip(french.quiz.questions, imported.quiz.questions, strict=True))
@@ -124,22 +133,12 @@ def test_a_french_bank_gives_moodle_both_apostrophes_and_comes_back_whole(
 
 def test_an_arabic_bank_keeps_its_direction_in_moodle_and_comes_back_whole(
         sample_root: Path, tmp_path: Path) -> None:
-    bank = tmp_path / "mandate-2322.xml"
-    exported = run("export", "moodle-xml", "mandate-2322", "--root", str(sample_root),
-                   "--language", "ar", "-o", str(bank))
-    assert exported.exit_code == 0, exported.output
+    xml, arabic, imported = _translated_round_trip(sample_root, tmp_path, "mandate-2322", "ar")
     # Every text of the bank is marked right to left, for a Moodle course whose pages are not.
-    xml = bank.read_text(encoding="utf-8")
     texts = re.findall(r"<questiontext format=\"html\">\s*<text>([^<]*)</text>", xml)
     assert texts
     assert all(text.startswith('&lt;div lang="ar" dir="rtl"&gt;') for text in texts)
     assert '<text>&lt;span lang="ar" dir="rtl"&gt;' in xml  # the options
-    root = tmp_path / "content"
-    result = run("import", "moodle-xml", str(bank), "--root", str(root))
-    assert result.exit_code == 0, result.output
-    assert_checks(root)
-    arabic = load_catalogue(sample_root).module_in("mandate-2322", "ar")
-    imported = load_catalogue(root).module("mandate-2322")
     # The marks are the export's: the text comes back as it was (true/false aside: it comes back
     # as Moodle's own True and False).
     for before, after in zip(arabic.quiz.questions, imported.quiz.questions, strict=True):

@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.clock_support import Clock
+from trainer.store.accounts import create_trainer
 from trainer.store.migrate import upgrade
 from trainer.web import create_app
 from trainer.web.state import database
@@ -306,3 +307,34 @@ def download_export(client: FlaskClient, url: str) -> object:
 def download() -> Callable[[FlaskClient, str], Any]:
     """Return the function that downloads an export made in the background."""
     return download_export
+
+
+TRAINER_PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path, sample_root: Path) -> Iterator[Flask]:
+    """Return the app on the sample curriculum (SQLite, CSRF on), with one trainer account,
+    "tess" (log in with `log_in_trainer`)."""
+    url = f"sqlite:///{tmp_path / 'sample.sqlite3'}"
+    upgrade(url)
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
+                      "TRAINER_CONTENT_ROOT": str(sample_root), "DATABASE_URL": url,
+                      "SECRET_KEY": "s" * 40})
+    with app.app_context():
+        create_trainer(database(app), "tess", TRAINER_PASSWORD)
+    yield app
+    database(app).dispose()
+
+
+@pytest.fixture
+def log_in_trainer() -> Callable[[FlaskClient], FlaskClient]:
+    """Return the function that logs a client in as the trainer "tess" of `sample_site`."""
+
+    def log_in(client: FlaskClient) -> FlaskClient:
+        token = csrf_token(client.get("/trainer/login").get_data(as_text=True))
+        assert client.post("/trainer/login", data={"username": "tess", "password": TRAINER_PASSWORD,
+                                                   "csrf_token": token}).status_code == 303
+        return client
+
+    return log_in

@@ -15,7 +15,7 @@ import html as html_lib
 import io
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -27,26 +27,13 @@ from markupsafe import escape
 from bench.pages import answers, csrf
 from tests.language_support import blocks, english_runs, is_english
 from trainer.content.catalogue import load_catalogue
-from trainer.store.accounts import create_trainer
-from trainer.store.migrate import upgrade
-from trainer.web import create_app
-from trainer.web.state import database
 
-PASSWORD = "a long enough password"
 HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
 
 
 @pytest.fixture
-def app(tmp_path: Path, sample_root: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'fr.sqlite3'}"
-    upgrade(url)
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
-                      "TRAINER_CONTENT_ROOT": str(sample_root), "DATABASE_URL": url,
-                      "SECRET_KEY": "s" * 40})
-    with app.app_context():
-        create_trainer(database(app), "tess", PASSWORD)
-    yield app
-    database(app).dispose()
+def app(sample_site: Flask) -> Flask:
+    return sample_site
 
 
 def _choose(client: FlaskClient, language: str, page: str) -> None:
@@ -88,17 +75,12 @@ def _trainee_pages(client: FlaskClient) -> dict[str, str]:
     return pages
 
 
-def _log_in(client: FlaskClient) -> None:
-    token = csrf(client.get("/trainer/login").get_data(as_text=True))
-    assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
-                                               "csrf_token": token}).status_code == 303
-
-
-def _trainer_pages(client: FlaskClient, language: str) -> dict[str, str]:
+def _trainer_pages(client: FlaskClient, language: str,
+                   log_in: Callable[[FlaskClient], FlaskClient]) -> dict[str, str]:
     """Log in (interface in `language`) and follow every dashboard link (downloads and live left
     out)."""
     _choose(client, language, "/trainer/login")
-    _log_in(client)
+    log_in(client)
     pages: dict[str, str] = {}
     todo, seen = deque(["/trainer/"]), set()
     while todo:
@@ -128,7 +110,8 @@ def _english_outside_marks(pages: dict[str, str], language: str) -> dict[str, li
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_every_page_of_the_french_workshop_has_english_only_where_marked(
-        app: Flask, language: str, sample_root: Path) -> None:
+        app: Flask, language: str, sample_root: Path,
+        log_in_trainer: Callable[[FlaskClient], FlaskClient]) -> None:
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
     if language == "ar":
@@ -146,7 +129,7 @@ def test_every_page_of_the_french_workshop_has_english_only_where_marked(
     assert f"{marked}LexisNexis UK{comma} Grounds for refusing assistance" in pages[
         "drafting-requests"]
 
-    trainer_pages = _trainer_pages(app.test_client(), language)
+    trainer_pages = _trainer_pages(app.test_client(), language, log_in_trainer)
     # The workshops, their gain and item pages, the trainee, each of their attempts.
     assert len(trainer_pages) > 15
     assert any("/attempts/" in path for path in trainer_pages)
@@ -161,8 +144,7 @@ def test_every_page_of_the_french_workshop_has_english_only_where_marked(
     assert 'lang="en"' not in items.split("<main", 1)[1]  # nothing left in English to mark
     if language == "fr":
         # The results report is in the workshop's language, French, text and all.
-        report = app.test_client()
-        _log_in(report)
+        report = log_in_trainer(app.test_client())
         pdf = report.get("/trainer/workshops/sahel-maghreb-2016/report.pdf")
         assert pdf.status_code == 200
         pages = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,40 +15,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-from bench.pages import csrf
 from trainer.content.catalogue import load_catalogue
 from trainer.export.scorm import build_scorm
-from trainer.store.accounts import create_trainer
-from trainer.store.migrate import upgrade
-from trainer.web import create_app
 from trainer.web.caches import caches
-from trainer.web.state import database
 
-PASSWORD = "a long enough password"
 WORKSHOP = "sahel-maghreb-2016"  # runs in French
 PACKAGES = f"/trainer/workshops/{WORKSHOP}/packages"
 
 
 @pytest.fixture
-def app(tmp_path: Path, sample_root: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
-    upgrade(url)
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
-                      "TRAINER_CONTENT_ROOT": str(sample_root), "DATABASE_URL": url,
-                      "SECRET_KEY": "s" * 40})
-    with app.app_context():
-        create_trainer(database(app), "tess", PASSWORD)
-    yield app
-    database(app).dispose()
+def app(sample_site: Flask) -> Flask:
+    return sample_site
 
 
 @pytest.fixture
-def trainer(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    token = csrf(client.get("/trainer/login").get_data(as_text=True))
-    assert client.post("/trainer/login", data={"username": "tess", "password": PASSWORD,
-                                               "csrf_token": token}).status_code == 303
-    return client
+def trainer(app: Flask, log_in_trainer: Callable[[FlaskClient], FlaskClient]) -> FlaskClient:
+    return log_in_trainer(app.test_client())
 
 
 def _zip(body: bytes) -> zipfile.ZipFile:

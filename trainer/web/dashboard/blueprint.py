@@ -122,6 +122,15 @@ def workshop_language(workshop: Workshop) -> str:
     return language if language in languages() else "en"
 
 
+def asked_language(workshop: Workshop) -> str:
+    """Return the language a download is asked for (`?language=`), else the workshop's; 404 for
+    a language the app does not offer."""
+    language = request.args.get("language") or workshop_language(workshop)
+    if language not in languages():
+        abort(404)
+    return language
+
+
 def language_name(code: str) -> str:
     """Return the name of a language in the interface language ("français", "الفرنسية")."""
     return language_name_in(code, interface_language())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, request
+from flask import Response, abort
 from flask_babel import gettext as _
 
 from trainer.errors import ExportError
@@ -26,9 +26,9 @@ from trainer.store.results import find_workshop_participant
 from trainer.web.caches import caches
 from trainer.web.dashboard.blueprint import (
     app_certificate_key,
+    asked_language,
     bp,
     find_workshop,
-    languages,
     pdf_time_limit,
     workshop_language,
     workshop_results,
@@ -114,9 +114,7 @@ def package(workshop_id: str, kind: str) -> Response | tuple[str, int]:
     curriculum, workshop = find_workshop(workshop_id)
     if kind not in {k.value for k in PackageKind}:
         abort(404)
-    language = request.args.get("language") or workshop_language(workshop)
-    if language not in languages():
-        abort(404)
+    language = asked_language(workshop)
     key = (kind, workshop.id, language)
     found = caches().packages.get(key)
     if found is None:

@@ -49,9 +49,9 @@ from trainer.services.jobs import Exports, JobStatus, Render
 from trainer.store.results import workshop_participants
 from trainer.web.dashboard.blueprint import (
     app_certificate_key,
+    asked_language,
     bp,
     find_workshop,
-    languages,
     pdf_time_limit,
     workshop_language,
 )
@@ -82,9 +82,7 @@ def _handbook(workshop_id: str, edition: str) -> tuple[Curriculum, Workshop, Edi
     curriculum, workshop = find_workshop(workshop_id)
     if edition not in {e.value for e in Edition}:
         abort(404)
-    language = request.args.get("language") or workshop_language(workshop)
-    if language not in languages():
-        abort(404)
+    language = asked_language(workshop)
     name = handbook_job(catalogue(), curriculum, workshop, Edition(edition), language)
     return curriculum, workshop, Edition(edition), language, name
 
